@@ -1,0 +1,139 @@
+using System.Text.Json;
+using TorchSharp;
+
+namespace Shear.Numerics.Checkpoints;
+
+/// <summary>
+/// The weights of an HF checkpoint folder: one <c>model.safetensors</c>, or shards listed by
+/// <c>model.safetensors.index.json</c>. Shards are opened lazily, so reading one layer touches only its files.
+/// </summary>
+public sealed class CheckpointReader : IDisposable
+{
+    /// <summary>The single-file weights name.</summary>
+    public const string SingleFileName = "model.safetensors";
+
+    /// <summary>The shard index name.</summary>
+    public const string IndexFileName = "model.safetensors.index.json";
+
+    private readonly Dictionary<string, string> _fileOf;
+    private readonly Dictionary<string, SafetensorsFile> _open = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    private CheckpointReader(string directory, Dictionary<string, string> fileOf)
+    {
+        Directory = directory;
+        _fileOf = fileOf;
+    }
+
+    /// <summary>The checkpoint folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Every tensor name in the checkpoint.</summary>
+    public IReadOnlyCollection<string> Names => _fileOf.Keys;
+
+    /// <summary>Opens a checkpoint folder, validating the index and that every shard it lists exists.</summary>
+    /// <exception cref="CheckpointFormatException">No weights, a malformed index or a missing shard.</exception>
+    public static CheckpointReader Open(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new CheckpointFormatException(directory, "checkpoint folder not found");
+        }
+
+        var index = Path.Combine(directory, IndexFileName);
+        if (File.Exists(index))
+        {
+            return new CheckpointReader(directory, ReadIndex(directory, index));
+        }
+
+        var single = Path.Combine(directory, SingleFileName);
+        if (!File.Exists(single))
+        {
+            throw new CheckpointFormatException(directory, $"no weights: neither {SingleFileName} nor {IndexFileName} is there");
+        }
+
+        var header = SafetensorsHeader.Read(single);
+        return new CheckpointReader(directory, header.Tensors.Keys.ToDictionary(k => k, _ => SingleFileName, StringComparer.Ordinal));
+    }
+
+    private static Dictionary<string, string> ReadIndex(string directory, string index)
+    {
+        Dictionary<string, string> map = new(StringComparer.Ordinal);
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(index));
+            if (!doc.RootElement.TryGetProperty("weight_map", out var weightMap) || weightMap.ValueKind != JsonValueKind.Object)
+            {
+                throw new CheckpointFormatException(index, "no 'weight_map' object");
+            }
+
+            foreach (var p in weightMap.EnumerateObject())
+            {
+                map[p.Name] = p.Value.GetString() ?? throw new CheckpointFormatException(index, $"weight_map entry '{p.Name}' is not a file name");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(index, $"not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CheckpointFormatException(index, $"weight_map entry is not a string: {e.Message}");
+        }
+
+        foreach (var shard in map.Values.Distinct())
+        {
+            if (!File.Exists(Path.Combine(directory, shard)))
+            {
+                throw new CheckpointFormatException(Path.Combine(directory, shard), $"shard listed in {IndexFileName} is missing");
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>True when the checkpoint holds <paramref name="name"/>.</summary>
+    public bool Contains(string name) => _fileOf.ContainsKey(name);
+
+    /// <summary>The header entry of one tensor.</summary>
+    public TensorEntry Entry(string name) => FileFor(name).Header.Tensors.TryGetValue(name, out var e)
+        ? e
+        : throw new CheckpointFormatException(Path.Combine(Directory, _fileOf[name]), $"index lists '{name}' but the shard does not hold it");
+
+    /// <summary>Reads one tensor; the caller owns it.</summary>
+    public torch.Tensor Read(string name)
+    {
+        _ = Entry(name);
+        return FileFor(name).Read(name);
+    }
+
+    private SafetensorsFile FileFor(string name)
+    {
+        if (!_fileOf.TryGetValue(name, out var file))
+        {
+            throw new KeyNotFoundException($"{Directory}: checkpoint has no tensor '{name}'");
+        }
+
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(file, out var open))
+            {
+                open = SafetensorsFile.Open(Path.Combine(Directory, file));
+                _open[file] = open;
+            }
+
+            return open;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var f in _open.Values)
+        {
+            f.Dispose();
+        }
+
+        _open.Clear();
+    }
+}

@@ -1,0 +1,96 @@
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Models;
+
+/// <summary>Multi-head attention with grouped KV heads, rotary positions and an optional KV cache.</summary>
+public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
+{
+    [ComponentName(Name = "q_proj")]
+    private readonly Linear _qProj;
+
+    [ComponentName(Name = "k_proj")]
+    private readonly Linear _kProj;
+
+    [ComponentName(Name = "v_proj")]
+    private readonly Linear _vProj;
+
+    [ComponentName(Name = "o_proj")]
+    private readonly Linear _oProj;
+
+    private readonly int _layerIndex;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+    private readonly AttentionKernel _kernel;
+
+    /// <summary>Creates layer <paramref name="layerIndex"/>'s attention.</summary>
+    public Attention(ModelConfig config, int layerIndex, ModelOptions options)
+        : base("self_attn")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        (_layerIndex, _heads, _kvHeads, _headDim, _kernel) = (layerIndex, config.NumAttentionHeads, config.KvHeads, config.HeadDim, options.Kernel);
+        var d = options.Device;
+        _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, config.QkvBias, d, options.DType);
+        _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
+        _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
+        _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, config.OutputBias, d, options.DType);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x, DecoderContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1];
+        var q = _qProj.call(x).view(b, t, _heads, _headDim).transpose(1, 2);   // (B, T, H*D) -> (B, H, T, D)
+        var k = _kProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // (B, T, KVH*D) -> (B, KVH, T, D)
+        var v = _vProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
+        k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
+        if (ctx.Cache is not null)
+        {
+            (k, v) = ctx.Cache.Append(_layerIndex, k, v); // (B, KVH, S, D), S = past + T
+        }
+
+        k = RepeatKv(k); // (B, KVH, S, D) -> (B, H, S, D)
+        v = RepeatKv(v);
+        var attn = _kernel == AttentionKernel.Eager ? Eager(q, k, v, ctx.Mask) : nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask);
+        if (attn.shape[0] != b || attn.shape[1] != _heads || attn.shape[2] != t || attn.shape[3] != _headDim)
+        {
+            throw new InvalidOperationException($"attn_output should be [{b},{_heads},{t},{_headDim}] but is [{string.Join(",", attn.shape)}]");
+        }
+
+        var merged = attn.transpose(1, 2).reshape(b, t, _heads * _headDim); // (B, H, T, D) -> (B, T, H*D)
+        return _oProj.call(merged).MoveToOuterDisposeScope();
+    }
+
+    private Tensor RepeatKv(Tensor kv)
+    {
+        int groups = _heads / _kvHeads;
+        if (groups == 1)
+        {
+            return kv;
+        }
+
+        long b = kv.shape[0], s = kv.shape[2];
+        // (B, KVH, S, D) -> (B, KVH, G, S, D) -> (B, H, S, D): each KV head serves G consecutive query heads.
+        return kv.unsqueeze(2).expand(b, _kvHeads, groups, s, _headDim).reshape(b, _heads, s, _headDim);
+    }
+
+    private Tensor Eager(Tensor q, Tensor k, Tensor v, Tensor? mask)
+    {
+        var scores = q.matmul(k.transpose(2, 3)) * (1.0 / Math.Sqrt(_headDim)); // (B, H, T, S)
+        if (mask is not null)
+        {
+            scores = scores + mask;
+        }
+
+        // Softmax in fp32 as HF's eager attention does, then back to the compute dtype.
+        var probs = scores.softmax(-1, ScalarType.Float32).to_type(q.dtype);
+        return probs.matmul(v);
+    }
+}

@@ -1,0 +1,165 @@
+using Shear.Numerics.Checkpoints;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Models;
+
+/// <summary>
+/// A decoder-only causal language model (HF <c>*ForCausalLM</c>) for llama, mistral, qwen2 and gemma.
+/// Parameter names equal HF's, so state dicts load by name.
+/// </summary>
+public sealed class CausalLM : nn.Module
+{
+    [ComponentName(Name = "model")]
+    private readonly DecoderModel _model;
+
+    [ComponentName(Name = "lm_head")]
+    private readonly Linear? _lmHead;
+
+    private readonly RotaryEmbedding _rotary;
+
+    /// <summary>Creates a model with freshly initialised weights.</summary>
+    public CausalLM(ModelConfig config, ModelOptions? options = null)
+        : base("CausalLM")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+        Options = options ?? ModelOptions.Default;
+        _model = new DecoderModel(config, Options);
+        _lmHead = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, false, Options.Device, Options.DType);
+        _rotary = new RotaryEmbedding(config);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Runtime options.</summary>
+    public ModelOptions Options { get; }
+
+    /// <summary>The body (embedding, layers, final norm).</summary>
+    public DecoderModel Body => _model;
+
+    /// <summary>The decoder layers.</summary>
+    public IReadOnlyList<DecoderLayer> Layers => _model.Layers;
+
+    /// <summary>Loads config and weights from an HF checkpoint folder (weights frozen for inference).</summary>
+    public static CausalLM Load(string directory, ModelOptions? options = null)
+    {
+        var config = ModelConfigLoader.Load(directory);
+        using var reader = CheckpointReader.Open(directory);
+        var model = new CausalLM(config, options);
+        try
+        {
+            StateDictLoader.Load(model, reader, "", name => IsIgnorable(name, config));
+            model.Freeze();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds and loads only decoder layer <paramref name="index"/> from a checkpoint.</summary>
+    public static DecoderLayer LoadLayer(ModelConfig config, CheckpointReader reader, int index, ModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, config.NumHiddenLayers);
+        var layer = new DecoderLayer(config, index, options ?? ModelOptions.Default);
+        try
+        {
+            StateDictLoader.Load(layer, reader, DecoderLayer.StatePrefix(index), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal));
+            foreach (var p in layer.parameters())
+            {
+                p.requires_grad = false;
+            }
+
+            return layer;
+        }
+        catch
+        {
+            layer.Dispose();
+            throw;
+        }
+    }
+
+    private static bool IsIgnorable(string name, ModelConfig config) =>
+        name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (config.TieWordEmbeddings && name == "lm_head.weight");
+
+    /// <summary>Stops gradient tracking on every parameter (inference).</summary>
+    public void Freeze()
+    {
+        foreach (var p in parameters())
+        {
+            p.requires_grad = false;
+        }
+    }
+
+    /// <summary>The HF state dict (names and live parameter tensors), in registration order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict() =>
+        named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, p.parameter)).ToList();
+
+    /// <summary>
+    /// Logits (B, T, V) for <paramref name="inputIds"/> (B, T). <paramref name="attentionMask"/> is (B, past + T), 1 for
+    /// real tokens; <paramref name="positionIds"/> (B, T) default to the count of real tokens before each one.
+    /// With <paramref name="cache"/>, new keys/values are appended to it. <paramref name="lastOnly"/> returns (B, 1, V).
+    /// </summary>
+    public Tensor Forward(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KvCache? cache = null, bool lastOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        using var scope = NewDisposeScope();
+        var hidden = Hidden(inputIds, attentionMask, positionIds, cache);
+        if (lastOnly)
+        {
+            hidden = hidden.narrow(1, hidden.shape[1] - 1, 1);
+        }
+
+        return LmHead(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Final-norm hidden states (B, T, hidden): everything but the LM head.</summary>
+    public Tensor Hidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        long b = inputIds.shape[0], t = inputIds.shape[1];
+        long past = cache?.Length ?? 0;
+        var h = _model.Embed(inputIds.to(Options.Device));
+        var ctx = Context(b, t, past, attentionMask, positionIds, h.dtype, cache);
+        foreach (var layer in _model.Layers)
+        {
+            h = layer.call(h, ctx);
+        }
+
+        return _model.FinalNorm(h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Builds the rotary tables and attention mask that every layer of one forward shares.</summary>
+    public DecoderContext Context(long batch, long length, long past, Tensor? attentionMask, Tensor? positionIds, ScalarType dtype, KvCache? cache)
+    {
+        var device = Options.Device;
+        var keep = attentionMask?.to(device);
+        var positions = positionIds?.to(device) ?? PositionIds.From(keep, batch, length, past, device);
+        var (cos, sin) = _rotary.Compute(positions, dtype);
+        var mask = AttentionMask.Build(keep, batch, length, past, dtype, device, Config.EffectiveSlidingWindow);
+        return new DecoderContext(cos, sin, mask, cache);
+    }
+
+    /// <summary>Projects hidden states to vocabulary logits (tied to the embedding where configured).</summary>
+    public Tensor LmHead(Tensor hidden) =>
+        _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.call(hidden);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rotary.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,95 @@
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Models;
+
+/// <summary>
+/// Rotary position embedding (RoPE), with HF's <c>linear</c> and <c>llama3</c> frequency scaling.
+/// Frequencies are computed once in fp32; cos/sin for given positions are built per forward.
+/// </summary>
+public sealed class RotaryEmbedding : IDisposable
+{
+    private readonly Tensor _invFreq;
+
+    /// <summary>Builds the inverse frequencies for <paramref name="config"/>.</summary>
+    public RotaryEmbedding(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var inv = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
+        _invFreq = tensor(inv).DetachFromDisposeScope();
+    }
+
+    /// <summary>HF's inverse frequencies <c>1 / theta^(2i/d)</c>, scaled as configured (computed in double, stored fp32).</summary>
+    public static float[] InverseFrequencies(int headDim, double theta, RopeScaling? scaling)
+    {
+        int half = headDim / 2;
+        var inv = new double[half];
+        for (int i = 0; i < half; i++)
+        {
+            // HF: 1.0 / (base ** (torch.arange(0, dim, 2).float() / dim)) in fp32.
+            inv[i] = 1.0 / Math.Pow(theta, (float)(2 * i) / headDim);
+        }
+
+        switch (scaling?.Kind ?? "default")
+        {
+            case "linear":
+                for (int i = 0; i < half; i++)
+                {
+                    inv[i] /= scaling!.Factor;
+                }
+
+                break;
+            case "llama3":
+                ApplyLlama3(inv, scaling!);
+                break;
+        }
+
+        return inv.Select(v => (float)v).ToArray();
+    }
+
+    private static void ApplyLlama3(double[] inv, RopeScaling s)
+    {
+        // transformers' _compute_llama3_parameters: long wavelengths are divided by `factor`, short ones kept,
+        // the band between is interpolated smoothly.
+        double lowWavelen = s.OriginalMaxPositionEmbeddings / s.LowFreqFactor;
+        double highWavelen = s.OriginalMaxPositionEmbeddings / s.HighFreqFactor;
+        for (int i = 0; i < inv.Length; i++)
+        {
+            double wavelen = 2 * Math.PI / inv[i];
+            double scaled = wavelen > lowWavelen ? inv[i] / s.Factor : inv[i];
+            bool medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+            if (medium)
+            {
+                double smooth = (s.OriginalMaxPositionEmbeddings / wavelen - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
+                scaled = ((1 - smooth) * scaled / s.Factor) + (smooth * scaled);
+            }
+
+            inv[i] = scaled;
+        }
+    }
+
+    /// <summary>cos and sin for <paramref name="positionIds"/> (B, T), each (B, T, D), in <paramref name="dtype"/>.</summary>
+    public (Tensor Cos, Tensor Sin) Compute(Tensor positionIds, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var inv = _invFreq.to(positionIds.device);
+        var freqs = positionIds.to_type(ScalarType.Float32).unsqueeze(-1) * inv; // (B, T, 1) x (D/2) -> (B, T, D/2)
+        var emb = cat([freqs, freqs], -1);                                       // (B, T, D/2) -> (B, T, D)
+        var cos = emb.cos().to_type(dtype).MoveToOuterDisposeScope();
+        var sin = emb.sin().to_type(dtype).MoveToOuterDisposeScope();
+        return (cos, sin);
+    }
+
+    /// <summary>Rotates <paramref name="x"/> (B, H, T, D) by cos/sin (B, T, D).</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        var c = cos.unsqueeze(1); // (B, T, D) -> (B, 1, T, D)
+        var s = sin.unsqueeze(1);
+        long half = x.shape[^1] / 2;
+        var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1); // rotate_half: (x1, x2) -> (-x2, x1)
+        return ((x * c) + (rotated * s)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _invFreq.Dispose();
+}

@@ -1,0 +1,43 @@
+using Shear.Numerics.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Tests;
+
+/// <summary>Paths and expected values of the committed reference fixtures (made by tests/reference/*.py).</summary>
+internal static class Fixtures
+{
+    public static readonly string[] Families = ["llama", "mistral", "qwen2", "gemma"];
+
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    public static string Model(string family) => Path.Combine(Root, "models", family);
+
+    /// <summary>The reference token sequences and logits of one family's fixture.</summary>
+    public static List<(long[] Ids, Tensor Logits)> Expected(string family)
+    {
+        using var file = SafetensorsFile.Open(Path.Combine(Model(family), "expected_logits.safetensors"));
+        var result = new List<(long[], Tensor)>();
+        for (int n = 0; file.Contains($"ids.{n}"); n++)
+        {
+            using var ids = file.Read($"ids.{n}");
+            result.Add((ids.data<long>().ToArray(), file.Read($"logits.{n}")));
+        }
+
+        return result;
+    }
+
+    /// <summary>A fresh empty folder under the system temp folder.</summary>
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Largest absolute elementwise difference.</summary>
+    public static double MaxAbsDiff(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return (a.to_type(ScalarType.Float64) - b.to_type(ScalarType.Float64)).abs().max().item<double>();
+    }
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma) and
+records their logits, as an independent reference for Shear's C# decoder.
+
+The forward pass below is written from the semantics of transformers' modeling_llama / modeling_mistral /
+modeling_qwen2 / modeling_gemma (v4.45): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
+(llama3 frequency scaling), GQA by repeat_kv, eager softmax in fp32, SwiGLU (Gemma: tanh-GELU, sqrt(hidden)
+embedding scale, tied head). It is used only to make fixtures, never by CI.
+
+Run with Debian's python (apt-get install python3-torch):
+    /usr/bin/python3 tests/reference/make_model_fixtures.py tests/Numerics.Tests/Fixtures/models
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+
+torch.manual_seed(1234)
+VOCAB = 96
+
+FAMILIES = {
+    "llama": dict(model_type="llama", hidden_size=64, intermediate_size=112, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2, vocab_size=VOCAB, rms_norm_eps=1e-5,
+                  rope_theta=500000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
+                  rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
+                                    original_max_position_embeddings=16),
+                  bos_token_id=1, eos_token_id=2),
+    "mistral": dict(model_type="mistral", hidden_size=64, intermediate_size=96, num_hidden_layers=2,
+                    num_attention_heads=4, num_key_value_heads=1, vocab_size=VOCAB, rms_norm_eps=1e-5,
+                    rope_theta=10000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
+                    sliding_window=4, bos_token_id=1, eos_token_id=2),
+    "qwen2": dict(model_type="qwen2", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2, vocab_size=VOCAB, rms_norm_eps=1e-6,
+                  rope_theta=1000000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
+                  use_sliding_window=False, sliding_window=4, bos_token_id=1, eos_token_id=[2, 3]),
+    "gemma": dict(model_type="gemma", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=4, head_dim=24, vocab_size=VOCAB, rms_norm_eps=1e-6,
+                  rope_theta=10000.0, max_position_embeddings=128, hidden_act="gelu",
+                  hidden_activation="gelu_pytorch_tanh", bos_token_id=2, eos_token_id=1, pad_token_id=0),
+}
+
+SEQUENCES = [
+    [1, 17, 42, 5, 88, 23, 9],
+    [1, 60, 61, 62, 3, 77, 14, 29, 50, 50, 8, 91],
+    [1, 33, 4, 70, 12],
+]
+
+
+def head_dim(c):
+    return c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
+
+
+def make_weights(c):
+    h, i, hd = c["hidden_size"], c["intermediate_size"], head_dim(c)
+    nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
+    gemma = c["model_type"] == "gemma"
+    qkv_bias = c["model_type"] == "qwen2"
+
+    def lin(o, n):
+        return torch.randn(o, n) / math.sqrt(n)
+
+    w = {"model.embed_tokens.weight": torch.randn(c["vocab_size"], h) * (0.2 if gemma else 1.0)}
+    for layer in range(c["num_hidden_layers"]):
+        p = f"model.layers.{layer}."
+        w[p + "self_attn.q_proj.weight"] = lin(nh * hd, h)
+        w[p + "self_attn.k_proj.weight"] = lin(nkv * hd, h)
+        w[p + "self_attn.v_proj.weight"] = lin(nkv * hd, h)
+        w[p + "self_attn.o_proj.weight"] = lin(h, nh * hd)
+        if qkv_bias:
+            w[p + "self_attn.q_proj.bias"] = torch.randn(nh * hd) * 0.1
+            w[p + "self_attn.k_proj.bias"] = torch.randn(nkv * hd) * 0.1
+            w[p + "self_attn.v_proj.bias"] = torch.randn(nkv * hd) * 0.1
+        w[p + "mlp.gate_proj.weight"] = lin(i, h)
+        w[p + "mlp.up_proj.weight"] = lin(i, h)
+        w[p + "mlp.down_proj.weight"] = lin(h, i)
+        # Norm weights away from their neutral value so a wrong (1 + w) vs w convention shows.
+        w[p + "input_layernorm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
+        w[p + "post_attention_layernorm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
+    w["model.norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
+    if not c.get("tie_word_embeddings", gemma):
+        w["lm_head.weight"] = lin(c["vocab_size"], h)
+    return w
+
+
+def rms_norm(x, weight, eps, gemma):
+    xf = x.float()
+    normed = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
+    if gemma:
+        return (normed * (1.0 + weight.float())).type_as(x)
+    return weight * normed.to(x.dtype)
+
+
+def inv_freq(c):
+    d = head_dim(c)
+    inv = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    rs = c.get("rope_scaling")
+    if rs and rs["rope_type"] == "llama3":
+        factor, lo, hi, old = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"], rs["original_max_position_embeddings"]
+        low_wavelen, high_wavelen = old / lo, old / hi
+        wavelen = 2 * math.pi / inv
+        scaled = torch.where(wavelen > low_wavelen, inv / factor, inv)
+        smooth = (old / wavelen - lo) / (hi - lo)
+        smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+        medium = ~(wavelen < high_wavelen) * ~(wavelen > low_wavelen)
+        inv = torch.where(medium, smoothed, scaled)
+    return inv
+
+
+def rotate_half(x):
+    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
+    return torch.cat((-x2, x1), dim=-1)
+
+
+def forward(c, w, ids):
+    """Full-sequence forward of one unpadded sequence (1, T) -> logits (1, T, V)."""
+    gemma = c["model_type"] == "gemma"
+    h_size, hd = c["hidden_size"], head_dim(c)
+    nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
+    t = ids.shape[1]
+    x = w["model.embed_tokens.weight"][ids]
+    if gemma:
+        x = x * torch.tensor(h_size ** 0.5, dtype=x.dtype)
+    pos = torch.arange(t).float()
+    freqs = torch.outer(pos, inv_freq(c))
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+    qpos, kpos = torch.arange(t)[:, None], torch.arange(t)[None, :]
+    allowed = kpos <= qpos
+    window = c.get("sliding_window") if c["model_type"] == "mistral" or c.get("use_sliding_window") else None
+    if window is not None:
+        allowed &= (qpos - kpos) < window
+    mask = torch.zeros(t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
+    for layer in range(c["num_hidden_layers"]):
+        p = f"model.layers.{layer}."
+
+        def proj(name, v):
+            y = v @ w[p + name + ".weight"].T
+            b = w.get(p + name + ".bias")
+            return y + b if b is not None else y
+
+        residual = x
+        hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
+        q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
+        k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+        v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = k.repeat_interleave(nh // nkv, dim=1)
+        v = v.repeat_interleave(nh // nkv, dim=1)
+        scores = q @ k.transpose(2, 3) / math.sqrt(hd) + mask
+        probs = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
+        attn = (probs @ v).transpose(1, 2).reshape(1, t, nh * hd)
+        x = residual + proj("self_attn.o_proj", attn)
+        residual = x
+        hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
+        g = proj("mlp.gate_proj", hs)
+        act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
+        x = residual + proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
+    x = rms_norm(x, w["model.norm.weight"], c["rms_norm_eps"], gemma)
+    head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
+    return x @ head.T
+
+
+def main(out):
+    for fam, c in FAMILIES.items():
+        d = os.path.join(out, fam)
+        os.makedirs(d, exist_ok=True)
+        w = make_weights(c)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump(dict(c, torch_dtype="float32"), f, indent=2)
+        safetensors_io.save(os.path.join(d, "model.safetensors"), w, {"format": "pt"})
+        expected = {}
+        with torch.no_grad():
+            for n, seq in enumerate(SEQUENCES):
+                ids = torch.tensor([seq])
+                expected[f"ids.{n}"] = ids[0].to(torch.int64)
+                expected[f"logits.{n}"] = forward(c, w, ids)[0].float()
+        safetensors_io.save(os.path.join(d, "expected_logits.safetensors"), expected)
+        print(fam, {k: tuple(v.shape) for k, v in expected.items() if k.startswith("logits")})
+
+    # A dtype fixture: the same values stored as BF16, F16, F32 and I64 by an independent writer.
+    values = torch.tensor([[0.0, 1.0, -2.5, 3.140625], [1e-3, -65504.0 / 1024, 100.0, -0.0078125]])
+    safetensors_io.save(os.path.join(out, "dtypes.safetensors"), {
+        "bf16": values.to(torch.bfloat16), "f16": values.to(torch.float16), "f32": values,
+        "i64": torch.tensor([[-3, 0, 7], [2 ** 40, -(2 ** 33), 1]], dtype=torch.int64),
+        "bf16_as_f32": values.to(torch.bfloat16).float(), "f16_as_f32": values.to(torch.float16).float(),
+    }, {"made_by": "tests/reference/make_model_fixtures.py"})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
