@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Models;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Tests.Checkpoints;
+
+public sealed class CheckpointTests
+{
+    [Fact]
+    public void SaveThenLoadIsBitExact()
+    {
+        using var model = CausalLM.Load(Fixtures.Model("qwen2"));
+        var dir = Fixtures.TempDir();
+        File.Copy(Path.Combine(Fixtures.Model("qwen2"), "config.json"), Path.Combine(dir, "config.json"));
+        CheckpointWriter.Write(dir, model.StateDict());
+        using var again = CausalLM.Load(dir);
+        var a = model.StateDict();
+        var b = again.StateDict().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(a.Select(p => p.Key).Order(), b.Keys.Order());
+        foreach (var (name, t) in a)
+        {
+            Assert.True(t.bytes.SequenceEqual(b[name].bytes), $"{name} differs after the round trip");
+        }
+    }
+
+    [Fact]
+    public void ShardedCheckpointLoadsTheSameAsASingleFile()
+    {
+        var source = Fixtures.Model("llama");
+        using var model = CausalLM.Load(source);
+        var dir = Fixtures.TempDir();
+        File.Copy(Path.Combine(source, "config.json"), Path.Combine(dir, "config.json"));
+        var files = CheckpointWriter.Write(dir, model.StateDict(), maxShardBytes: 60_000);
+        Assert.Contains(CheckpointReader.IndexFileName, files);
+        Assert.True(files.Count > 3, $"expected several shards, got {string.Join(", ", files)}");
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, CheckpointReader.IndexFileName)));
+        long total = model.StateDict().Sum(p => p.Value.numel() * 4);
+        Assert.Equal(total, index.RootElement.GetProperty("metadata").GetProperty("total_size").GetInt64());
+
+        using var sharded = CausalLM.Load(dir);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var ids = tensor(new long[] { 1, 5, 9, 13, 40 }).unsqueeze(0);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(model.Forward(ids), sharded.Forward(ids)));
+    }
+
+    [Fact]
+    public void OneLayerLoadsAloneFromAShardedCheckpoint()
+    {
+        var source = Fixtures.Model("gemma");
+        using var model = CausalLM.Load(source);
+        var dir = Fixtures.TempDir();
+        CheckpointWriter.Write(dir, model.StateDict(), maxShardBytes: 50_000);
+        using var reader = CheckpointReader.Open(dir);
+        using var layer = CausalLM.LoadLayer(model.Config, reader, 1);
+        var mine = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var theirs = model.Layers[1].named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(theirs.Keys.Order(), mine.Keys.Order());
+        foreach (var (name, t) in theirs)
+        {
+            Assert.True(t.bytes.SequenceEqual(mine[name].bytes), $"{name} differs");
+        }
+    }
+
+    [Fact]
+    public void MissingShardIsNamed()
+    {
+        var dir = WriteSharded("llama");
+        var shard = Path.Combine(dir, "model-00002-of-" + ShardCount(dir).ToString("D5", System.Globalization.CultureInfo.InvariantCulture) + ".safetensors");
+        File.Delete(shard);
+        var e = Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Open(dir));
+        Assert.Equal($"{shard}: shard listed in model.safetensors.index.json is missing", e.Message);
+    }
+
+    [Fact]
+    public void FolderWithoutWeightsIsReported()
+    {
+        var dir = Fixtures.TempDir();
+        var e = Assert.Throws<CheckpointFormatException>(() => CheckpointReader.Open(dir));
+        Assert.Equal($"{dir}: no weights: neither model.safetensors nor model.safetensors.index.json is there", e.Message);
+    }
+
+    [Fact]
+    public void StateDictMissingAWeightIsNamed()
+    {
+        var dir = Fixtures.TempDir();
+        File.Copy(Path.Combine(Fixtures.Model("llama"), "config.json"), Path.Combine(dir, "config.json"));
+        using (var model = CausalLM.Load(Fixtures.Model("llama")))
+        {
+            CheckpointWriter.Write(dir, model.StateDict().Where(p => p.Key != "model.layers.1.mlp.up_proj.weight").ToList());
+        }
+
+        var e = Assert.Throws<CheckpointFormatException>(() => CausalLM.Load(dir));
+        Assert.Equal($"{dir}: state dict is missing 1 weight(s): model.layers.1.mlp.up_proj.weight", e.Message);
+    }
+
+    [Fact]
+    public void UnknownModelTypeIsNamed()
+    {
+        var dir = Fixtures.TempDir();
+        File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type":"gpt2","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4}""");
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Load(dir));
+        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma)", e.Message);
+    }
+
+    [Fact]
+    public void UnsupportedRopeScalingIsNamed()
+    {
+        var json = """{"model_type":"llama","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4,"rope_scaling":{"rope_type":"yarn","factor":4}}""";
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", json));
+        Assert.Equal("c.json: unsupported rope_scaling type 'yarn' (Shear supports default, linear, llama3)", e.Message);
+    }
+
+    [Fact]
+    public void MissingRequiredConfigFieldIsNamed()
+    {
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", """{"model_type":"llama","hidden_size":8}"""));
+        Assert.Contains("intermediate_size", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string WriteSharded(string family)
+    {
+        var dir = Fixtures.TempDir();
+        using var model = CausalLM.Load(Fixtures.Model(family));
+        CheckpointWriter.Write(dir, model.StateDict(), maxShardBytes: 60_000);
+        return dir;
+    }
+
+    private static int ShardCount(string dir) => Directory.GetFiles(dir, "model-*.safetensors").Length;
+}
