@@ -1,0 +1,49 @@
+namespace Shear.Numerics.Generation;
+
+/// <summary>How to continue prompts.</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Most tokens generated per prompt.</summary>
+    /// <value>Default 128.</value>
+    public int MaxNewTokens { get; init; } = 128;
+
+    /// <summary>Sampling temperature; 0 means greedy (argmax, first index on ties).</summary>
+    /// <value>Default 0.</value>
+    public double Temperature { get; init; }
+
+    /// <summary>Nucleus sampling: keep the smallest set of tokens whose probability reaches this mass (1 = off).</summary>
+    /// <value>Default 1.</value>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>Keep only the k most likely tokens (0 = off).</summary>
+    /// <value>Default 0.</value>
+    public int TopK { get; init; }
+
+    /// <summary>Base seed: prompt i of a call samples from its own generator seeded with <c>Seed + i</c>, so a
+    /// prompt's sample does not depend on which other prompts share its batch.</summary>
+    /// <value>Default 0.</value>
+    public long Seed { get; init; }
+
+    /// <summary>Generation of a prompt stops when its text contains one of these; the text is cut before it.</summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+
+    /// <summary>Token ids that end a sequence (not included in the output); empty = the tokenizer's/config's EOS.</summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    /// <summary>Whether prompts get the tokenizer's special tokens (BOS) when encoded.</summary>
+    /// <value>Default true.</value>
+    public bool AddSpecialTokens { get; init; } = true;
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxNewTokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(Temperature);
+        ArgumentOutOfRangeException.ThrowIfNegative(TopK);
+        if (TopP is <= 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "top_p must be in (0, 1]");
+        }
+    }
+}
