@@ -130,6 +130,55 @@ public static class ElfVersionPatcher
         return found;
     }
 
+    /// <summary>
+    /// Weakens, in the ELF file at <paramref name="path"/>, every libstdc++ version requirement that the system's
+    /// libstdc++ does not define; writes a temp file beside it and renames it over the original. Returns what changed.
+    /// </summary>
+    public static IReadOnlyList<string> PatchIfNeeded(string path)
+    {
+        var libstdcxx = FindLibStdCxx();
+        if (libstdcxx is null)
+        {
+            return [];
+        }
+
+        var system = File.ReadAllBytes(libstdcxx);
+        var available = DefinedVersionStrings(system, "GLIBCXX_");
+        available.UnionWith(DefinedVersionStrings(system, "CXXABI_"));
+        var bytes = File.ReadAllBytes(path);
+        var changed = WeakenMissing(bytes, need =>
+            !need.Library.StartsWith("libstdc++", StringComparison.Ordinal) || available.Contains(need.Version));
+        if (changed.Count == 0)
+        {
+            return changed;
+        }
+
+        // Another process may have the old file mapped: write a new inode and rename it into place.
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+        return changed;
+    }
+
+    /// <summary>The libstdc++ the dynamic loader will use: the one mapped into this process, else a standard path.</summary>
+    public static string? FindLibStdCxx()
+    {
+        if (File.Exists("/proc/self/maps"))
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                int slash = line.IndexOf('/', StringComparison.Ordinal);
+                if (slash >= 0 && line.Contains("libstdc++.so", StringComparison.Ordinal))
+                {
+                    return line[slash..];
+                }
+            }
+        }
+
+        string[] known = ["/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6"];
+        return known.FirstOrDefault(File.Exists);
+    }
+
     private static ReadOnlySpan<byte> Slice(ReadOnlySpan<byte> span, long offset, int length)
     {
         if (offset < 0 || offset + length > span.Length)
@@ -147,3 +196,4 @@ public static class ElfVersionPatcher
         return Encoding.ASCII.GetString(end < 0 ? rest : rest[..end]);
     }
 }
+

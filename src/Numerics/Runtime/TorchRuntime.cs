@@ -57,21 +57,7 @@ public static class TorchRuntime
     {
         try
         {
-            var libstdcxx = FindLibStdCxx();
-            if (libstdcxx is null)
-            {
-                return;
-            }
-
-            var available = ElfVersionPatcher.DefinedVersionStrings(File.ReadAllBytes(libstdcxx), "GLIBCXX_");
-            available.UnionWith(ElfVersionPatcher.DefinedVersionStrings(File.ReadAllBytes(libstdcxx), "CXXABI_"));
-            var changed = new List<string>();
-            foreach (var path in GlueCandidates())
-            {
-                changed.AddRange(PatchFile(path, available));
-            }
-
-            PatchedVersions = changed;
+            PatchedVersions = GlueCandidates().SelectMany(ElfVersionPatcher.PatchIfNeeded).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -79,46 +65,10 @@ public static class TorchRuntime
         }
     }
 
-    private static IReadOnlyList<string> PatchFile(string path, HashSet<string> available)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var changed = ElfVersionPatcher.WeakenMissing(bytes, need =>
-            !need.Library.StartsWith("libstdc++", StringComparison.Ordinal) || available.Contains(need.Version));
-        if (changed.Count == 0)
-        {
-            return changed;
-        }
-
-        // Another process may have the old file mapped: write a new inode and rename it into place.
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
-        return changed;
-    }
-
     private static IEnumerable<string> GlueCandidates()
     {
         var baseDir = AppContext.BaseDirectory;
         string[] dirs = [baseDir, Path.Combine(baseDir, "runtimes", "linux-x64", "native"), Path.Combine(baseDir, "cpu")];
         return dirs.Select(d => Path.Combine(d, GlueLibrary)).Where(File.Exists).Distinct();
-    }
-
-    private static string? FindLibStdCxx()
-    {
-        // The dotnet host itself links libstdc++: the copy mapped into this process is the one the loader will use.
-        if (File.Exists("/proc/self/maps"))
-        {
-            foreach (var line in File.ReadLines("/proc/self/maps"))
-            {
-                int slash = line.IndexOf('/', StringComparison.Ordinal);
-                if (slash >= 0 && line.Contains("libstdc++.so", StringComparison.Ordinal))
-                {
-                    return line[slash..];
-                }
-            }
-        }
-
-        string[] known = ["/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6"];
-        return known.FirstOrDefault(File.Exists);
     }
 }

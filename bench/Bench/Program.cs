@@ -1,0 +1,18 @@
+using Shear.Bench;
+using Shear.Numerics.Runtime;
+
+// Before any torch call: the huge-page allocator setting must reach libtorch when it starts.
+TorchRuntime.EnsureInitialized();
+
+return args.FirstOrDefault() switch
+{
+    "forward" => ForwardBench.Run(),
+    "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB]");
+    return 2;
+}

@@ -1,0 +1,3 @@
+using Shear.Client;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

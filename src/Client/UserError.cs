@@ -1,0 +1,14 @@
+using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Models;
+using Shear.Numerics.Tokenization;
+
+namespace Shear.Client;
+
+/// <summary>Which exceptions are the user's input at fault (reported as one line), as opposed to bugs (crash).</summary>
+internal static class UserError
+{
+    public static bool IsUserError(Exception e) => e is CheckpointFormatException or ModelConfigException or TokenizerFormatException
+        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException;
+
+    public static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
+}

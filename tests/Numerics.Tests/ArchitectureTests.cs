@@ -1,0 +1,37 @@
+using System.Xml.Linq;
+
+namespace Shear.Numerics.Tests;
+
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void NumericsReferencesNoOrleansRedisOrConsolePackage()
+    {
+        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", "Numerics", "Numerics.csproj"));
+        var references = csproj.Descendants().Where(e => e.Name.LocalName is "PackageReference" or "ProjectReference")
+            .Select(e => e.Attribute("Include")!.Value).ToList();
+        Assert.Contains("TorchSharp", references);
+        Assert.DoesNotContain(references, r => r.Contains("Orleans", StringComparison.OrdinalIgnoreCase)
+            || r.Contains("Redis", StringComparison.OrdinalIgnoreCase) || r.Contains("Spectre", StringComparison.OrdinalIgnoreCase)
+            || r.Contains("Options", StringComparison.OrdinalIgnoreCase) || r.EndsWith(".csproj", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NumericsAssemblyLoadsNoOrleansAssembly()
+    {
+        var referenced = typeof(Shear.Numerics.Models.CausalLM).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains("TorchSharp", referenced);
+        Assert.DoesNotContain(referenced, n => n.StartsWith("Orleans", StringComparison.Ordinal) || n.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException($"no Cluster.sln above {AppContext.BaseDirectory}");
+    }
+}
