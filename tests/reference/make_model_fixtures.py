@@ -13,6 +13,7 @@ Run with Debian's python (apt-get install python3-torch):
 import json
 import math
 import os
+import shutil
 import sys
 
 import torch
@@ -21,27 +22,38 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 
 torch.manual_seed(1234)
-VOCAB = 96
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOKENIZERS = os.path.join(HERE, "..", "Numerics.Tests", "Fixtures", "tokenizers")
+
+
+def tokenizer_size(name):
+    with open(os.path.join(TOKENIZERS, name + ".json"), encoding="utf-8") as f:
+        tok = json.load(f)
+    return max(list(tok["model"]["vocab"].values()) + [a["id"] for a in tok["added_tokens"]]) + 1
+
+
+# Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
+TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm"}
 
 FAMILIES = {
     "llama": dict(model_type="llama", hidden_size=64, intermediate_size=112, num_hidden_layers=2,
-                  num_attention_heads=4, num_key_value_heads=2, vocab_size=VOCAB, rms_norm_eps=1e-5,
+                  num_attention_heads=4, num_key_value_heads=2, rms_norm_eps=1e-5,
                   rope_theta=500000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
                   rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
                                     original_max_position_embeddings=16),
-                  bos_token_id=1, eos_token_id=2),
+                  bos_token_id=406, eos_token_id=407),
     "mistral": dict(model_type="mistral", hidden_size=64, intermediate_size=96, num_hidden_layers=2,
-                    num_attention_heads=4, num_key_value_heads=1, vocab_size=VOCAB, rms_norm_eps=1e-5,
+                    num_attention_heads=4, num_key_value_heads=1, rms_norm_eps=1e-5,
                     rope_theta=10000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
                     sliding_window=4, bos_token_id=1, eos_token_id=2),
     "qwen2": dict(model_type="qwen2", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                  num_attention_heads=4, num_key_value_heads=2, vocab_size=VOCAB, rms_norm_eps=1e-6,
+                  num_attention_heads=4, num_key_value_heads=2, rms_norm_eps=1e-6,
                   rope_theta=1000000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
-                  use_sliding_window=False, sliding_window=4, bos_token_id=1, eos_token_id=[2, 3]),
+                  use_sliding_window=False, sliding_window=4, eos_token_id=[406]),
     "gemma": dict(model_type="gemma", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                  num_attention_heads=4, num_key_value_heads=4, head_dim=24, vocab_size=VOCAB, rms_norm_eps=1e-6,
+                  num_attention_heads=4, num_key_value_heads=4, head_dim=24, rms_norm_eps=1e-6,
                   rope_theta=10000.0, max_position_embeddings=128, hidden_act="gelu",
-                  hidden_activation="gelu_pytorch_tanh", bos_token_id=2, eos_token_id=1, pad_token_id=0),
+                  hidden_activation="gelu_pytorch_tanh", bos_token_id=1, eos_token_id=2, pad_token_id=0),
 }
 
 SEQUENCES = [
@@ -170,6 +182,8 @@ def main(out):
     for fam, c in FAMILIES.items():
         d = os.path.join(out, fam)
         os.makedirs(d, exist_ok=True)
+        c["vocab_size"] = tokenizer_size(TOKENIZER_OF[fam])
+        shutil.copyfile(os.path.join(TOKENIZERS, TOKENIZER_OF[fam] + ".json"), os.path.join(d, "tokenizer.json"))
         w = make_weights(c)
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump(dict(c, torch_dtype="float32"), f, indent=2)

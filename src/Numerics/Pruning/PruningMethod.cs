@@ -1,0 +1,54 @@
+namespace Shear.Numerics.Pruning;
+
+/// <summary>The pruning methods (ANCHORS §1, §3).</summary>
+public enum PruningMethod
+{
+    /// <summary>|W|, one threshold per matrix (per group for N:M); no calibration data.</summary>
+    Magnitude,
+
+    /// <summary>|W| x sqrt(scaler_row), compared within each output row.</summary>
+    Wanda,
+
+    /// <summary>Wanda's metric with the per-row cumulative-alpha threshold found by bisection.</summary>
+    WandaVariant,
+
+    /// <summary>SparseGPT: OBS-style pruning with weight reconstruction from the Hessian of the inputs.</summary>
+    SparseGpt,
+}
+
+/// <summary>Names of methods on the command line and in pruning.json.</summary>
+public static class PruningMethods
+{
+    /// <summary>The command-line name of a method.</summary>
+    public static string Name(PruningMethod method) => method switch
+    {
+        PruningMethod.Magnitude => "magnitude",
+        PruningMethod.Wanda => "wanda",
+        PruningMethod.WandaVariant => "wanda-variant",
+        PruningMethod.SparseGpt => "sparsegpt",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+
+    /// <summary>Parses a command-line name.</summary>
+    /// <exception cref="ArgumentException">Unknown name (message lists the known ones).</exception>
+    public static PruningMethod Parse(string name)
+    {
+        foreach (var m in Enum.GetValues<PruningMethod>())
+        {
+            if (string.Equals(Name(m), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return m;
+            }
+        }
+
+        throw new ArgumentException($"unknown pruning method '{name}' (use {string.Join(", ", Enum.GetValues<PruningMethod>().Select(Name))})", nameof(name));
+    }
+
+    /// <summary>Whether the method needs calibration statistics of the given kind.</summary>
+    public static StatisticsKind Needs(PruningMethod method) => method switch
+    {
+        PruningMethod.Magnitude => StatisticsKind.None,
+        PruningMethod.SparseGpt => StatisticsKind.Hessian,
+        _ => StatisticsKind.ActivationNorms,
+    };
+}

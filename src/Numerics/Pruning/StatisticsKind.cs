@@ -1,0 +1,14 @@
+namespace Shear.Numerics.Pruning;
+
+/// <summary>What a method needs to know about a Linear's inputs.</summary>
+public enum StatisticsKind
+{
+    /// <summary>Nothing (magnitude).</summary>
+    None,
+
+    /// <summary>Per-input-channel mean squared norm (Wanda's <c>scaler_row</c>).</summary>
+    ActivationNorms,
+
+    /// <summary>The input Hessian <c>H = (2/N) sum X X^T</c> (SparseGPT).</summary>
+    Hessian,
+}
