@@ -14,6 +14,7 @@ internal static class CommandLine
         {
             GenerateCommand.Create(stdout),
             InspectCommand.Create(stdout),
+            PruneCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Data;
 using Shear.Numerics.Models;
 using Shear.Numerics.Tokenization;
 
@@ -7,8 +8,12 @@ namespace Shear.Client;
 /// <summary>Which exceptions are the user's input at fault (reported as one line), as opposed to bugs (crash).</summary>
 internal static class UserError
 {
-    public static bool IsUserError(Exception e) => e is CheckpointFormatException or ModelConfigException or TokenizerFormatException
-        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException;
+    public static bool IsUserError(Exception e) => e is CheckpointFormatException or ModelConfigException or TokenizerFormatException or DataFormatException
+        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or IOException;
 
-    public static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
+    public static string OneLine(Exception e)
+    {
+        var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+        return message.ReplaceLineEndings(" ");
+    }
 }

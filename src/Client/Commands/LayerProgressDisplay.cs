@@ -1,0 +1,51 @@
+using Shear.Numerics.Pruning;
+using Spectre.Console;
+
+namespace Shear.Client.Commands;
+
+/// <summary>Shows layer-by-layer progress: Spectre.Console bars on a terminal, one line per layer otherwise.</summary>
+internal static class LayerProgressDisplay
+{
+    public static T Run<T>(TextWriter stdout, Func<IProgress<SequentialPruner.Progress>, T> work)
+    {
+        if (Console.IsOutputRedirected || !ReferenceEquals(stdout, Console.Out))
+        {
+            return work(new SyncProgress(p =>
+            {
+                if (p.Stage == "done")
+                {
+                    stdout.WriteLine($"layer {p.Layer + 1}/{p.Layers} done");
+                }
+            }));
+        }
+
+        return AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var all = ctx.AddTask("layers");
+                ProgressTask? current = null;
+                return work(new SyncProgress(p =>
+                {
+                    all.MaxValue = p.Layers;
+                    if (p.Stage == "observe")
+                    {
+                        current = ctx.AddTask($"layer {p.Layer}", maxValue: 3);
+                    }
+
+                    current?.Increment(1);
+                    if (p.Stage == "done")
+                    {
+                        current?.StopTask();
+                        all.Increment(1);
+                    }
+                }));
+            });
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
+    private sealed class SyncProgress(Action<SequentialPruner.Progress> report) : IProgress<SequentialPruner.Progress>
+    {
+        public void Report(SequentialPruner.Progress value) => report(value);
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using Shear.Numerics.Data;
+using Shear.Numerics.Models;
+using Shear.Numerics.Pruning;
+
+namespace Shear.Client.Commands;
+
+/// <summary><c>shear prune</c>: prune a local checkpoint layer by layer (no cluster).</summary>
+internal static class PruneCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Option<string>("--model") { Description = "Base HF checkpoint folder", Required = true };
+        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude or sparsegpt", DefaultValueFactory = _ => "wanda" };
+        var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
+        var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration text: a .txt (blank-line separated) or .jsonl ('text' field) file" };
+        var mode = new Option<string>("--sampling") { Description = "auto, windows (Wanda's c4 rule) or examples (the thesis's)", DefaultValueFactory = _ => "auto" };
+        var nsamples = new Option<int>("--nsamples") { Description = "Calibration samples", DefaultValueFactory = _ => 128 };
+        var seqlen = new Option<int>("--seqlen") { Description = "Tokens per window / length cap", DefaultValueFactory = _ => 2048 };
+        var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Output folder (must not exist or be empty)", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out" };
+        var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
+        var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT) and save it in HF layout")
+        {
+            model, method, sparsity, pattern, calibration, mode, nsamples, seqlen, seed, output, overwrite, dtype,
+        };
+        command.SetAction(parse =>
+        {
+            var spec = new PruneSpec(PruningMethods.Parse(parse.GetValue(method)!), ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)));
+            var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
+                parse.GetValue(nsamples), parse.GetValue(seqlen), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
+            {
+                DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
+            };
+            var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress));
+            PrintSparsityCheck(stdout, report);
+            stdout.WriteLine($"wrote {Path.GetFullPath(request.Out)} in {report.Seconds:F1} s");
+            return 0;
+        });
+        return command;
+    }
+
+    private static SparsityPattern ParsePattern(string pattern, double? sparsity)
+    {
+        if (sparsity is { } s && !(s > 0 && s < 1))
+        {
+            throw new ArgumentException($"--sparsity must be strictly between 0 and 1, got {s.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return SparsityPattern.Parse(pattern, sparsity);
+    }
+
+    private static SamplingMode? ParseMode(string mode) => mode.ToLowerInvariant() switch
+    {
+        "auto" => null,
+        "windows" => SamplingMode.Windows,
+        "examples" => SamplingMode.Examples,
+        _ => throw new ArgumentException($"--sampling must be auto, windows or examples, got '{mode}'"),
+    };
+
+    /// <summary>Prints per-layer and total sparsity as the reference's check_sparsity does.</summary>
+    private static void PrintSparsityCheck(TextWriter stdout, PruningReport report)
+    {
+        foreach (var layer in report.Layers)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"layer {layer.Index} sparsity {layer.Sparsity:F6}"));
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sparsity sanity check {report.TotalSparsity:F4}"));
+    }
+}

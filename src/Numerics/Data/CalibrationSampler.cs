@@ -1,0 +1,92 @@
+using System.Text;
+using Shear.Numerics.Tokenization;
+
+namespace Shear.Numerics.Data;
+
+/// <summary>How calibration samples are cut from documents.</summary>
+public enum SamplingMode
+{
+    /// <summary>Wanda's c4 rule: random documents longer than seqlen, a random window of exactly seqlen tokens.</summary>
+    Windows,
+
+    /// <summary>The thesis's rule: min(nsamples, docs) random whole documents (with replacement), capped at seqlen.</summary>
+    Examples,
+}
+
+/// <summary>
+/// Draws calibration samples as the references do, with CPython's <c>random</c> seeded by <c>seed</c>
+/// (ANCHORS §1.3 and §2.3), so the same documents, seed and tokenizer give the same samples.
+/// </summary>
+public static class CalibrationSampler
+{
+    /// <summary>Tokenized samples (BOS included as the tokenizer adds it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">nsamples or seqlen not positive.</exception>
+    /// <exception cref="DataFormatException">Windows mode and no document is longer than seqlen tokens.</exception>
+    public static List<int[]> Draw(IReadOnlyList<string> documents, Tokenizer tokenizer, SamplingMode mode, int nsamples, int seqlen, long seed, string source)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nsamples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seqlen);
+        var rng = new PythonRandom(seed);
+        return mode == SamplingMode.Windows
+            ? Windows(documents, tokenizer, nsamples, seqlen, rng, source)
+            : Examples(documents, tokenizer, nsamples, seqlen, rng);
+    }
+
+    /// <summary>Windows when some document can exceed seqlen tokens, else whole examples.</summary>
+    public static SamplingMode Auto(IReadOnlyList<string> documents, int seqlen) =>
+        documents.Any(d => MayExceed(d, seqlen)) ? SamplingMode.Windows : SamplingMode.Examples;
+
+    // A BPE token covers at least one UTF-8 byte; +2 allows BOS and a prepended word marker.
+    private static bool MayExceed(string doc, int seqlen) => Encoding.UTF8.GetByteCount(doc) + 2 > seqlen;
+
+    private static List<int[]> Windows(IReadOnlyList<string> docs, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng, string source)
+    {
+        if (!docs.Any(d => MayExceed(d, seqlen)))
+        {
+            throw new DataFormatException(source, $"no document can be longer than seqlen {seqlen} tokens, so no window can be cut (lower --seqlen)");
+        }
+
+        var samples = new List<int[]>(nsamples);
+        var cache = new Dictionary<long, int[]>();
+        for (int s = 0; s < nsamples; s++)
+        {
+            int[] ids;
+            int attempts = 0;
+            do
+            {
+                if (++attempts > 10_000)
+                {
+                    throw new DataFormatException(source, $"found no document longer than seqlen {seqlen} tokens in 10000 random draws");
+                }
+
+                long i = rng.RandInt(0, docs.Count - 1);
+                if (!cache.TryGetValue(i, out ids!))
+                {
+                    ids = tokenizer.Encode(docs[(int)i]);
+                    cache[i] = ids;
+                }
+            }
+            while (ids.Length <= seqlen);
+
+            long start = rng.RandInt(0, ids.Length - seqlen - 1);
+            samples.Add(ids[(int)start..((int)start + seqlen)]);
+        }
+
+        return samples;
+    }
+
+    private static List<int[]> Examples(IReadOnlyList<string> docs, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng)
+    {
+        int count = Math.Min(nsamples, docs.Count);
+        var samples = new List<int[]>(count);
+        for (int s = 0; s < count; s++)
+        {
+            var ids = tokenizer.Encode(docs[(int)rng.RandInt(0, docs.Count - 1)]);
+            samples.Add(ids.Length > seqlen ? ids[..seqlen] : ids);
+        }
+
+        return samples;
+    }
+}

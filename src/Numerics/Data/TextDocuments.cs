@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace Shear.Numerics.Data;
+
+/// <summary>
+/// Plain calibration documents from a file: <c>.jsonl</c> (one JSON object per line; its <c>text</c> field, else
+/// <c>content</c>) or plain text (documents separated by blank lines).
+/// </summary>
+public static class TextDocuments
+{
+    private static readonly string[] TextFields = ["text", "content"];
+
+    /// <summary>Reads the documents; empty ones are dropped.</summary>
+    /// <exception cref="DataFormatException">Missing file, malformed line (named by number), or no usable text.</exception>
+    public static IReadOnlyList<string> Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException(path, "file not found");
+        }
+
+        var docs = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? ReadJsonl(path) : ReadParagraphs(path);
+        if (docs.Count == 0)
+        {
+            throw new DataFormatException(path, "no usable text (every document is empty)");
+        }
+
+        return docs;
+    }
+
+    private static List<string> ReadJsonl(string path)
+    {
+        var docs = new List<string>();
+        int number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new DataFormatException(path, $"line {number}: not valid JSON ({e.Message.Split('.')[0]})");
+            }
+
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new DataFormatException(path, $"line {number}: expected a JSON object");
+                }
+
+                var field = TextFields.FirstOrDefault(f => doc.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String)
+                    ?? throw new DataFormatException(path, $"line {number}: no string field '{string.Join("' or '", TextFields)}'");
+                var text = doc.RootElement.GetProperty(field).GetString()!;
+                if (text.Trim().Length > 0)
+                {
+                    docs.Add(text);
+                }
+            }
+        }
+
+        return docs;
+    }
+
+    private static List<string> ReadParagraphs(string path)
+    {
+        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
+        return text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim('\n')).Where(p => p.Trim().Length > 0).ToList();
+    }
+}

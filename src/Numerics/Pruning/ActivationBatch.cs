@@ -1,0 +1,68 @@
+using Shear.Numerics.Models;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>
+/// Hidden states of a batch of calibration samples at one point of the model (right-padded to the longest), with
+/// what every layer needs to run them: the padding mask, rotary tables and attention mask (fixed across layers).
+/// Owns its tensors.
+/// </summary>
+public sealed class ActivationBatch : IDisposable
+{
+    /// <summary>Wraps tensors (detached from any dispose scope) into a batch that owns them.</summary>
+    public ActivationBatch(Tensor hidden, Tensor keep, DecoderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(keep);
+        ArgumentNullException.ThrowIfNull(context);
+        Hidden = hidden.DetachFromDisposeScope();
+        Keep = keep.DetachFromDisposeScope();
+        Context = context with
+        {
+            Cos = context.Cos.DetachFromDisposeScope(),
+            Sin = context.Sin.DetachFromDisposeScope(),
+            Mask = context.Mask?.DetachFromDisposeScope(),
+        };
+        using var scope = NewDisposeScope();
+        TokenIndex = keep.reshape(-1).nonzero().squeeze(1).MoveToOuterDisposeScope().DetachFromDisposeScope(); // (B*T) -> real positions
+    }
+
+    /// <summary>(B, T, hidden) states.</summary>
+    public Tensor Hidden { get; private set; }
+
+    /// <summary>(B, T) with 1 for real tokens, 0 for padding.</summary>
+    public Tensor Keep { get; }
+
+    /// <summary>Flat indices (into B*T) of the real tokens.</summary>
+    public Tensor TokenIndex { get; }
+
+    /// <summary>Rotary tables and attention mask for this batch.</summary>
+    public DecoderContext Context { get; }
+
+    /// <summary>Number of samples.</summary>
+    public long Samples => Hidden.shape[0];
+
+    /// <summary>Number of real (unpadded) tokens.</summary>
+    public long Tokens => TokenIndex.shape[0];
+
+    /// <summary>Replaces the hidden states (the old ones are disposed; the batch takes the new ones).</summary>
+    public void Replace(Tensor hidden)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        var old = Hidden;
+        Hidden = hidden.DetachFromDisposeScope();
+        old.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Hidden.Dispose();
+        Keep.Dispose();
+        TokenIndex.Dispose();
+        Context.Cos.Dispose();
+        Context.Sin.Dispose();
+        Context.Mask?.Dispose();
+    }
+}

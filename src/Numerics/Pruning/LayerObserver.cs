@@ -1,0 +1,94 @@
+using Shear.Numerics.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>
+/// Forward hooks on every Linear of one decoder layer that accumulate <see cref="InputStatistics"/> from the real
+/// (unpadded) tokens of each batch, as Wanda's <c>WrappedGPT.add_batch</c> and SparseGPT's <c>add_batch</c> do.
+/// </summary>
+public sealed class LayerObserver : IDisposable
+{
+    private readonly List<Action> _removers = [];
+    private readonly Dictionary<string, InputStatistics> _statistics = new(StringComparer.Ordinal);
+    private ActivationBatch? _current;
+
+    /// <summary>Hooks every Linear of <paramref name="layer"/> (ANCHORS §1.1's <c>find_layers</c>: the 7 projections).</summary>
+    public LayerObserver(DecoderLayer layer, StatisticsKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        foreach (var (name, linear) in Linears(layer))
+        {
+            var stats = new InputStatistics(kind);
+            _statistics[name] = stats;
+            var remover = linear.register_forward_hook((_, input, output) =>
+            {
+                Observe(stats, input);
+                return output;
+            });
+            _removers.Add(remover.remove);
+        }
+    }
+
+    /// <summary>Statistics per Linear, by name relative to the layer (<c>self_attn.q_proj</c> ...).</summary>
+    public IReadOnlyDictionary<string, InputStatistics> Statistics => _statistics;
+
+    /// <summary>The Linears of a decoder layer by relative name, in registration order.</summary>
+    public static IReadOnlyList<(string Name, Linear Linear)> Linears(DecoderLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return layer.named_modules().Where(m => m.module is Linear).Select(m => (m.name, (Linear)m.module)).ToList();
+    }
+
+    /// <summary>Runs <paramref name="layer"/> on every batch with the hooks live; outputs are discarded.</summary>
+    public void Run(DecoderLayer layer, ActivationSet inputs)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var noGrad = no_grad();
+        foreach (var batch in inputs.Batches)
+        {
+            using var scope = NewDisposeScope();
+            _current = batch;
+            layer.call(batch.Hidden, batch.Context);
+        }
+
+        _current = null;
+    }
+
+    private void Observe(InputStatistics stats, Tensor input)
+    {
+        var batch = _current ?? throw new InvalidOperationException("a hooked Linear ran outside LayerObserver.Run");
+        if (stats.Kind == StatisticsKind.None)
+        {
+            return;
+        }
+
+        // The hook runs inside the caller's scope; give its temporaries their own.
+        using var scope = NewDisposeScope();
+        var flat = input.reshape(-1, input.shape[^1]);  // (B, T, C) -> (B*T, C)
+        stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples);
+    }
+
+    /// <summary>Removes the hooks; the statistics stay available until disposal.</summary>
+    public void Detach()
+    {
+        foreach (var remove in _removers)
+        {
+            remove();
+        }
+
+        _removers.Clear();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Detach();
+        foreach (var s in _statistics.Values)
+        {
+            s.Dispose();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using Shear.Numerics.Models;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>
+/// The per-layer pruning API that the local loop and the layer grains share:
+/// <see cref="Observe"/> -> <see cref="ComputeMasks"/> -> <see cref="Apply"/> -> <see cref="Forward"/>.
+/// </summary>
+public static class LayerPruner
+{
+    /// <summary>Runs the still-dense layer over the inputs with hooks on all its Linears (one pass for all of them).</summary>
+    public static LayerObserver Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var observer = new LayerObserver(layer, PruningMethods.Needs(method));
+        try
+        {
+            if (PruningMethods.Needs(method) != StatisticsKind.None)
+            {
+                observer.Run(layer, inputs);
+            }
+
+            observer.Detach();
+            return observer;
+        }
+        catch
+        {
+            observer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Computes every Linear's mask (and SparseGPT's new weights) from the statistics; weights are not changed.</summary>
+    public static LayerMasks ComputeMasks(DecoderLayer layer, LayerObserver observer, PruneSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(spec);
+        var result = new LayerMasks { Layer = layer.Index };
+        using var noGrad = no_grad();
+        foreach (var (name, linear) in LayerObserver.Linears(layer))
+        {
+            using var scope = NewDisposeScope();
+            var weight = linear.weight!;
+            spec.Pattern.Validate(weight.shape[1], $"{layer.Prefix}{name}");
+            if (spec.Method == PruningMethod.SparseGpt)
+            {
+                using var h = observer.Statistics[name].Hessian();
+                var (w, mask) = SparseGptSolver.Prune(weight, h, spec.Pattern, spec.SparseGptBlockSize, spec.PercDamp);
+                result.Add(name, mask, w.to_type(weight.dtype));
+                continue;
+            }
+
+            var score = Score(weight, spec.Method == PruningMethod.Magnitude ? null : observer.Statistics[name]);
+            result.Add(name, MaskFor(score, spec));
+        }
+
+        return result;
+    }
+
+    /// <summary>The pruning score: |W| for magnitude, |W| x sqrt(scaler_row) for Wanda (ANCHORS §1.6), fp32.</summary>
+    public static Tensor Score(Tensor weight, InputStatistics? statistics)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        using var scope = NewDisposeScope();
+        var abs = weight.abs().to_type(ScalarType.Float32);
+        if (statistics is null)
+        {
+            return abs.MoveToOuterDisposeScope();
+        }
+
+        using var scaler = statistics.ScalerRow();
+        return (abs * scaler.sqrt().reshape(1, -1)).MoveToOuterDisposeScope(); // (R, C) x (1, C)
+    }
+
+    private static Tensor MaskFor(Tensor score, PruneSpec spec)
+    {
+        var p = spec.Pattern;
+        if (p.IsNofM)
+        {
+            return SparsityMask.NofM(score, p.N, p.M);
+        }
+
+        return spec.Method switch
+        {
+            PruningMethod.Magnitude => SparsityMask.MatrixThreshold(score, p.Ratio),
+            PruningMethod.WandaVariant => SparsityMask.WandaVariant(score, p.Ratio),
+            _ => SparsityMask.PerRow(score, p.Ratio),
+        };
+    }
+
+    /// <summary>Zeroes the pruned weights (SparseGPT: installs its reconstructed weights, zero where pruned).</summary>
+    public static void Apply(DecoderLayer layer, LayerMasks masks)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(masks);
+        using var noGrad = no_grad();
+        foreach (var (name, linear) in LayerObserver.Linears(layer))
+        {
+            var weight = linear.weight!;
+            if (masks.Weights.TryGetValue(name, out var replacement))
+            {
+                weight.copy_(replacement);
+            }
+
+            weight.masked_fill_(masks.Masks[name], 0.0);
+        }
+    }
+
+    /// <summary>Runs the (pruned) layer over the inputs and replaces them with its outputs, batch by batch.</summary>
+    public static void Forward(DecoderLayer layer, ActivationSet set)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(set);
+        using var noGrad = no_grad();
+        foreach (var batch in set.Batches)
+        {
+            using var scope = NewDisposeScope();
+            batch.Replace(layer.call(batch.Hidden, batch.Context).MoveToOuterDisposeScope());
+        }
+    }
+
+    /// <summary>Fraction of exact zeros over a layer's Linear weights, and per Linear (the reference's check_sparsity).</summary>
+    public static (double Layer, IReadOnlyDictionary<string, double> Linears) MeasureSparsity(DecoderLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        long zeros = 0, total = 0;
+        var per = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, linear) in LayerObserver.Linears(layer))
+        {
+            using var scope = NewDisposeScope();
+            var w = linear.weight!;
+            long z = w.eq(0).sum().item<long>();
+            per[name] = (double)z / w.numel();
+            zeros += z;
+            total += w.numel();
+        }
+
+        return ((double)zeros / total, per);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Data;
+using Shear.Numerics.Models;
+using Shear.Numerics.Tokenization;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>
+/// One pruning run in this process (<c>shear prune</c>): validate everything first (nothing is written on bad input),
+/// draw calibration samples, prune layer by layer, write the pruned checkpoint, masks and pruning.json atomically.
+/// </summary>
+public static class LocalPruneJob
+{
+    /// <summary>Runs <paramref name="request"/>; returns the report that was written.</summary>
+    public static PruningReport Run(PruneRequest request, IProgress<SequentialPruner.Progress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
+        if (request.NSamples <= 0)
+        {
+            throw new ArgumentException($"--nsamples must be positive, got {request.NSamples}");
+        }
+
+        if (request.SeqLen <= 0)
+        {
+            throw new ArgumentException($"--seqlen must be positive, got {request.SeqLen}");
+        }
+
+        PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
+        ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        using var checkpoint = CheckpointReader.Open(request.Model);
+        var (samples, mode) = calibrate ? Calibration(request) : ([], "none");
+        using var model = CausalLM.Load(request.Model, new ModelOptions(request.DType));
+        using var writer = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
+        var layers = SequentialPruner.Run(model, samples, request.Spec, writer.WriteMasks, progress);
+        var report = new PruningReport
+        {
+            BaseModel = Path.GetFullPath(request.Model),
+            Method = PruningMethods.Name(request.Spec.Method),
+            Pattern = request.Spec.Pattern.ToString(),
+            Sparsity = request.Spec.Pattern.Ratio,
+            Calibration = new CalibrationReport(calibrate ? request.Calibration! : "none", mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
+            Layers = layers,
+            TotalSparsity = TotalSparsity(model),
+            Seconds = clock.Elapsed.TotalSeconds,
+            DType = request.DType.ToString(),
+        };
+        writer.Complete(model, checkpoint, report);
+        return report;
+    }
+
+    private static (List<int[]> Samples, string Mode) Calibration(PruneRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Calibration))
+        {
+            throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a .txt or .jsonl file)");
+        }
+
+        var docs = TextDocuments.Load(request.Calibration);
+        var tokenizer = TokenizerLoader.Load(request.Model);
+        var mode = request.Mode ?? CalibrationSampler.Auto(docs, request.SeqLen);
+        var samples = CalibrationSampler.Draw(docs, tokenizer, mode, request.NSamples, request.SeqLen, request.Seed, request.Calibration);
+        return (samples, mode.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>Exact zeros over all decoder-layer Linear weights (the reference's check_sparsity total).</summary>
+    public static double TotalSparsity(CausalLM model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double zeros = 0, total = 0;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        foreach (var layer in model.Layers)
+        {
+            foreach (var (_, linear) in LayerObserver.Linears(layer))
+            {
+                zeros += linear.weight!.eq(0).sum().item<long>();
+                total += linear.weight!.numel();
+            }
+        }
+
+        return zeros / total;
+    }
+}

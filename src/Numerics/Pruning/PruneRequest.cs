@@ -1,0 +1,21 @@
+using Shear.Numerics.Data;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>A local pruning run: base model, method, calibration, output.</summary>
+/// <param name="Model">Base checkpoint folder.</param>
+/// <param name="Spec">Method and pattern.</param>
+/// <param name="Calibration">Calibration text file (.txt or .jsonl); unused by magnitude.</param>
+/// <param name="Mode">Sampling mode, or null to choose from the documents.</param>
+/// <param name="NSamples">Samples to draw.</param>
+/// <param name="SeqLen">Window length / length cap.</param>
+/// <param name="Seed">Sampling seed.</param>
+/// <param name="Out">Output folder.</param>
+/// <param name="Overwrite">Replace a non-empty output folder.</param>
+public sealed record PruneRequest(string Model, PruneSpec Spec, string? Calibration, SamplingMode? Mode, int NSamples, int SeqLen, long Seed, string Out, bool Overwrite)
+{
+    /// <summary>Compute dtype.</summary>
+    /// <value>Default fp32.</value>
+    public ScalarType DType { get; init; } = ScalarType.Float32;
+}

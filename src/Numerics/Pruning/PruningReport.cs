@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace Shear.Numerics.Pruning;
+
+/// <summary>One layer's outcome, as recorded in pruning.json.</summary>
+/// <param name="Index">Layer index.</param>
+/// <param name="Sparsity">Fraction of exact zeros over the layer's Linear weights after pruning.</param>
+/// <param name="Linears">The same per Linear.</param>
+/// <param name="Seconds">Wall time of the layer (statistics pass, masks, apply, forward).</param>
+public sealed record LayerReport(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("sparsity")] double Sparsity,
+    [property: JsonPropertyName("linears")] IReadOnlyDictionary<string, double> Linears,
+    [property: JsonPropertyName("seconds")] double Seconds);
+
+/// <summary>Where calibration came from.</summary>
+/// <param name="Dataset">Dataset name or file path.</param>
+/// <param name="Mode">Sampling mode (windows, examples, none).</param>
+/// <param name="Seed">Sampling seed.</param>
+/// <param name="NSamples">Samples drawn.</param>
+/// <param name="SeqLen">Window length / length cap in tokens.</param>
+/// <param name="Tokens">Real tokens the statistics saw.</param>
+public sealed record CalibrationReport(
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("mode")] string Mode,
+    [property: JsonPropertyName("seed")] long Seed,
+    [property: JsonPropertyName("nsamples")] int NSamples,
+    [property: JsonPropertyName("seqlen")] int SeqLen,
+    [property: JsonPropertyName("tokens")] long Tokens);
+
+/// <summary>pruning.json: what was done to a model and what came out.</summary>
+public sealed record PruningReport
+{
+    /// <summary>The base checkpoint.</summary>
+    [JsonPropertyName("base_model")]
+    public required string BaseModel { get; init; }
+
+    /// <summary>Method name.</summary>
+    [JsonPropertyName("method")]
+    public required string Method { get; init; }
+
+    /// <summary><c>unstructured</c> or <c>n:m</c>.</summary>
+    [JsonPropertyName("pattern")]
+    public required string Pattern { get; init; }
+
+    /// <summary>Target sparsity.</summary>
+    [JsonPropertyName("sparsity")]
+    public required double Sparsity { get; init; }
+
+    /// <summary>Calibration data.</summary>
+    [JsonPropertyName("calibration")]
+    public required CalibrationReport Calibration { get; init; }
+
+    /// <summary>Per-layer outcome.</summary>
+    [JsonPropertyName("layers")]
+    public required IReadOnlyList<LayerReport> Layers { get; init; }
+
+    /// <summary>Fraction of exact zeros over all decoder-layer Linear weights.</summary>
+    [JsonPropertyName("total_sparsity")]
+    public required double TotalSparsity { get; init; }
+
+    /// <summary>Wall time of the whole run, seconds.</summary>
+    [JsonPropertyName("seconds")]
+    public required double Seconds { get; init; }
+
+    /// <summary>Compute dtype used.</summary>
+    [JsonPropertyName("dtype")]
+    public required string DType { get; init; }
+}

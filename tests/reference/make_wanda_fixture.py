@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Golden masks of Wanda's sequential loop (locuslab/wanda lib/prune.py prune_wanda, with the thesis's per-sample,
+variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama fixture model, for Shear's batched C# port.
+
+Each calibration sample runs alone through each decoder layer; forward hooks on the 7 Linears accumulate
+scaler_row with WrappedGPT.add_batch's running update; masks are per output row by stable sort (unstructured) or
+per group of M consecutive inputs (N:M); pruned weights are zeroed and the layer is re-run to feed the next one.
+
+Run (after make_model_fixtures.py):
+    /usr/bin/python3 tests/reference/make_wanda_fixture.py tests/Numerics.Tests/Fixtures
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+from make_model_fixtures import head_dim, inv_freq, rms_norm, rotate_half  # noqa: E402
+
+SAMPLES = [
+    [406, 17, 42, 5, 88, 23, 9, 301, 250, 12, 77],
+    [406, 60, 61, 62, 3, 77],
+    [406, 33, 4, 70, 12, 199, 200, 201, 350],
+    [406, 5, 6],
+]
+LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+           "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
+
+
+class Wrapped:
+    """WrappedGPT: scaler_row running mean over samples of per-sample sums of squares."""
+
+    def __init__(self, columns):
+        self.scaler_row = torch.zeros(columns)
+        self.nsamples = 0
+
+    def add_batch(self, inp):
+        if inp.dim() == 2:
+            inp = inp.unsqueeze(0)
+        tmp = inp.shape[0]
+        inp = inp.reshape(-1, inp.shape[-1]).t()
+        self.scaler_row *= self.nsamples / (self.nsamples + tmp)
+        self.nsamples += tmp
+        inp = inp.type(torch.float32)
+        self.scaler_row += torch.norm(inp, p=2, dim=1) ** 2 / self.nsamples
+
+
+def layer_forward(c, w, layer, x, hook=None):
+    """One decoder layer on one unpadded sample x (1, T, H); hook(name, input) sees every Linear's input."""
+    hd, nh, nkv = head_dim(c), c["num_attention_heads"], c["num_key_value_heads"]
+    t = x.shape[1]
+    p = f"model.layers.{layer}."
+
+    def proj(name, v):
+        if hook:
+            hook(name, v)
+        return v @ w[p + name + ".weight"].T
+
+    freqs = torch.outer(torch.arange(t).float(), inv_freq(c))
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+    mask = torch.zeros(t, t).masked_fill(~(torch.arange(t)[None, :] <= torch.arange(t)[:, None]), torch.finfo(torch.float32).min)
+    residual = x
+    hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], False)
+    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
+    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+    v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+    q = q * cos + rotate_half(q) * sin
+    k = k * cos + rotate_half(k) * sin
+    k = k.repeat_interleave(nh // nkv, dim=1)
+    v = v.repeat_interleave(nh // nkv, dim=1)
+    probs = torch.softmax(q @ k.transpose(2, 3) / math.sqrt(hd) + mask, dim=-1, dtype=torch.float32)
+    x = residual + proj("self_attn.o_proj", (probs @ v).transpose(1, 2).reshape(1, t, nh * hd))
+    residual = x
+    hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], False)
+    act = torch.nn.functional.silu(proj("mlp.gate_proj", hs)) * proj("mlp.up_proj", hs)
+    return residual + proj("mlp.down_proj", act)
+
+
+def prune_wanda(c, w, sparsity, prune_n, prune_m):
+    w = {k: v.clone() for k, v in w.items()}
+    inps = [w["model.embed_tokens.weight"][torch.tensor([s])] for s in SAMPLES]
+    masks = {}
+    for layer in range(c["num_hidden_layers"]):
+        p = f"model.layers.{layer}."
+        wrapped = {n: Wrapped(w[p + n + ".weight"].shape[1]) for n in LINEARS}
+        for x in inps:
+            layer_forward(c, w, layer, x, hook=lambda name, v: wrapped[name].add_batch(v.data))
+        for name in LINEARS:
+            weight = w[p + name + ".weight"]
+            metric = torch.abs(weight) * torch.sqrt(wrapped[name].scaler_row.reshape((1, -1)))
+            mask = torch.zeros_like(metric) == 1
+            if prune_n != 0:
+                for ii in range(metric.shape[1]):
+                    if ii % prune_m == 0:
+                        tmp = metric[:, ii:(ii + prune_m)].float()
+                        mask.scatter_(1, ii + torch.topk(tmp, prune_n, dim=1, largest=False)[1], True)
+            else:
+                sort_res = torch.sort(metric, dim=-1, stable=True)
+                indices = sort_res[1][:, :int(metric.shape[1] * sparsity)]
+                mask.scatter_(1, indices, True)
+            weight[mask] = 0
+            masks[f"{p}{name}"] = mask
+        inps = [layer_forward(c, w, layer, x) for x in inps]
+    return masks
+
+
+def main(fixtures):
+    model_dir = os.path.join(fixtures, "models", "llama")
+    with open(os.path.join(model_dir, "config.json")) as f:
+        c = json.load(f)
+    w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
+    out = {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
+    with torch.no_grad():
+        for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():
+            for name, mask in prune_wanda(c, w, s, n, m).items():
+                out[f"{tag}.{name}"] = mask
+    path = os.path.join(fixtures, "pruning", "wanda_llama.safetensors")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    safetensors_io.save(path, out, {"made_by": "tests/reference/make_wanda_fixture.py"})
+    print("wrote", path, len(out), "tensors")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
