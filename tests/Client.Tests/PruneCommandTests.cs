@@ -1,0 +1,82 @@
+namespace Shear.Client.Tests;
+
+public sealed class PruneCommandTests
+{
+    private static string Fixture(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "Fixtures", .. parts]);
+
+    private static string Model => Fixture("models", "llama");
+
+    private static string Calibration => Fixture("calibration", "mixed.jsonl");
+
+    private static (int Code, string Out, string Err) Shear(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string NewParent()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static TheoryData<string[], string> BadInputs() => new()
+    {
+        { ["--method", "foo"], "error: unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt)" },
+        { ["--pattern", "3:2"], "error: N:M pattern needs 0 < n < m, got 3:2" },
+        { ["--pattern", "2:4", "--sparsity", "0.6"], "error: sparsity 0.6 does not match pattern 2:4 (which prunes 0.5)" },
+        { ["--sparsity", "1.5"], "error: --sparsity must be strictly between 0 and 1, got 1.5" },
+        { ["--nsamples", "0"], "error: --nsamples must be positive, got 0" },
+        { ["--pattern", "5:7"], "error: model.layers.0.self_attn.q_proj: input width 64 is not a multiple of M=7 for pattern 5:7" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputIsOneLineExitTwoAndWritesNothing(string[] extra, string expected)
+    {
+        var parent = NewParent();
+        var (code, _, err) = Shear(["prune", "--model", Model, "--calibration", Calibration, "--out", Path.Combine(parent, "out"), .. extra]);
+        Assert.Equal(2, code);
+        Assert.Equal(expected, err.TrimEnd('\n'));
+        Assert.Empty(Directory.GetFileSystemEntries(parent));
+    }
+
+    [Fact]
+    public void ModelFolderWithoutWeightsIsNamed()
+    {
+        var parent = NewParent();
+        var model = Path.Combine(parent, "model");
+        Directory.CreateDirectory(model);
+        File.Copy(Path.Combine(Model, "config.json"), Path.Combine(model, "config.json"));
+        var (code, _, err) = Shear("prune", "--model", model, "--calibration", Calibration, "--out", Path.Combine(parent, "out"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {model}: no weights: neither model.safetensors nor model.safetensors.index.json is there", err.TrimEnd('\n'));
+        Assert.Equal(["model"], Directory.GetFileSystemEntries(parent).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void MissingRequiredOptionIsOneLine()
+    {
+        var (code, _, err) = Shear("prune", "--model", Model);
+        Assert.Equal(2, code);
+        Assert.Equal("error: Option '--out' is required.", err.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void PrunePrintsTheSparsityCheckAndWritesTheModel()
+    {
+        var output = Path.Combine(NewParent(), "out");
+        var (code, stdout, err) = Shear("prune", "--model", Model, "--calibration", Calibration, "--nsamples", "8", "--seqlen", "16",
+            "--pattern", "2:4", "--out", output);
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains("layer 0 sparsity 0.500000", stdout, StringComparison.Ordinal);
+        Assert.Contains("layer 1 sparsity 0.500000", stdout, StringComparison.Ordinal);
+        Assert.Contains("sparsity sanity check 0.5000", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "pruning.json")));
+        Assert.Equal(14, Directory.GetFiles(Path.Combine(output, "masks")).Length);
+    }
+}
