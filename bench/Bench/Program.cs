@@ -7,12 +7,13 @@ TorchRuntime.EnsureInitialized();
 return args.FirstOrDefault() switch
 {
     "forward" => ForwardBench.Run(),
+    "prune" => PruneBench.Run(),
     "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune");
     return 2;
 }

@@ -128,52 +128,67 @@ def rotate_half(x):
     return torch.cat((-x2, x1), dim=-1)
 
 
-def forward(c, w, ids):
-    """Full-sequence forward of one unpadded sequence (1, T) -> logits (1, T, V)."""
-    gemma = c["model_type"] == "gemma"
-    h_size, hd = c["hidden_size"], head_dim(c)
-    nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
-    t = ids.shape[1]
-    x = w["model.embed_tokens.weight"][ids]
-    if gemma:
-        x = x * torch.tensor(h_size ** 0.5, dtype=x.dtype)
-    pos = torch.arange(t).float()
-    freqs = torch.outer(pos, inv_freq(c))
+def rope_and_mask(c, t):
+    """cos/sin (1, 1, T, D) and the additive causal (and sliding-window) mask (T, T) of one unpadded sequence."""
+    freqs = torch.outer(torch.arange(t).float(), inv_freq(c))
     emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos()[None, None], emb.sin()[None, None]
     qpos, kpos = torch.arange(t)[:, None], torch.arange(t)[None, :]
     allowed = kpos <= qpos
     window = c.get("sliding_window") if c["model_type"] == "mistral" or c.get("use_sliding_window") else None
     if window is not None:
         allowed &= (qpos - kpos) < window
     mask = torch.zeros(t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
+    return emb.cos()[None, None], emb.sin()[None, None], mask
+
+
+def layer_forward(c, w, layer, x, hook=None):
+    """Decoder layer `layer` on one unpadded sequence x (1, T, H); hook(name, input) sees every Linear's input."""
+    gemma = c["model_type"] == "gemma"
+    hd, nh, nkv = head_dim(c), c["num_attention_heads"], c["num_key_value_heads"]
+    t = x.shape[1]
+    cos, sin, mask = rope_and_mask(c, t)
+    p = f"model.layers.{layer}."
+
+    def proj(name, v):
+        if hook:
+            hook(name, v)
+        y = v @ w[p + name + ".weight"].T
+        b = w.get(p + name + ".bias")
+        return y + b if b is not None else y
+
+    residual = x
+    hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
+    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
+    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+    v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+    q = q * cos + rotate_half(q) * sin
+    k = k * cos + rotate_half(k) * sin
+    k = k.repeat_interleave(nh // nkv, dim=1)
+    v = v.repeat_interleave(nh // nkv, dim=1)
+    scores = q @ k.transpose(2, 3) / math.sqrt(hd) + mask
+    probs = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
+    attn = (probs @ v).transpose(1, 2).reshape(1, t, nh * hd)
+    x = residual + proj("self_attn.o_proj", attn)
+    residual = x
+    hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
+    g = proj("mlp.gate_proj", hs)
+    act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
+    return residual + proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
+
+
+def embed(c, w, ids):
+    x = w["model.embed_tokens.weight"][ids]
+    if c["model_type"] == "gemma":
+        x = x * torch.tensor(c["hidden_size"] ** 0.5, dtype=x.dtype)
+    return x
+
+
+def forward(c, w, ids):
+    """Full-sequence forward of one unpadded sequence (1, T) -> logits (1, T, V)."""
+    x = embed(c, w, ids)
     for layer in range(c["num_hidden_layers"]):
-        p = f"model.layers.{layer}."
-
-        def proj(name, v):
-            y = v @ w[p + name + ".weight"].T
-            b = w.get(p + name + ".bias")
-            return y + b if b is not None else y
-
-        residual = x
-        hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
-        q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
-        k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
-        v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        k = k.repeat_interleave(nh // nkv, dim=1)
-        v = v.repeat_interleave(nh // nkv, dim=1)
-        scores = q @ k.transpose(2, 3) / math.sqrt(hd) + mask
-        probs = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
-        attn = (probs @ v).transpose(1, 2).reshape(1, t, nh * hd)
-        x = residual + proj("self_attn.o_proj", attn)
-        residual = x
-        hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
-        g = proj("mlp.gate_proj", hs)
-        act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
-        x = residual + proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
-    x = rms_norm(x, w["model.norm.weight"], c["rms_norm_eps"], gemma)
+        x = layer_forward(c, w, layer, x)
+    x = rms_norm(x, w["model.norm.weight"], c["rms_norm_eps"], c["model_type"] == "gemma")
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
     return x @ head.T
 

@@ -10,7 +10,6 @@ Run (after make_model_fixtures.py):
     /usr/bin/python3 tests/reference/make_wanda_fixture.py tests/Numerics.Tests/Fixtures
 """
 import json
-import math
 import os
 import sys
 
@@ -18,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from make_model_fixtures import head_dim, inv_freq, rms_norm, rotate_half  # noqa: E402
+from make_model_fixtures import embed, layer_forward  # noqa: E402
 
 SAMPLES = [
     [406, 17, 42, 5, 88, 23, 9, 301, 250, 12, 77],
@@ -48,41 +47,9 @@ class Wrapped:
         self.scaler_row += torch.norm(inp, p=2, dim=1) ** 2 / self.nsamples
 
 
-def layer_forward(c, w, layer, x, hook=None):
-    """One decoder layer on one unpadded sample x (1, T, H); hook(name, input) sees every Linear's input."""
-    hd, nh, nkv = head_dim(c), c["num_attention_heads"], c["num_key_value_heads"]
-    t = x.shape[1]
-    p = f"model.layers.{layer}."
-
-    def proj(name, v):
-        if hook:
-            hook(name, v)
-        return v @ w[p + name + ".weight"].T
-
-    freqs = torch.outer(torch.arange(t).float(), inv_freq(c))
-    emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos()[None, None], emb.sin()[None, None]
-    mask = torch.zeros(t, t).masked_fill(~(torch.arange(t)[None, :] <= torch.arange(t)[:, None]), torch.finfo(torch.float32).min)
-    residual = x
-    hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], False)
-    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
-    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
-    v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
-    q = q * cos + rotate_half(q) * sin
-    k = k * cos + rotate_half(k) * sin
-    k = k.repeat_interleave(nh // nkv, dim=1)
-    v = v.repeat_interleave(nh // nkv, dim=1)
-    probs = torch.softmax(q @ k.transpose(2, 3) / math.sqrt(hd) + mask, dim=-1, dtype=torch.float32)
-    x = residual + proj("self_attn.o_proj", (probs @ v).transpose(1, 2).reshape(1, t, nh * hd))
-    residual = x
-    hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], False)
-    act = torch.nn.functional.silu(proj("mlp.gate_proj", hs)) * proj("mlp.up_proj", hs)
-    return residual + proj("mlp.down_proj", act)
-
-
 def prune_wanda(c, w, sparsity, prune_n, prune_m):
     w = {k: v.clone() for k, v in w.items()}
-    inps = [w["model.embed_tokens.weight"][torch.tensor([s])] for s in SAMPLES]
+    inps = [embed(c, w, torch.tensor([s])) for s in SAMPLES]
     masks = {}
     for layer in range(c["num_hidden_layers"]):
         p = f"model.layers.{layer}."
