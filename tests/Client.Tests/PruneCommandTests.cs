@@ -58,6 +58,30 @@ public sealed class PruneCommandTests
     }
 
     [Fact]
+    public void NonEmptyOutIsRefusedUnlessOverwrite()
+    {
+        var output = Path.Combine(NewParent(), "out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "keep me");
+        var (code, _, err) = Shear("prune", "--model", Model, "--calibration", Calibration, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out {output} exists and is not empty (use --overwrite to replace it)", err.TrimEnd('\n'));
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(output, "notes.txt")));
+    }
+
+    [Fact]
+    public void CalibrationWithNoUsableTextIsNamed()
+    {
+        var parent = NewParent();
+        var empty = Path.Combine(parent, "blank.txt");
+        File.WriteAllText(empty, "\n\n   \n\n");
+        var (code, _, err) = Shear("prune", "--model", Model, "--calibration", empty, "--out", Path.Combine(parent, "out"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {empty}: no usable text (every document is empty)", err.TrimEnd('\n'));
+        Assert.Equal(["blank.txt"], Directory.GetFileSystemEntries(parent).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void MissingRequiredOptionIsOneLine()
     {
         var (code, _, err) = Shear("prune", "--model", Model);
