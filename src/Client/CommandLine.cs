@@ -15,6 +15,8 @@ internal static class CommandLine
             GenerateCommand.Create(stdout),
             InspectCommand.Create(stdout),
             PruneCommand.Create(stdout),
+            DataCommand.Create(stdout),
+            TrainTinyCommand.Create(stdout),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -20,7 +20,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(options);
         _eps = eps;
         _unitOffset = unitOffset;
-        _weight = new Parameter(unitOffset ? zeros(size, options.DType, options.Device) : ones(size, options.DType, options.Device), requires_grad: false);
+        _weight = new Parameter(unitOffset ? zeros(size, options.DType, options.Device) : ones(size, options.DType, options.Device));
         RegisterComponents();
     }
 

@@ -34,6 +34,9 @@ public static class ByteLevelAlphabet
         return map;
     }
 
+    /// <summary>The alphabet character standing for byte <paramref name="b"/>.</summary>
+    public static char CharOf(byte b) => ByteToChar[b];
+
     /// <summary>Maps UTF-8 bytes of <paramref name="text"/> to alphabet characters.</summary>
     public static string Encode(string text)
     {
