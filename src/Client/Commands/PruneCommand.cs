@@ -15,7 +15,8 @@ internal static class PruneCommand
         var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude or sparsegpt", DefaultValueFactory = _ => "wanda" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
-        var calibration = new Option<string?>("--calibration") { Description = "Calibration text: a .txt (blank-line separated) or .jsonl ('text' field) file" };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration: a built-in set (builtin_code, builtin_math, ...) or a .txt / .jsonl ('text' field) file" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder of the built-in corpora", DefaultValueFactory = _ => Path.Combine("data", "builtin") };
         var mode = new Option<string>("--sampling") { Description = "auto, windows (Wanda's c4 rule) or examples (the thesis's)", DefaultValueFactory = _ => "auto" };
         var nsamples = new Option<int>("--nsamples") { Description = "Calibration samples", DefaultValueFactory = _ => 128 };
         var seqlen = new Option<int>("--seqlen") { Description = "Tokens per window / length cap", DefaultValueFactory = _ => 2048 };
@@ -25,7 +26,7 @@ internal static class PruneCommand
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, mode, nsamples, seqlen, seed, output, overwrite, dtype,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype,
         };
         command.SetAction(parse =>
         {
@@ -34,6 +35,7 @@ internal static class PruneCommand
                 parse.GetValue(nsamples), parse.GetValue(seqlen), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
                 DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
+                DataDirectory = parse.GetValue(dataDir)!,
             };
             var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress));
             PrintSparsityCheck(stdout, report);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Data;
+using Shear.Numerics.Data.Builtin;
 using Shear.Numerics.Models;
 using Shear.Numerics.Tokenization;
 
@@ -58,11 +59,29 @@ public static class LocalPruneJob
             throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a .txt or .jsonl file)");
         }
 
-        var docs = TextDocuments.Load(request.Calibration);
+        var docs = CalibrationDocuments(request.Calibration, request.DataDirectory);
         var tokenizer = TokenizerLoader.Load(request.Model);
         var mode = request.Mode ?? CalibrationSampler.Auto(docs, request.SeqLen);
         var samples = CalibrationSampler.Draw(docs, tokenizer, mode, request.NSamples, request.SeqLen, request.Seed, request.Calibration);
         return (samples, mode.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>A file's documents, or a built-in set's training texts when <paramref name="calibration"/> names one.</summary>
+    /// <exception cref="DataFormatException">Neither a file nor a known set (the message lists the sets).</exception>
+    public static IReadOnlyList<string> CalibrationDocuments(string calibration, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (File.Exists(calibration))
+        {
+            return TextDocuments.Load(calibration);
+        }
+
+        if (BuiltinDatasets.Domains.ContainsKey(calibration))
+        {
+            return BuiltinDatasets.Texts(dataDirectory, calibration, "train");
+        }
+
+        throw new DataFormatException(calibration, $"neither a file nor a known calibration set (built-in sets: {string.Join(", ", BuiltinDatasets.Domains.Keys)})");
     }
 
     /// <summary>Exact zeros over all decoder-layer Linear weights (the reference's check_sparsity total).</summary>

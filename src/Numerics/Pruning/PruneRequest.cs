@@ -6,7 +6,7 @@ namespace Shear.Numerics.Pruning;
 /// <summary>A local pruning run: base model, method, calibration, output.</summary>
 /// <param name="Model">Base checkpoint folder.</param>
 /// <param name="Spec">Method and pattern.</param>
-/// <param name="Calibration">Calibration text file (.txt or .jsonl); unused by magnitude.</param>
+/// <param name="Calibration">A built-in set name (<c>builtin_math</c> ...) or a text file (.txt or .jsonl); unused by magnitude.</param>
 /// <param name="Mode">Sampling mode, or null to choose from the documents.</param>
 /// <param name="NSamples">Samples to draw.</param>
 /// <param name="SeqLen">Window length / length cap.</param>
@@ -15,6 +15,10 @@ namespace Shear.Numerics.Pruning;
 /// <param name="Overwrite">Replace a non-empty output folder.</param>
 public sealed record PruneRequest(string Model, PruneSpec Spec, string? Calibration, SamplingMode? Mode, int NSamples, int SeqLen, long Seed, string Out, bool Overwrite)
 {
+    /// <summary>Folder of the built-in corpora (for built-in calibration names).</summary>
+    /// <value>Default <c>data/builtin</c>.</value>
+    public string DataDirectory { get; init; } = Path.Combine("data", "builtin");
+
     /// <summary>Compute dtype.</summary>
     /// <value>Default fp32.</value>
     public ScalarType DType { get; init; } = ScalarType.Float32;
