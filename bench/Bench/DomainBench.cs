@@ -33,7 +33,7 @@ internal static class DomainBench
         {
             var output = Path.Combine(Path.GetTempPath(), "shear-domain-bench", name.Replace(' ', '_'));
             var request = new PruneRequest(model, new PruneSpec(method, SparsityPattern.Unstructured(0.5)), method == PruningMethod.Magnitude ? null : name,
-                SamplingMode.Examples, 128, 256, 0, output, Overwrite: true) { DataDirectory = data };
+                null, 128, 256, 0, output, Overwrite: true) { DataDirectory = Path.GetDirectoryName(Path.GetFullPath(data))! };
             LocalPruneJob.Run(request);
             using var pruned = CausalLM.Load(output);
             Row(method == PruningMethod.Magnitude ? name : $"wanda, {name}", pruned, heldOut, domains);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Shear.Numerics.Data.Builtin;
+using Shear.Numerics.Data.Registry;
 
 namespace Shear.Client.Commands;
 
@@ -21,6 +22,20 @@ internal static class DataCommand
 
             return 0;
         });
-        return new Command("data", "Datasets: build the built-in corpora") { build };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder with one sub-folder per dataset", DefaultValueFactory = _ => "data" };
+        var list = new Command("list", "Every dataset, where its files are looked for, and whether they are there") { dataDir };
+        list.SetAction(parse =>
+        {
+            var dir = parse.GetValue(dataDir)!;
+            stdout.WriteLine($"{"name",-22} {"domain",-12} {"sampling",-9} {"files",5}  looks in");
+            foreach (var spec in DatasetRegistry.All)
+            {
+                int files = DatasetRegistry.Files(spec, dir).Count;
+                stdout.WriteLine($"{spec.Name,-22} {spec.Domain,-12} {spec.Mode.ToString().ToLowerInvariant(),-9} {(files == 0 ? "-" : files.ToString(System.Globalization.CultureInfo.InvariantCulture)),5}  {string.Join(" or ", DatasetRegistry.Folders(spec, dir))}  ({spec.Source})");
+            }
+
+            return 0;
+        });
+        return new Command("data", "Datasets: list them, build the built-in corpora") { list, build };
     }
 }

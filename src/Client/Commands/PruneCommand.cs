@@ -15,8 +15,8 @@ internal static class PruneCommand
         var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude or sparsegpt", DefaultValueFactory = _ => "wanda" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
-        var calibration = new Option<string?>("--calibration") { Description = "Calibration: a built-in set (builtin_code, builtin_math, ...) or a .txt / .jsonl ('text' field) file" };
-        var dataDir = new Option<string>("--data-dir") { Description = "Folder of the built-in corpora", DefaultValueFactory = _ => Path.Combine("data", "builtin") };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list) or a .txt / .jsonl ('text' field) file" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder with one sub-folder per dataset (built-in sets in its builtin/)", DefaultValueFactory = _ => "data" };
         var mode = new Option<string>("--sampling") { Description = "auto, windows (Wanda's c4 rule) or examples (the thesis's)", DefaultValueFactory = _ => "auto" };
         var nsamples = new Option<int>("--nsamples") { Description = "Calibration samples", DefaultValueFactory = _ => 128 };
         var seqlen = new Option<int>("--seqlen") { Description = "Tokens per window / length cap", DefaultValueFactory = _ => 2048 };
@@ -37,7 +37,7 @@ internal static class PruneCommand
                 DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
                 DataDirectory = parse.GetValue(dataDir)!,
             };
-            var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress));
+            var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress, stdout.WriteLine));
             PrintSparsityCheck(stdout, report);
             stdout.WriteLine($"wrote {Path.GetFullPath(request.Out)} in {report.Seconds:F1} s");
             return 0;

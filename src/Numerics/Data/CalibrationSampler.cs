@@ -31,7 +31,7 @@ public static class CalibrationSampler
         var rng = new PythonRandom(seed);
         return mode == SamplingMode.Windows
             ? Windows(documents, tokenizer, nsamples, seqlen, rng, source)
-            : Examples(documents, tokenizer, nsamples, seqlen, rng);
+            : Examples(documents.Cast<string?>().ToList(), tokenizer, nsamples, seqlen, rng, null, source);
     }
 
     /// <summary>Windows when some document can exceed seqlen tokens, else whole examples.</summary>
@@ -77,14 +77,47 @@ public static class CalibrationSampler
         return samples;
     }
 
-    private static List<int[]> Examples(IReadOnlyList<string> docs, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng)
+    /// <summary>
+    /// The thesis's rule: <c>min(nsamples, rows)</c> draws of <c>i = randint(0, rows - 1)</c> with replacement; a row
+    /// whose text is null, or whose tokens <paramref name="reject"/> refuses, is redrawn (each redraw consumes a draw as
+    /// in the reference). Samples are capped at <paramref name="seqlen"/> tokens.
+    /// </summary>
+    public static List<int[]> Examples(IReadOnlyList<string?> rows, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng, Func<int[], bool>? reject, string source)
     {
-        int count = Math.Min(nsamples, docs.Count);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!rows.Any(r => r is not null))
+        {
+            throw new DataFormatException(source, "no usable rows");
+        }
+
+        int count = Math.Min(nsamples, rows.Count);
         var samples = new List<int[]>(count);
         for (int s = 0; s < count; s++)
         {
-            var ids = tokenizer.Encode(docs[(int)rng.RandInt(0, docs.Count - 1)]);
-            samples.Add(ids.Length > seqlen ? ids[..seqlen] : ids);
+            for (int attempt = 0; ; attempt++)
+            {
+                if (attempt > 100_000)
+                {
+                    throw new DataFormatException(source, "100000 draws found no usable row");
+                }
+
+                var text = rows[(int)rng.RandInt(0, rows.Count - 1)];
+                if (text is null)
+                {
+                    continue;
+                }
+
+                var ids = tokenizer.Encode(text);
+                if (reject?.Invoke(ids) == true)
+                {
+                    continue;
+                }
+
+                samples.Add(ids.Length > seqlen ? ids[..seqlen] : ids);
+                break;
+            }
         }
 
         return samples;

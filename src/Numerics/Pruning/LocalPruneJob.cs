@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Shear.Numerics.Checkpoints;
-using Shear.Numerics.Data;
-using Shear.Numerics.Data.Builtin;
+using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Models;
 using Shear.Numerics.Tokenization;
 
@@ -14,7 +13,7 @@ namespace Shear.Numerics.Pruning;
 public static class LocalPruneJob
 {
     /// <summary>Runs <paramref name="request"/>; returns the report that was written.</summary>
-    public static PruningReport Run(PruneRequest request, IProgress<SequentialPruner.Progress>? progress = null)
+    public static PruningReport Run(PruneRequest request, IProgress<SequentialPruner.Progress>? progress = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
@@ -32,7 +31,7 @@ public static class LocalPruneJob
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
         ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
         using var checkpoint = CheckpointReader.Open(request.Model);
-        var (samples, mode) = calibrate ? Calibration(request) : ([], "none");
+        var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
         using var model = CausalLM.Load(request.Model, new ModelOptions(request.DType));
         using var writer = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
         var layers = SequentialPruner.Run(model, samples, request.Spec, writer.WriteMasks, progress);
@@ -52,36 +51,17 @@ public static class LocalPruneJob
         return report;
     }
 
-    private static (List<int[]> Samples, string Mode) Calibration(PruneRequest request)
+    private static (List<int[]> Samples, string Mode) Calibration(PruneRequest request, Action<string>? warn)
     {
         if (string.IsNullOrEmpty(request.Calibration))
         {
-            throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a .txt or .jsonl file)");
+            throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a dataset name or a .txt/.jsonl file)");
         }
 
-        var docs = CalibrationDocuments(request.Calibration, request.DataDirectory);
         var tokenizer = TokenizerLoader.Load(request.Model);
-        var mode = request.Mode ?? CalibrationSampler.Auto(docs, request.SeqLen);
-        var samples = CalibrationSampler.Draw(docs, tokenizer, mode, request.NSamples, request.SeqLen, request.Seed, request.Calibration);
+        var (samples, mode) = CalibrationSource.Draw(request.Calibration, request.DataDirectory, tokenizer, request.Mode,
+            request.NSamples, request.SeqLen, request.Seed, warn);
         return (samples, mode.ToString().ToLowerInvariant());
-    }
-
-    /// <summary>A file's documents, or a built-in set's training texts when <paramref name="calibration"/> names one.</summary>
-    /// <exception cref="DataFormatException">Neither a file nor a known set (the message lists the sets).</exception>
-    public static IReadOnlyList<string> CalibrationDocuments(string calibration, string dataDirectory)
-    {
-        ArgumentNullException.ThrowIfNull(calibration);
-        if (File.Exists(calibration))
-        {
-            return TextDocuments.Load(calibration);
-        }
-
-        if (BuiltinDatasets.Domains.ContainsKey(calibration))
-        {
-            return BuiltinDatasets.Texts(dataDirectory, calibration, "train");
-        }
-
-        throw new DataFormatException(calibration, $"neither a file nor a known calibration set (built-in sets: {string.Join(", ", BuiltinDatasets.Domains.Keys)})");
     }
 
     /// <summary>Exact zeros over all decoder-layer Linear weights (the reference's check_sparsity total).</summary>

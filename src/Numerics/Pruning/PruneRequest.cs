@@ -15,9 +15,9 @@ namespace Shear.Numerics.Pruning;
 /// <param name="Overwrite">Replace a non-empty output folder.</param>
 public sealed record PruneRequest(string Model, PruneSpec Spec, string? Calibration, SamplingMode? Mode, int NSamples, int SeqLen, long Seed, string Out, bool Overwrite)
 {
-    /// <summary>Folder of the built-in corpora (for built-in calibration names).</summary>
-    /// <value>Default <c>data/builtin</c>.</value>
-    public string DataDirectory { get; init; } = Path.Combine("data", "builtin");
+    /// <summary>Folder with one sub-folder per dataset; built-in sets under its <c>builtin/</c>.</summary>
+    /// <value>Default <c>data</c>.</value>
+    public string DataDirectory { get; init; } = "data";
 
     /// <summary>Compute dtype.</summary>
     /// <value>Default fp32.</value>

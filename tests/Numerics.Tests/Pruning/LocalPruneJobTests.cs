@@ -109,17 +109,6 @@ public sealed class LocalPruneJobTests
     }
 
     [Fact]
-    public void BuiltinSetNamesCalibrateAndUnknownNamesListTheKnownOnes()
-    {
-        var data = Path.Combine(ArchitectureTests.RepoRoot(), "data", "builtin");
-        var docs = LocalPruneJob.CalibrationDocuments("builtin_math", data);
-        Assert.StartsWith("Question: ", docs[0], StringComparison.Ordinal);
-        Assert.Contains("\n#### ", docs[0], StringComparison.Ordinal);
-        var e = Assert.Throws<DataFormatException>(() => LocalPruneJob.CalibrationDocuments("wikitext9", data));
-        Assert.Equal("wikitext9: neither a file nor a known calibration set (built-in sets: builtin_code, builtin_python_alpaca, builtin_translation, builtin_commonsense, builtin_math, builtin_text)", e.Message);
-    }
-
-    [Fact]
     public void ZeroSamplesIsRefused()
     {
         var output = Path.Combine(Fixtures.TempDir(), "pruned");

@@ -1,0 +1,85 @@
+using Shear.Numerics.Tokenization;
+
+namespace Shear.Numerics.Data.Registry;
+
+/// <summary>
+/// Turns a registry set (or a plain .txt/.jsonl file) into tokenized calibration samples, drawn as the references
+/// draw them: CPython's <c>random.seed(seed)</c>, then windows (Wanda's c4 rule) or whole examples (the thesis's
+/// rule, redrawing unusable rows), capped at seqlen.
+/// </summary>
+public static class CalibrationSource
+{
+    /// <summary>The templated texts of a set (null = unusable row), read from its files under <paramref name="dataDirectory"/>.</summary>
+    /// <exception cref="DataFormatException">No files, or a row without a field the template needs (names set, file, line, field).</exception>
+    public static List<string?> Texts(DatasetSpec spec, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var files = DatasetRegistry.Files(spec, dataDirectory);
+        if (files.Count == 0)
+        {
+            throw new DataFormatException(DatasetRegistry.Folders(spec, dataDirectory)[0],
+                $"no files for dataset '{spec.Name}' (put {string.Join("/", RowReader.Extensions)} files of {spec.Source} there)");
+        }
+
+        var texts = new List<string?>();
+        foreach (var file in files)
+        {
+            foreach (var (line, row) in RowReader.Read(file))
+            {
+                try
+                {
+                    texts.Add(spec.Template(row));
+                }
+                catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+                {
+                    throw new DataFormatException(file, $"line {line}: dataset '{spec.Name}': {e.Message}");
+                }
+            }
+        }
+
+        if (spec.FirstHalf)
+        {
+            texts = texts.Take(texts.Count / 2).ToList();
+        }
+
+        if (spec.JoinWith is { } sep)
+        {
+            texts = [string.Join(sep, texts.Where(t => t is not null))];
+        }
+
+        return texts;
+    }
+
+    /// <summary>
+    /// Samples for <paramref name="calibration"/>: a file path (.txt/.jsonl documents) or a registry name.
+    /// <paramref name="warn"/> hears when fewer usable rows than <paramref name="nsamples"/> exist.
+    /// </summary>
+    public static (List<int[]> Samples, SamplingMode Mode) Draw(string calibration, string dataDirectory, Tokenizer tokenizer, SamplingMode? mode,
+        int nsamples, int seqlen, long seed, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        if (File.Exists(calibration))
+        {
+            var docs = TextDocuments.Load(calibration);
+            var m = mode ?? CalibrationSampler.Auto(docs, seqlen);
+            return (CalibrationSampler.Draw(docs, tokenizer, m, nsamples, seqlen, seed, calibration), m);
+        }
+
+        var spec = DatasetRegistry.Find(calibration);
+        var texts = Texts(spec, dataDirectory);
+        var chosen = mode ?? spec.Mode;
+        if (chosen == SamplingMode.Windows)
+        {
+            return (CalibrationSampler.Draw(texts.OfType<string>().ToList(), tokenizer, chosen, nsamples, seqlen, seed, calibration), chosen);
+        }
+
+        int usable = texts.Count(t => t is not null);
+        if (usable < nsamples)
+        {
+            warn?.Invoke($"warning: {calibration} has {usable} usable rows, fewer than nsamples {nsamples}; using {Math.Min(nsamples, texts.Count)} draws");
+        }
+
+        bool Reject(int[] ids) => (spec.MaxTokens > 0 && ids.Length > spec.MaxTokens) || (spec.RejectSingleToken && ids.Length == 1);
+        return (CalibrationSampler.Examples(texts, tokenizer, nsamples, seqlen, new PythonRandom(seed), Reject, calibration), chosen);
+    }
+}

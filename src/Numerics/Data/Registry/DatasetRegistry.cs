@@ -1,0 +1,69 @@
+using static Shear.Numerics.Data.Registry.Templates;
+
+namespace Shear.Numerics.Data.Registry;
+
+/// <summary>
+/// Every calibration set of the thesis, plus wikitext2 and Shear's built-in sets. A set NAME is read from
+/// <c>DATA_DIR/NAME/</c> (built-in sets: <c>DATA_DIR/builtin/NAME/</c> first): the files whose names contain "train"
+/// if any, else all, of the endings <see cref="RowReader.Extensions"/>, in name order (shards).
+/// </summary>
+public static class DatasetRegistry
+{
+    /// <summary>All sets, in a stable order.</summary>
+    public static readonly IReadOnlyList<DatasetSpec> All =
+    [
+        new("c4", "text", "allenai/c4 en: c4-train.00000-of-01024.json.gz", SamplingMode.Windows, Field("text")),
+        new("wikitext2", "text", "wikitext-2-raw-v1 train rows {text}", SamplingMode.Windows, Field("text")) { JoinWith = " " },
+        new("humaneval", "code", "openai HumanEval.jsonl(.gz)", SamplingMode.Examples, r => Str(r, "prompt") + Str(r, "canonical_solution")),
+        new("python_alpaca", "code", "iamtarun/python_code_instructions_18k_alpaca", SamplingMode.Examples, Field("prompt")),
+        new("apps", "code", "codeparrot/apps (solutions)", SamplingMode.Examples, Field("solutions")) { MaxTokens = 10000 },
+        new("github_python", "code", "thomwolf/github-python (content)", SamplingMode.Examples, Field("content")) { MaxTokens = 10000, RejectSingleToken = true },
+        new("openbookqa", "commonsense", "openbookqa main", SamplingMode.Examples, r => OpenBookQa(r)),
+        new("hellaswag", "commonsense", "Rowan/hellaswag", SamplingMode.Examples, r => HellaSwag(r)),
+        new("commonsenseqa", "commonsense", "tau/commonsense_qa", SamplingMode.Examples, r => CommonsenseQa(r)),
+        new("wmt14", "translation", "wmt14 fr-en {translation: {en, fr}}", SamplingMode.Examples, Translation),
+        new("song_translation", "translation", "Nicolas-BZRD/English_French_Songs_Lyrics_Translation_Original", SamplingMode.Examples, Song),
+        new("opus_books", "translation", "Helsinki-NLP/opus_books en-fr (first half of train)", SamplingMode.Examples, Translation) { FirstHalf = true },
+        new("math_qa", "math", "meta-math/MetaMathQA", SamplingMode.Examples, Lines("original_question", "response")),
+        new("math_instruct", "math", "TIGER-Lab/MathInstruct", SamplingMode.Examples, Lines("instruction", "output")),
+        new("math_orca", "math", "microsoft/orca-math-word-problems-200k", SamplingMode.Examples, Lines("question", "answer")),
+        new("builtin_code", "code", "built in: CPython stdlib files (github_python format)", SamplingMode.Examples, Field("content")) { BuiltIn = true, MaxTokens = 10000 },
+        new("builtin_python_alpaca", "code", "built in: stdlib functions (python_alpaca format)", SamplingMode.Examples, Field("prompt")) { BuiltIn = true },
+        new("builtin_translation", "translation", "built in: gettext fr catalogs (opus_books format)", SamplingMode.Examples, Translation) { BuiltIn = true },
+        new("builtin_commonsense", "commonsense", "built in: WordNet questions (openbookqa format)", SamplingMode.Examples, r => OpenBookQa(r)) { BuiltIn = true },
+        new("builtin_math", "math", "built in: templated word problems (GSM8K format)", SamplingMode.Examples, Lines("question", "answer")) { BuiltIn = true },
+        new("builtin_text", "text", "built in: WordNet definitions (c4 format)", SamplingMode.Windows, Field("text")) { BuiltIn = true },
+    ];
+
+    /// <summary>The set called <paramref name="name"/>.</summary>
+    /// <exception cref="DataFormatException">Unknown name; the message lists the known ones.</exception>
+    public static DatasetSpec Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name)
+        ?? throw new DataFormatException(name, $"unknown dataset (known: {string.Join(", ", All.Select(s => s.Name))})");
+
+    /// <summary>Where a set's files are looked for: <c>DATA_DIR/NAME</c>, and for built-in sets <c>DATA_DIR/builtin/NAME</c> first.</summary>
+    public static IReadOnlyList<string> Folders(DatasetSpec spec, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.BuiltIn
+            ? [Path.Combine(dataDirectory, "builtin", spec.Name), Path.Combine(dataDirectory, spec.Name)]
+            : [Path.Combine(dataDirectory, spec.Name)];
+    }
+
+    /// <summary>The files of a set under <paramref name="dataDirectory"/> (empty when none are there).</summary>
+    public static IReadOnlyList<string> Files(DatasetSpec spec, string dataDirectory) =>
+        Folders(spec, dataDirectory).Select(FilesIn).FirstOrDefault(f => f.Count > 0) ?? [];
+
+    private static IReadOnlyList<string> FilesIn(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var all = Directory.GetFiles(folder).Where(f => RowReader.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal).ToList();
+        var train = all.Where(f => Path.GetFileName(f).Contains("train", StringComparison.OrdinalIgnoreCase)).ToList();
+        return train.Count > 0 ? train : all;
+    }
+}

@@ -1,0 +1,124 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Shear.Numerics.Data.Registry;
+
+/// <summary>
+/// Reads dataset rows from JSON Lines, JSON (an array, or an object with a <c>data</c>/<c>rows</c> array) and their .gz
+/// forms. A <c>.json</c> file holding one object per line (as c4's <c>.json.gz</c> shards do) is read as JSON Lines.
+/// </summary>
+public static class RowReader
+{
+    /// <summary>File endings the reader understands.</summary>
+    public static readonly string[] Extensions = [".jsonl", ".json", ".jsonl.gz", ".json.gz"];
+
+    /// <summary>Rows of a file with their 1-based line (JSON Lines) or item number (JSON).</summary>
+    /// <exception cref="DataFormatException">Malformed JSON (with line), a truncated .gz, or an unsupported layout; names the file.</exception>
+    public static List<(int Line, JsonElement Row)> Read(string path)
+    {
+        try
+        {
+            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? Gunzip(path) : File.OpenRead(path);
+            using var reader = new StreamReader(stream);
+            var inner = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+            if (inner.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            {
+                return Lines(path, reader);
+            }
+
+            var text = reader.ReadToEnd();
+            return IsJsonLines(text) ? Lines(path, new StringReader(text)) : Document(path, text);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new DataFormatException(path, $"corrupt or truncated gzip data ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Decompresses a whole .gz file, checking the trailer's length field: .NET's GZipStream ends quietly at a
+    /// truncated member, which would otherwise surface as a misleading JSON error on the last line.
+    /// </summary>
+    private static MemoryStream Gunzip(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress))
+        {
+            gzip.CopyTo(output);
+        }
+
+        uint trailer = bytes.Length >= 18 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : uint.MaxValue;
+        if (trailer != (uint)output.Length)
+        {
+            throw new InvalidDataException($"decompressed {output.Length} bytes but the gzip trailer says {trailer}");
+        }
+
+        output.Position = 0;
+        return output;
+    }
+
+    private static bool IsJsonLines(string text)
+    {
+        var trimmed = text.TrimStart();
+        if (!trimmed.StartsWith('{'))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return !(doc.RootElement.TryGetProperty("data", out _) || doc.RootElement.TryGetProperty("rows", out _));
+        }
+        catch (JsonException)
+        {
+            return true; // more than one top-level value: one object per line
+        }
+    }
+
+    private static List<(int, JsonElement)> Lines(string path, TextReader reader)
+    {
+        var rows = new List<(int, JsonElement)>();
+        int number = 0;
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                rows.Add((number, doc.RootElement.Clone()));
+            }
+            catch (JsonException e)
+            {
+                throw new DataFormatException(path, $"line {number}: not valid JSON ({e.Message.Split('.')[0]})");
+            }
+        }
+
+        return rows;
+    }
+
+    private static List<(int, JsonElement)> Document(string path, string text)
+    {
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, $"not valid JSON ({e.Message.Split('.')[0]})");
+        }
+
+        var array = root.ValueKind == JsonValueKind.Array ? root
+            : root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("data", out var d) || root.TryGetProperty("rows", out d)) && d.ValueKind == JsonValueKind.Array ? d
+            : throw new DataFormatException(path, "expected a JSON array of rows, or an object with a 'data' or 'rows' array");
+        return array.EnumerateArray().Select((r, i) => (i + 1, r)).ToList();
+    }
+}
