@@ -4,18 +4,23 @@ using System.Text.Json;
 namespace Shear.Numerics.Data.Registry;
 
 /// <summary>
-/// Reads dataset rows from JSON Lines, JSON (an array, or an object with a <c>data</c>/<c>rows</c> array) and their .gz
-/// forms. A <c>.json</c> file holding one object per line (as c4's <c>.json.gz</c> shards do) is read as JSON Lines.
+/// Reads dataset rows from JSON Lines, JSON (an array, or an object with a <c>data</c>/<c>rows</c> array), their .gz
+/// forms, and Parquet. A <c>.json</c> file holding one object per line (as c4's <c>.json.gz</c> shards do) is read as JSON Lines.
 /// </summary>
 public static class RowReader
 {
     /// <summary>File endings the reader understands.</summary>
-    public static readonly string[] Extensions = [".jsonl", ".json", ".jsonl.gz", ".json.gz"];
+    public static readonly string[] Extensions = [".jsonl", ".json", ".jsonl.gz", ".json.gz", ".parquet"];
 
     /// <summary>Rows of a file with their 1-based line (JSON Lines) or item number (JSON).</summary>
     /// <exception cref="DataFormatException">Malformed JSON (with line), a truncated .gz, or an unsupported layout; names the file.</exception>
     public static List<(int Line, JsonElement Row)> Read(string path)
     {
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParquetRows.Read(path);
+        }
+
         try
         {
             using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? Gunzip(path) : File.OpenRead(path);
