@@ -1,5 +1,5 @@
 using System.Globalization;
-using Shear.Numerics.Data;
+using Shear.Numerics.Evaluation;
 using Shear.Numerics.Data.Builtin;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
@@ -17,15 +17,23 @@ internal static class DomainBench
     public static int Run(string model, string data)
     {
         var tokenizer = TokenizerLoader.Load(model);
-        var options = new TinyTrainingOptions { EvalWindows = 32, SeqLen = 256 };
-        var heldOut = new TinyTrainer(options, data).HeldOut(tokenizer);
+        var heldOut = HeldOut(tokenizer, data);
         var domains = heldOut.Keys.ToList();
-        Console.WriteLine($"model {model}; held-out windows per domain: {string.Join(", ", heldOut.Select(p => $"{p.Key} {p.Value.Count}x{options.SeqLen + 1}"))}");
+        Console.WriteLine($"model {model}; held-out tokens per domain: {string.Join(", ", heldOut.Select(p => $"{p.Key} {p.Value.Count}"))}; perplexity as Wanda's eval_ppl, seqlen {SeqLen}");
         Console.WriteLine($"| calibration | {string.Join(" | ", domains)} |");
         Console.WriteLine($"|---|{string.Concat(domains.Select(_ => "---|"))}");
+        Console.WriteLine($"| uniform over the vocabulary | {string.Join(" | ", domains.Select(_ => tokenizer.VocabSize.ToString(CultureInfo.InvariantCulture)))} |");
+        var config = ModelConfigLoader.Load(model);
+        TorchSharp.torch.manual_seed(0);
+        using (var init = new CausalLM(config))
+        {
+            TinyTrainer.Initialize(init, config.NumHiddenLayers);
+            Row("same architecture at initialisation", init, heldOut, domains);
+        }
+
         using (var dense = CausalLM.Load(model))
         {
-            Row("dense (no pruning)", dense, heldOut, domains);
+            Row("dense (trained, no pruning)", dense, heldOut, domains);
         }
 
         var rows = BuiltinDatasets.Domains.Keys.Select(n => (Name: n, Method: PruningMethod.Wanda)).Append(("none (magnitude)", PruningMethod.Magnitude));
@@ -42,6 +50,13 @@ internal static class DomainBench
         return 0;
     }
 
-    private static void Row(string label, CausalLM model, Dictionary<string, List<long[]>> heldOut, List<string> domains) =>
-        Console.WriteLine($"| {label} | {string.Join(" | ", domains.Select(d => Math.Exp(TinyTrainer.Loss(model, heldOut[d])).ToString("F2", CultureInfo.InvariantCulture)))} |");
+    private const int SeqLen = 256;
+
+    /// <summary>Each domain's test split as one token stream (first 32 windows), as the tiny model's trainer builds it.</summary>
+    public static Dictionary<string, IReadOnlyList<int>> HeldOut(Tokenizer tokenizer, string data) => BuiltinDatasets.Domains
+        .GroupBy(p => p.Value)
+        .ToDictionary(g => g.Key, g => new TokenStream(g.SelectMany(p => BuiltinDatasets.Texts(data, p.Key, "test")).ToList(), tokenizer, 0).Head(32 * SeqLen));
+
+    private static void Row(string label, CausalLM model, Dictionary<string, IReadOnlyList<int>> heldOut, List<string> domains) =>
+        Console.WriteLine($"| {label} | {string.Join(" | ", domains.Select(d => Perplexity.Evaluate(model, heldOut[d], SeqLen).ToString("F2", CultureInfo.InvariantCulture)))} |");
 }

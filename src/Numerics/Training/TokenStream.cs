@@ -41,6 +41,9 @@ public sealed class TokenStream
     /// <summary>Total tokens.</summary>
     public long Length => _tokens.Length;
 
+    /// <summary>The first <paramref name="count"/> tokens (fewer when the stream is shorter).</summary>
+    public IReadOnlyList<int> Head(int count) => _tokens[..Math.Min(count, _tokens.Length)];
+
     /// <summary>The next window of <paramref name="length"/> tokens, wrapping around at the end.</summary>
     public long[] Next(int length)
     {
