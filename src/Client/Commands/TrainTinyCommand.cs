@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Shear.Numerics.Training;
+using Spectre.Console;
 
 namespace Shear.Client.Commands;
 
@@ -23,12 +24,28 @@ internal static class TrainTinyCommand
                 throw new ArgumentException($"--steps must be positive, got {options.Steps}");
             }
 
-            var report = TinyModelBuilder.Run(parse.GetValue(data)!, parse.GetValue(output)!, options, stdout.WriteLine, p => stdout.WriteLine(Line(p, options.Steps)));
+            var report = Interactive(stdout)
+                ? AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+                {
+                    var bar = ctx.AddTask("training", maxValue: options.Steps);
+                    return TinyModelBuilder.Run(parse.GetValue(data)!, parse.GetValue(output)!, options, stdout.WriteLine, p =>
+                    {
+                        bar.Value = p.Step;
+                        bar.Description = string.Create(CultureInfo.InvariantCulture, $"loss {p.TrainLoss:F3}");
+                        if (p.HeldOutLoss is not null)
+                        {
+                            AnsiConsole.MarkupLine(Markup.Escape(Line(p, options.Steps)));
+                        }
+                    });
+                })
+                : TinyModelBuilder.Run(parse.GetValue(data)!, parse.GetValue(output)!, options, stdout.WriteLine, p => stdout.WriteLine(Line(p, options.Steps)));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.GetFullPath(parse.GetValue(output)!)} in {report.Seconds:F0} s"));
             return 0;
         });
         return command;
     }
+
+    private static bool Interactive(TextWriter stdout) => !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
 
     private static string Line(TrainingPoint p, int steps)
     {
