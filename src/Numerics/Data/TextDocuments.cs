@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shear.Numerics.Data.Registry;
 
 namespace Shear.Numerics.Data;
 
@@ -31,39 +32,19 @@ public static class TextDocuments
     private static List<string> ReadJsonl(string path)
     {
         var docs = new List<string>();
-        int number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, row) in RowReader.Read(path))
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (row.ValueKind != JsonValueKind.Object)
             {
-                continue;
+                throw new DataFormatException(path, $"line {line}: expected a JSON object");
             }
 
-            JsonDocument doc;
-            try
+            var field = TextFields.FirstOrDefault(f => row.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String)
+                ?? throw new DataFormatException(path, $"line {line}: no string field '{string.Join("' or '", TextFields)}'");
+            var text = row.GetProperty(field).GetString()!;
+            if (text.Trim().Length > 0)
             {
-                doc = JsonDocument.Parse(line);
-            }
-            catch (JsonException e)
-            {
-                throw new DataFormatException(path, $"line {number}: not valid JSON ({e.Message.Split('.')[0]})");
-            }
-
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new DataFormatException(path, $"line {number}: expected a JSON object");
-                }
-
-                var field = TextFields.FirstOrDefault(f => doc.RootElement.TryGetProperty(f, out var v) && v.ValueKind == JsonValueKind.String)
-                    ?? throw new DataFormatException(path, $"line {number}: no string field '{string.Join("' or '", TextFields)}'");
-                var text = doc.RootElement.GetProperty(field).GetString()!;
-                if (text.Trim().Length > 0)
-                {
-                    docs.Add(text);
-                }
+                docs.Add(text);
             }
         }
 

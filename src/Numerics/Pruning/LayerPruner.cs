@@ -121,8 +121,8 @@ public static class LayerPruner
         }
     }
 
-    /// <summary>Fraction of exact zeros over a layer's Linear weights, and per Linear (the reference's check_sparsity).</summary>
-    public static (double Layer, IReadOnlyDictionary<string, double> Linears) MeasureSparsity(DecoderLayer layer)
+    /// <summary>Exact zeros and element counts over a layer's Linear weights, in total and per Linear (the reference's check_sparsity).</summary>
+    public static (long Zeros, long Total, IReadOnlyDictionary<string, double> Linears) CountZeros(DecoderLayer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         long zeros = 0, total = 0;
@@ -137,6 +137,6 @@ public static class LayerPruner
             total += w.numel();
         }
 
-        return ((double)zeros / total, per);
+        return (zeros, total, per);
     }
 }

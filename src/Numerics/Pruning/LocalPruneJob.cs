@@ -68,17 +68,7 @@ public static class LocalPruneJob
     public static double TotalSparsity(CausalLM model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        double zeros = 0, total = 0;
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        foreach (var layer in model.Layers)
-        {
-            foreach (var (_, linear) in LayerObserver.Linears(layer))
-            {
-                zeros += linear.weight!.eq(0).sum().item<long>();
-                total += linear.weight!.numel();
-            }
-        }
-
-        return zeros / total;
+        var counts = model.Layers.Select(LayerPruner.CountZeros).ToList();
+        return (double)counts.Sum(c => c.Zeros) / counts.Sum(c => c.Total);
     }
 }

@@ -50,8 +50,8 @@ public static class SequentialPruner
                 LayerPruner.Forward(layer, set);
             }
 
-            var (sparsity, linears) = LayerPruner.MeasureSparsity(layer);
-            reports.Add(new LayerReport(layer.Index, sparsity, linears, clock.Elapsed.TotalSeconds));
+            var (zeros, total, linears) = LayerPruner.CountZeros(layer);
+            reports.Add(new LayerReport(layer.Index, (double)zeros / total, linears, clock.Elapsed.TotalSeconds));
             progress?.Report(new Progress(layer.Index, n, "done"));
         }
 

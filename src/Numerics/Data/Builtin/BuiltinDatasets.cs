@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shear.Numerics.Data.Registry;
 
 namespace Shear.Numerics.Data.Builtin;
 
@@ -31,23 +32,15 @@ public static class BuiltinDatasets
         }
 
         var texts = new List<string>();
-        int number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (line, row) in RowReader.Read(path))
         {
-            number++;
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(line);
             try
             {
-                texts.Add(Text(name, doc.RootElement));
+                texts.Add(Text(name, row));
             }
             catch (KeyNotFoundException e)
             {
-                throw new DataFormatException(path, $"line {number}: {e.Message}");
+                throw new DataFormatException(path, $"line {line}: {e.Message}");
             }
         }
 
