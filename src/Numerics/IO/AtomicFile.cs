@@ -24,19 +24,4 @@ public static class AtomicFile
             File.Delete(temp);
         }
     }
-
-    /// <summary>Copies a file atomically.</summary>
-    public static void Copy(string source, string destination)
-    {
-        var temp = TempPathFor(destination);
-        try
-        {
-            File.Copy(source, temp, overwrite: true);
-            File.Move(temp, destination, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
 }

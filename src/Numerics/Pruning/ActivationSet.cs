@@ -12,13 +12,10 @@ public sealed class ActivationSet : IDisposable
 {
     private readonly List<ActivationBatch> _batches;
 
-    private ActivationSet(List<ActivationBatch> batches, IReadOnlyList<int> order) => (_batches, SampleOrder) = (batches, order);
+    private ActivationSet(List<ActivationBatch> batches) => _batches = batches;
 
     /// <summary>The batches.</summary>
     public IReadOnlyList<ActivationBatch> Batches => _batches;
-
-    /// <summary>Original sample index of each row, batch after batch.</summary>
-    public IReadOnlyList<int> SampleOrder { get; }
 
     /// <summary>Total samples.</summary>
     public long Samples => _batches.Sum(b => b.Samples);
@@ -51,7 +48,7 @@ public sealed class ActivationSet : IDisposable
             start += count;
         }
 
-        return new ActivationSet(batches, order);
+        return new ActivationSet(batches);
     }
 
     private static ActivationBatch EmbedBatch(CausalLM model, List<int[]> rows, int longest)

@@ -54,9 +54,6 @@ public sealed class Tokenizer
     /// <summary>Padding id, or null.</summary>
     public int? PadTokenId { get; }
 
-    /// <summary>The ids placed before/after a sequence when special tokens are added.</summary>
-    public SpecialTokenTemplate Template => _template;
-
     /// <summary>
     /// Encodes plain text (no chat template). With <paramref name="addSpecialTokens"/> the post-processor's
     /// BOS/EOS are added, as HF's <c>encode(text, add_special_tokens=True)</c>.
