@@ -31,13 +31,18 @@ public static class CommonsenseCorpus
             }
 
             var options = new List<string> { q.Answer };
-            while (options.Count < 4)
+            for (int draw = 0; options.Count < 4 && draw < 100; draw++)
             {
                 var d = pool[(int)rng.RandInt(0, pool.Count - 1)].Words[0];
                 if (!options.Contains(d) && !s.Words.Contains(d))
                 {
                     options.Add(d);
                 }
+            }
+
+            if (options.Count < 4)
+            {
+                continue; // too few distinct nouns for three distractors
             }
 
             int answerAt = (int)rng.RandInt(0, 3);
