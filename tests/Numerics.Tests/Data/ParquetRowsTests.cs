@@ -25,6 +25,8 @@ public sealed class ParquetRowsTests
 
         var spec = DatasetRegistry.Find("openbookqa");
         Assert.Equal(CalibrationSource.Texts(spec, Root), CalibrationSource.Texts(spec, dir));
+        var tok = Shear.Numerics.Tokenization.TokenizerLoader.Load(Path.Combine(Fixtures.Root, "tokenizers", "llama2-spm.json"));
+        Assert.Equal(CalibrationSource.Draw("openbookqa", Root, tok, null, 4, 64, 1).Samples, CalibrationSource.Draw("openbookqa", dir, tok, null, 4, 64, 1).Samples);
     }
 
     [Fact]
