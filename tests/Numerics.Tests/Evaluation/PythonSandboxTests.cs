@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Shear.Numerics.Evaluation.Code;
+
+namespace Shear.Numerics.Tests.Evaluation;
+
+public sealed class PythonSandboxTests
+{
+    private static readonly bool Root = Environment.UserName == "root";
+    private readonly PythonSandbox _sandbox = new(TimeSpan.FromSeconds(3), memoryBytes: 512L << 20);
+
+    [Fact]
+    public void ACorrectProgramPasses()
+    {
+        var r = _sandbox.Run("def add(a, b):\n    return a + b\n\nassert add(2, 3) == 5\nprint('ok')\n");
+        Assert.Equal(SandboxOutcome.Passed, r.Outcome);
+        Assert.Equal("ok\n", r.Output);
+    }
+
+    [Fact]
+    public void AFailingAssertFails()
+    {
+        var r = _sandbox.Run("assert 1 + 1 == 3, 'wrong sum'\n");
+        Assert.Equal(SandboxOutcome.Failed, r.Outcome);
+        Assert.Contains("AssertionError: wrong sum", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEndlessLoopTimesOut()
+    {
+        var clock = Stopwatch.StartNew();
+        var r = _sandbox.Run("while True:\n    pass\n");
+        Assert.Equal(SandboxOutcome.TimedOut, r.Outcome);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 20);
+    }
+
+    [Fact]
+    public void UnboundedAllocationFails()
+    {
+        var r = _sandbox.Run("x = bytearray(4 << 30)\n");
+        Assert.Equal(SandboxOutcome.Failed, r.Outcome);
+        Assert.Contains("MemoryError", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrintingWithoutEndIsCappedAndStopped()
+    {
+        var r = _sandbox.Run("while True:\n    print('x' * 10000)\n");
+        Assert.Equal(SandboxOutcome.TimedOut, r.Outcome);
+        Assert.Equal(64 * 1024, r.Output.Length);
+    }
+
+    [Fact]
+    public void AForkBombIsContainedAndKilled()
+    {
+        var r = _sandbox.Run("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n");
+        Assert.NotEqual(SandboxOutcome.Passed, r.Outcome);
+        if (Root)
+        {
+            // Everything ran as nobody in one session: nothing of it may survive the kill.
+            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", "-u nobody -f program.py") { RedirectStandardOutput = true })!;
+            pgrep.WaitForExit();
+            Assert.Equal("", pgrep.StandardOutput.ReadToEnd());
+        }
+    }
+
+    [Fact]
+    public void ItCannotDeleteFilesOutsideItsFolder()
+    {
+        Assert.SkipUnless(Root, "needs root to run the program as nobody");
+        var dir = Fixtures.TempDir();
+        var victim = Path.Combine(dir, "keep.txt");
+        File.WriteAllText(victim, "precious");
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0x1ED); // rwxr-xr-x, owned by root
+        }
+
+        var r = _sandbox.Run($"import os\nos.remove({System.Text.Json.JsonSerializer.Serialize(victim)})\n");
+        Assert.Equal(SandboxOutcome.Failed, r.Outcome);
+        Assert.Contains("PermissionError", r.Output, StringComparison.Ordinal);
+        Assert.Equal("precious", File.ReadAllText(victim));
+    }
+
+    [Fact]
+    public void ItHasNoNetwork()
+    {
+        Assert.SkipUnless(Root, "needs root for a network namespace");
+        var r = _sandbox.Run("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n");
+        Assert.Equal(SandboxOutcome.Failed, r.Outcome);
+        Assert.Contains("Network is unreachable", r.Output, StringComparison.Ordinal);
+        Assert.Contains("no network (unshare -n)", _sandbox.Isolation, StringComparison.Ordinal);
+    }
+}
