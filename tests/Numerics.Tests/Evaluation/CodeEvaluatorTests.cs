@@ -1,0 +1,44 @@
+using Shear.Numerics.Evaluation.Code;
+
+namespace Shear.Numerics.Tests.Evaluation;
+
+public sealed class CodeEvaluatorTests
+{
+    private static string Fixture(string name) => Path.Combine(Fixtures.Root, "code", name);
+
+    private readonly CodeEvaluator _evaluator = new(new PythonSandbox(TimeSpan.FromSeconds(5)));
+
+    [Fact]
+    public void CanonicalSolutionsPassAndWrongOnesFail()
+    {
+        var problems = HumanEvalProblem.Load(Fixture("HumanEval.jsonl"));
+        Assert.Equal(["HumanEval/0", "HumanEval/1"], problems.Select(p => p.TaskId));
+        var completions = problems.ToDictionary(p => p.TaskId, p => (IReadOnlyList<string>)[p.CanonicalSolution, "    return 0\n"]);
+        var results = _evaluator.Run(problems, completions);
+        Assert.All(results, r => Assert.Equal(SandboxOutcome.Passed, r.Results[0].Outcome));
+        Assert.All(results, r => Assert.Equal(SandboxOutcome.Failed, r.Results[1].Outcome));
+        // Each problem: 1 of 2 samples passes -> pass@1 = 0.5; pass@10 needs 10 samples, so it is not reported.
+        Assert.Equal(new Dictionary<int, double> { [1] = 0.5 }, CodeEvaluator.PassAtKs(results));
+    }
+
+    private static readonly bool NumpyPresent = new PythonSandbox(TimeSpan.FromSeconds(20)).Run("import numpy\n").Outcome == SandboxOutcome.Passed;
+
+    [Fact]
+    public void DeepSeekVariantRunsWithItsImportsAndItsOwnCheckCall()
+    {
+        Assert.SkipUnless(NumpyPresent, "DeepSeek's import header needs numpy: apt-get install python3-numpy (.ci/run installs it)");
+        var problem = Assert.Single(HumanEvalProblem.Load(Fixture("humaneval-python.jsonl")));
+        Assert.True(problem.IsDeepSeek);
+        Assert.StartsWith("import math\nimport re\n", problem.Program("    return x + y\n"), StringComparison.Ordinal);
+        var results = _evaluator.Run([problem], new Dictionary<string, IReadOnlyList<string>> { ["Python/1"] = ["    return x + y\n", "    return x - y\n"] });
+        Assert.Equal([SandboxOutcome.Passed, SandboxOutcome.Failed], results[0].Results.Select(r => r.Outcome));
+    }
+
+    [Fact]
+    public void CompletionsAreCutAtTheFirstStopMarker()
+    {
+        Assert.Equal("    return x + y\n", HumanEvalProblem.Truncate("    return x + y\n\ndef extra():\n    pass\n"));
+        Assert.Equal("    return 1", HumanEvalProblem.Truncate("    return 1\n# tests\nprint(1)"));
+        Assert.Equal("    return 2\n", HumanEvalProblem.Truncate("    return 2\n"));
+    }
+}
