@@ -1,0 +1,80 @@
+using Shear.Numerics.Evaluation.Choice;
+using Shear.Numerics.Models;
+using Shear.Numerics.Tokenization;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Tests.Evaluation;
+
+public sealed class LogLikelihoodTests
+{
+    private static readonly (string, string)[] Requests =
+    [
+        ("The quick brown fox", " jumps over the lazy dog"),
+        ("Où est la gare ?", " C'est là-bas."),
+        ("def add(a, b):\n    return", " a + b"),
+        ("", "Hello world"),
+    ];
+
+    private static double Manual(CausalLM model, Tokenizer tok, string context, string continuation, out bool greedy)
+    {
+        var ctx = tok.Encode(context, addSpecialTokens: false);
+        if (ctx.Length == 0)
+        {
+            ctx = [tok.EosTokenId!.Value];
+        }
+
+        var cont = tok.Encode(continuation, addSpecialTokens: false);
+        var all = ctx.Concat(cont).Select(x => (long)x).ToArray();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logp = model.Forward(tensor(all[..^1]).unsqueeze(0))[0].log_softmax(-1);
+        double sum = 0;
+        greedy = true;
+        for (int i = 0; i < cont.Length; i++)
+        {
+            var row = logp[ctx.Length - 1 + i];
+            sum += row[cont[i]].item<float>();
+            greedy &= row.argmax().item<long>() == cont[i];
+        }
+
+        return sum;
+    }
+
+    [Fact]
+    public void BatchedScoresEqualOneSequenceAtATime()
+    {
+        using var model = CausalLM.Load(Fixtures.Model("llama"));
+        var tok = TokenizerLoader.Load(Fixtures.Model("llama"));
+        var scores = new LogLikelihood(model, tok, batchSize: 3).Score(Requests);
+        for (int i = 0; i < Requests.Length; i++)
+        {
+            double expected = Manual(model, tok, Requests[i].Item1, Requests[i].Item2, out bool greedy);
+            Assert.Equal(expected, scores[i].LogLikelihood, 3);
+            Assert.Equal(greedy, scores[i].IsGreedy);
+        }
+    }
+
+    [Fact]
+    public void AccPicksTheHighestSumAndAccNormTheHighestPerCharacter()
+    {
+        using var model = CausalLM.Load(Fixtures.Model("qwen2"));
+        var tok = TokenizerLoader.Load(Fixtures.Model("qwen2"));
+        var items = new List<ChoiceItem>
+        {
+            new("The sun is", [" hot", " a star that warms the earth", " cold"], 1),
+            new("Paris is in", [" France", " Spain"], 0),
+        };
+        var (acc, accNorm) = MultipleChoice.Evaluate(new LogLikelihood(model, tok), items);
+        int right = 0, rightNorm = 0;
+        foreach (var item in items)
+        {
+            var ll = item.Choices.Select(c => Manual(model, tok, item.Context, c, out _)).ToList();
+            right += ll.IndexOf(ll.Max()) == item.Gold ? 1 : 0;
+            var norm = ll.Select((v, k) => v / item.Choices[k].Length).ToList();
+            rightNorm += norm.IndexOf(norm.Max()) == item.Gold ? 1 : 0;
+        }
+
+        Assert.Equal(right / 2.0, acc);
+        Assert.Equal(rightNorm / 2.0, accNorm);
+    }
+}
