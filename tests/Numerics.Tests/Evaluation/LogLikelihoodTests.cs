@@ -9,21 +9,31 @@ public sealed class LogLikelihoodTests
 {
     private static readonly (string, string)[] Requests =
     [
-        ("The quick brown fox", " jumps over the lazy dog"),
+        ("The quick brown fox ", "jumps over the lazy dog"),
         ("Où est la gare ?", " C'est là-bas."),
         ("def add(a, b):\n    return", " a + b"),
         ("", "Hello world"),
     ];
 
+    // lm-eval's _encode_pair by hand: the trailing space joins the continuation; cont = enc(ctx + cont)[len(enc(ctx)):].
     private static double Manual(CausalLM model, Tokenizer tok, string context, string continuation, out bool greedy)
     {
-        var ctx = tok.Encode(context, addSpecialTokens: false);
-        if (ctx.Length == 0)
+        if (context.EndsWith(' '))
         {
-            ctx = [tok.EosTokenId!.Value];
+            (context, continuation) = (context[..^1], " " + continuation);
         }
 
-        var cont = tok.Encode(continuation, addSpecialTokens: false);
+        int[] ctx, cont;
+        if (context.Length == 0)
+        {
+            (ctx, cont) = ([tok.EosTokenId!.Value], tok.Encode(continuation, addSpecialTokens: false));
+        }
+        else
+        {
+            ctx = tok.Encode(context, addSpecialTokens: false);
+            cont = tok.Encode(context + continuation, addSpecialTokens: false)[ctx.Length..];
+        }
+
         var all = ctx.Concat(cont).Select(x => (long)x).ToArray();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -61,16 +71,16 @@ public sealed class LogLikelihoodTests
         var tok = TokenizerLoader.Load(Fixtures.Model("qwen2"));
         var items = new List<ChoiceItem>
         {
-            new("The sun is", [" hot", " a star that warms the earth", " cold"], 1),
-            new("Paris is in", [" France", " Spain"], 0),
+            ChoiceItem.Of("The sun is", ["hot", "a star that warms the earth", "cold"], 1),
+            ChoiceItem.Of("Paris is in", ["France", "Spain"], 0),
         };
         var (acc, accNorm) = MultipleChoice.Evaluate(new LogLikelihood(model, tok), items);
         int right = 0, rightNorm = 0;
         foreach (var item in items)
         {
-            var ll = item.Choices.Select(c => Manual(model, tok, item.Context, c, out _)).ToList();
+            var ll = item.Requests.Select(r => Manual(model, tok, r.Context, r.Continuation, out _)).ToList();
             right += ll.IndexOf(ll.Max()) == item.Gold ? 1 : 0;
-            var norm = ll.Select((v, k) => v / item.Choices[k].Length).ToList();
+            var norm = ll.Select((v, k) => v / item.NormLengths![k]).ToList();
             rightNorm += norm.IndexOf(norm.Max()) == item.Gold ? 1 : 0;
         }
 

@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace Shear.Numerics.Evaluation.Choice;
 
 /// <summary>
-/// lm-eval's <c>loglikelihood</c> requests: context and continuation are encoded separately (no special tokens; an
-/// empty context becomes the EOS token; BOS optional, off in the reference), concatenated, and the continuation's
-/// token log-probabilities are summed. Requests run right-padded in batches.
+/// lm-eval's <c>loglikelihood</c> requests at df3da98 (ANCHORS §4.3): trailing spaces of the context move into the
+/// continuation; <c>whole = enc(ctx + cont)</c>, <c>ctx = enc(ctx)</c>, <c>cont = whole[len(ctx):]</c>, without special
+/// tokens (an empty context becomes the EOS token; BOS optional, off in the reference); the input is the last
+/// max-length + 1 tokens minus the final one, and the continuation's token log-probabilities are summed. Requests run
+/// right-padded in batches.
 /// </summary>
 public sealed class LogLikelihood(CausalLM model, Tokenizer tokenizer, bool addBos = false, int batchSize = 16)
 {
@@ -52,23 +54,39 @@ public sealed class LogLikelihood(CausalLM model, Tokenizer tokenizer, bool addB
 
     private (int[] Context, int[] Continuation) Encode(string context, string continuation)
     {
-        var ctx = tokenizer.Encode(context, addSpecialTokens: false).ToList();
-        if (ctx.Count == 0)
+        int spaces = context.Length - context.TrimEnd(' ').Length;
+        if (spaces > 0)
         {
-            ctx.Add(tokenizer.EosTokenId ?? throw new InvalidOperationException("an empty context needs the tokenizer's EOS token"));
+            continuation = context[^spaces..] + continuation;
+            context = context[..^spaces];
+        }
+
+        int[] ctx, cont;
+        if (context.Length == 0)
+        {
+            ctx = [tokenizer.EosTokenId ?? throw new InvalidOperationException("an empty context needs the tokenizer's EOS token")];
+            cont = tokenizer.Encode(continuation, addSpecialTokens: false);
+        }
+        else
+        {
+            var whole = tokenizer.Encode(context + continuation, addSpecialTokens: false);
+            ctx = tokenizer.Encode(context, addSpecialTokens: false);
+            cont = whole[Math.Min(ctx.Length, whole.Length)..];
+        }
+
+        if (cont.Length == 0)
+        {
+            throw new ArgumentException($"continuation '{continuation}' adds no tokens to its context");
         }
 
         if (addBos && tokenizer.BosTokenId is { } bos)
         {
-            ctx.Insert(0, bos);
+            ctx = [bos, .. ctx];
         }
 
-        var cont = tokenizer.Encode(continuation, addSpecialTokens: false);
-        if (cont.Length == 0)
-        {
-            throw new ArgumentException($"continuation '{continuation}' encodes to no tokens");
-        }
-
-        return ([.. ctx], cont);
+        // Keep the last max-length + 1 tokens (the input drops the final one).
+        int limit = model.Config.MaxPositionEmbeddings + 1;
+        int excess = ctx.Length + cont.Length - limit;
+        return excess > 0 ? (ctx[Math.Min(excess, ctx.Length - 1)..], cont) : (ctx, cont);
     }
 }

@@ -1,31 +1,58 @@
 namespace Shear.Numerics.Evaluation.Choice;
 
-/// <summary>A zero-shot multiple-choice item: the context, the continuations to compare, the index of the right one.</summary>
-/// <param name="Context">Prompt text.</param>
-/// <param name="Choices">Candidate continuations (with their leading space, as lm-eval writes them).</param>
-/// <param name="Gold">Index of the correct choice.</param>
-public sealed record ChoiceItem(string Context, IReadOnlyList<string> Choices, int Gold);
+/// <summary>
+/// One zero-shot item: a loglikelihood request per option, the index of the right option, and (for acc_norm) each
+/// option's length in characters; null where the task has no acc_norm (BoolQ, Winogrande).
+/// </summary>
+/// <param name="Requests">(context, continuation) per option.</param>
+/// <param name="Gold">Index of the correct option.</param>
+/// <param name="NormLengths">Character length of each option's text, or null.</param>
+public sealed record ChoiceItem(IReadOnlyList<(string Context, string Continuation)> Requests, int Gold, IReadOnlyList<int>? NormLengths)
+{
+    /// <summary>The usual multiple-choice item: one context, continuations <c>" " + choice</c>, acc_norm by choice length.</summary>
+    public static ChoiceItem Of(string context, IReadOnlyList<string> choices, int gold) =>
+        new(choices.Select(c => (context, " " + c)).ToList(), gold, choices.Select(c => c.Length).ToList());
+}
 
-/// <summary>lm-eval's multiple-choice metrics: <c>acc</c> (argmax of summed log-likelihood) and <c>acc_norm</c> (argmax of log-likelihood per character of the choice).</summary>
+/// <summary>lm-eval's metrics: <c>acc</c> (argmax of summed log-likelihood) and <c>acc_norm</c> (argmax of log-likelihood per character).</summary>
 public static class MultipleChoice
 {
-    /// <summary>acc and acc_norm over <paramref name="items"/>.</summary>
-    public static (double Acc, double AccNorm) Evaluate(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items)
+    /// <summary>acc, and acc_norm when every item has lengths (else null).</summary>
+    public static (double Acc, double? AccNorm) Evaluate(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(items);
-        var requests = items.SelectMany(i => i.Choices.Select(c => (i.Context, c))).ToList();
-        var scores = scorer.Score(requests);
+        var scores = scorer.Score(items.SelectMany(i => i.Requests).ToList());
         int at = 0, right = 0, rightNorm = 0;
         foreach (var item in items)
         {
-            var ll = scores.Skip(at).Take(item.Choices.Count).Select(s => s.LogLikelihood).ToList();
-            var norm = ll.Select((v, k) => v / item.Choices[k].Length).ToList();
-            right += ll.IndexOf(ll.Max()) == item.Gold ? 1 : 0;
-            rightNorm += norm.IndexOf(norm.Max()) == item.Gold ? 1 : 0;
-            at += item.Choices.Count;
+            var ll = scores.Skip(at).Take(item.Requests.Count).Select(s => s.LogLikelihood).ToList();
+            right += ArgMax(ll) == item.Gold ? 1 : 0;
+            if (item.NormLengths is { } lengths)
+            {
+                rightNorm += ArgMax(ll.Select((v, k) => v / lengths[k]).ToList()) == item.Gold ? 1 : 0;
+            }
+
+            at += item.Requests.Count;
         }
 
-        return ((double)right / items.Count, (double)rightNorm / items.Count);
+        double? norm = items.All(i => i.NormLengths is not null) ? (double)rightNorm / items.Count : null;
+        return ((double)right / items.Count, norm);
+    }
+
+    /// <summary>numpy's argmax: the first index of the maximum.</summary>
+    public static int ArgMax(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int best = 0;
+        for (int i = 1; i < values.Count; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 }
