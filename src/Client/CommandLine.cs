@@ -15,6 +15,7 @@ internal static class CommandLine
             GenerateCommand.Create(stdout),
             InspectCommand.Create(stdout),
             PruneCommand.Create(stdout),
+            EvalCommand.Create(stdout),
             DataCommand.Create(stdout),
             TrainTinyCommand.Create(stdout),
         };
