@@ -17,7 +17,7 @@ internal static class DomainBench
     public static int Run(string model, string data)
     {
         var tokenizer = TokenizerLoader.Load(model);
-        var heldOut = HeldOut(tokenizer, data);
+        var heldOut = LocalEvalJob.HeldOutTokens(tokenizer, data, 32);
         var domains = heldOut.Keys.ToList();
         Console.WriteLine($"model {model}; held-out tokens per domain: {string.Join(", ", heldOut.Select(p => $"{p.Key} {p.Value.Count}"))}; perplexity as Wanda's eval_ppl, seqlen {SeqLen}");
         Console.WriteLine($"| calibration | {string.Join(" | ", domains)} |");
@@ -50,12 +50,7 @@ internal static class DomainBench
         return 0;
     }
 
-    private const int SeqLen = 256;
-
-    /// <summary>Each domain's test split as one token stream (first 32 windows), as the tiny model's trainer builds it.</summary>
-    public static Dictionary<string, IReadOnlyList<int>> HeldOut(Tokenizer tokenizer, string data) => BuiltinDatasets.Domains
-        .GroupBy(p => p.Value)
-        .ToDictionary(g => g.Key, g => new TokenStream(g.SelectMany(p => BuiltinDatasets.Texts(data, p.Key, "test")).ToList(), tokenizer, 0).Head(32 * SeqLen));
+    private const int SeqLen = LocalEvalJob.PerplexitySeqLen;
 
     private static void Row(string label, CausalLM model, Dictionary<string, IReadOnlyList<int>> heldOut, List<string> domains) =>
         Console.WriteLine($"| {label} | {string.Join(" | ", domains.Select(d => Perplexity.Evaluate(model, heldOut[d], SeqLen).ToString("F2", CultureInfo.InvariantCulture)))} |");

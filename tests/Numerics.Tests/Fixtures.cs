@@ -26,6 +26,12 @@ internal static class Fixtures
         return result;
     }
 
+    private static readonly Lazy<bool> Numpy = new(() =>
+        new Shear.Numerics.Evaluation.Code.PythonSandbox(TimeSpan.FromSeconds(20)).Run("import numpy\n").Outcome == Shear.Numerics.Evaluation.Code.SandboxOutcome.Passed);
+
+    /// <summary>Whether the sandbox's python3 has numpy (DeepSeek's import header needs it; .ci/run installs python3-numpy).</summary>
+    public static bool SandboxHasNumpy => Numpy.Value;
+
     /// <summary>A fresh empty folder under the system temp folder.</summary>
     public static string TempDir()
     {

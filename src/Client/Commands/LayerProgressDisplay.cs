@@ -8,7 +8,7 @@ internal static class LayerProgressDisplay
 {
     public static T Run<T>(TextWriter stdout, Func<IProgress<SequentialPruner.Progress>, T> work)
     {
-        if (Console.IsOutputRedirected || !ReferenceEquals(stdout, Console.Out))
+        if (!ConsoleMode.IsInteractive(stdout))
         {
             return work(new SyncProgress(p =>
             {

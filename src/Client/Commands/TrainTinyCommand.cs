@@ -24,7 +24,7 @@ internal static class TrainTinyCommand
                 throw new ArgumentException($"--steps must be positive, got {options.Steps}");
             }
 
-            var report = Interactive(stdout)
+            var report = ConsoleMode.IsInteractive(stdout)
                 ? AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
                 {
                     var bar = ctx.AddTask("training", maxValue: options.Steps);
@@ -44,8 +44,6 @@ internal static class TrainTinyCommand
         });
         return command;
     }
-
-    private static bool Interactive(TextWriter stdout) => !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
 
     private static string Line(TrainingPoint p, int steps)
     {

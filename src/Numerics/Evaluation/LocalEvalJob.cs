@@ -55,15 +55,19 @@ public static class LocalEvalJob
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));
 
+    /// <summary>Window length of the per-domain perplexity.</summary>
+    public const int PerplexitySeqLen = 256;
+
+    /// <summary>Each built-in domain's test split as one token stream (shuffled with seed 0), its first <paramref name="windows"/> windows.</summary>
+    public static Dictionary<string, IReadOnlyList<int>> HeldOutTokens(Tokenizer tokenizer, string builtin, int windows) =>
+        BuiltinDatasets.TextsByDomain(builtin, "test")
+            .ToDictionary(p => p.Key, p => new TokenStream(p.Value, tokenizer, 0).Head(windows * PerplexitySeqLen));
+
     private static IEnumerable<BenchmarkResult> PerplexityResults(CausalLM lm, Tokenizer tokenizer, string builtin, int? limit)
     {
-        const int seqLen = 256;
-        int windows = limit ?? 32;
-        foreach (var group in BuiltinDatasets.Domains.GroupBy(p => p.Value))
+        foreach (var (domain, tokens) in HeldOutTokens(tokenizer, builtin, limit ?? 32))
         {
-            var texts = group.SelectMany(p => BuiltinDatasets.Texts(builtin, p.Key, "test")).ToList();
-            var tokens = new TokenStream(texts, tokenizer, 0).Head(windows * seqLen);
-            yield return new BenchmarkResult("ppl", $"ppl/{group.Key}", "perplexity", Perplexity.Evaluate(lm, tokens, seqLen), tokens.Count / seqLen);
+            yield return new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", Perplexity.Evaluate(lm, tokens, PerplexitySeqLen), tokens.Count / PerplexitySeqLen);
         }
     }
 

@@ -31,10 +31,8 @@ public sealed class TinyTrainer(TinyTrainingOptions options, string dataDirector
         """));
 
     /// <summary>Held-out windows per domain (the test splits).</summary>
-    public Dictionary<string, List<long[]>> HeldOut(Tokenizer tokenizer) => BuiltinDatasets.Domains
-        .GroupBy(p => p.Value)
-        .ToDictionary(g => g.Key, g => new TokenStream(g.SelectMany(p => BuiltinDatasets.Texts(dataDirectory, p.Key, "test")).ToList(), tokenizer, options.Seed)
-            .Windows(options.SeqLen + 1, options.EvalWindows));
+    public Dictionary<string, List<long[]>> HeldOut(Tokenizer tokenizer) => BuiltinDatasets.TextsByDomain(dataDirectory, "test")
+        .ToDictionary(p => p.Key, p => new TokenStream(p.Value, tokenizer, options.Seed).Windows(options.SeqLen + 1, options.EvalWindows));
 
     /// <summary>
     /// HF/GPT-2 initialisation: matrices N(0, 0.02), the residual output projections (o_proj, down_proj) scaled by

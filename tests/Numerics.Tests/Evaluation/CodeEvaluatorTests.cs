@@ -21,12 +21,10 @@ public sealed class CodeEvaluatorTests
         Assert.Equal(new Dictionary<int, double> { [1] = 0.5 }, CodeEvaluator.PassAtKs(results));
     }
 
-    private static readonly bool NumpyPresent = new PythonSandbox(TimeSpan.FromSeconds(20)).Run("import numpy\n").Outcome == SandboxOutcome.Passed;
-
     [Fact]
     public void DeepSeekVariantRunsWithItsImportsAndItsOwnCheckCall()
     {
-        Assert.SkipUnless(NumpyPresent, "DeepSeek's import header needs numpy: apt-get install python3-numpy (.ci/run installs it)");
+        Assert.SkipUnless(Fixtures.SandboxHasNumpy, "DeepSeek's import header needs numpy: apt-get install python3-numpy (.ci/run installs it)");
         var problem = Assert.Single(HumanEvalProblem.Load(Fixture("humaneval-python.jsonl")));
         Assert.True(problem.IsDeepSeek);
         Assert.StartsWith("import math\nimport re\n", problem.Program("    return x + y\n"), StringComparison.Ordinal);

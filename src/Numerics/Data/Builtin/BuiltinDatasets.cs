@@ -21,6 +21,11 @@ public static class BuiltinDatasets
         ["builtin_text"] = "text",
     };
 
+    /// <summary>All texts of one split per domain (the sets of a domain in registry order), e.g. the held-out test texts.</summary>
+    public static Dictionary<string, List<string>> TextsByDomain(string directory, string split) => Domains
+        .GroupBy(p => p.Value)
+        .ToDictionary(g => g.Key, g => g.SelectMany(p => Texts(directory, p.Key, split)).ToList());
+
     /// <summary>Training texts of one set and split (<c>train</c> or <c>test</c>).</summary>
     /// <exception cref="DataFormatException">Missing file or a record without the set's fields (named by line).</exception>
     public static List<string> Texts(string directory, string name, string split)
