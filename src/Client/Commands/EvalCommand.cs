@@ -1,30 +1,57 @@
 using System.CommandLine;
 using System.Globalization;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Evaluation.Translation;
 
 namespace Shear.Client.Commands;
 
-/// <summary><c>shear eval</c>: evaluate a local model on the built-in held-out sets.</summary>
+/// <summary><c>shear eval</c>: evaluate a local model on the four domains and perplexity.</summary>
 internal static class EvalCommand
 {
     public static Command Create(TextWriter stdout)
     {
         var model = new Option<string>("--model") { Description = "HF checkpoint folder", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
-        var domains = new Option<string>("--domains") { Description = $"Comma-separated: {string.Join(",", LocalEvalJob.Supported)}", DefaultValueFactory = _ => string.Join(",", LocalEvalJob.Supported) };
-        var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per domain)" };
-        var dataDir = new Option<string>("--data-dir") { Description = "Folder with the datasets (built-in sets in its builtin/)", DefaultValueFactory = _ => "data" };
+        var domains = new Option<string>("--domains") { Description = $"Comma-separated: {string.Join(",", EvalBenchmarks.Domains)}", DefaultValueFactory = _ => string.Join(",", EvalBenchmarks.Domains) };
+        var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per text)" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder with benchmark files in NAME/ (humaneval, mbpp, boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa, wmt14, opus_books, gsm8k, wikitext2) and the built-in sets in builtin/", DefaultValueFactory = _ => "data" };
+        var seed = new Option<long>("--seed") { Description = "Base seed of sampled generations", DefaultValueFactory = _ => 0 };
+        var codeSamples = new Option<int>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10)", DefaultValueFactory = _ => 10 };
+        var codeTokens = new Option<int>("--code-max-tokens") { Description = "New tokens per code sample", DefaultValueFactory = _ => 500 };
+        var translationSamples = new Option<int>("--translation-samples") { Description = "Samples per sentence, best kept", DefaultValueFactory = _ => 5 };
+        var order = new Option<string>("--meteor-order") { Description = "conventional (gold as reference) or thesis (samples as references, gold as hypothesis)", DefaultValueFactory = _ => "conventional" };
+        var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
-        var command = new Command("eval", "Evaluate a model: perplexity per built-in domain, commonsense (OpenBookQA-style), math (GSM8K 8-shot)") { model, domains, limit, dataDir, output };
+        var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
+        {
+            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, order, bos, output,
+        };
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(model)!;
-            var list = parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parse.GetValue(limit) is <= 0)
+            if (!File.Exists(Path.Combine(dir, "config.json")))
             {
-                throw new ArgumentException($"--limit must be positive, got {parse.GetValue(limit)}");
+                throw new ArgumentException($"--model {dir}: not a model folder (no config.json)");
             }
 
-            var report = LocalEvalJob.Run(dir, list, parse.GetValue(limit), parse.GetValue(dataDir)!, stdout.WriteLine);
+            var options = new EvalOptions
+            {
+                Domains = parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Limit = parse.GetValue(limit),
+                DataDirectory = parse.GetValue(dataDir)!,
+                Seed = parse.GetValue(seed),
+                CodeSamples = parse.GetValue(codeSamples),
+                CodeMaxNewTokens = parse.GetValue(codeTokens),
+                TranslationSamples = parse.GetValue(translationSamples),
+                MeteorOrder = parse.GetValue(order) switch
+                {
+                    "conventional" => MeteorOrder.Conventional,
+                    "thesis" => MeteorOrder.Thesis,
+                    var other => throw new ArgumentException($"--meteor-order {other}: expected conventional or thesis"),
+                },
+                CommonsenseBos = parse.GetValue(bos),
+            };
+            options.Validate();
+            var report = EvalProgressDisplay.Run(stdout, (progress, log) => LocalEvalJob.Run(dir, options, progress, log));
             stdout.WriteLine("| domain | benchmark | metric | value | items |");
             stdout.WriteLine("|---|---|---|---|---|");
             foreach (var r in report.Results)
@@ -32,6 +59,7 @@ internal static class EvalCommand
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Domain} | {r.Benchmark} | {r.Metric} | {r.Value:F4} | {r.Items} |"));
             }
 
+            stdout.WriteLine(string.Join("  ", report.Domains.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:F4}"))));
             var path = parse.GetValue(output) ?? Path.Combine(dir, "eval.json");
             LocalEvalJob.Save(report, path);
             stdout.WriteLine($"wrote {Path.GetFullPath(path)}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Shear.Numerics.Data;
 using Shear.Numerics.Data.Builtin;
 using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Evaluation.Choice;
@@ -13,87 +14,131 @@ using Shear.Numerics.Training;
 namespace Shear.Numerics.Evaluation;
 
 /// <summary>
-/// <c>shear eval</c> in one process on the built-in held-out sets: perplexity per built-in domain (Wanda's eval_ppl),
-/// commonsense as lm-eval's OpenBookQA task on builtin_commonsense, math as GSM8K-eval's 8-shot prompt on builtin_math.
+/// <c>shear eval</c> in one process. Each domain runs the real benchmarks found in the data folder (HumanEval, MBPP;
+/// boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa; wmt14, opus_books; GSM8K; wikitext2), or its
+/// built-in held-out set when none is there; perplexity always covers the built-in domains too.
 /// </summary>
-public static class LocalEvalJob
+public static partial class LocalEvalJob
 {
-    /// <summary>Domains this job can evaluate today.</summary>
-    public static readonly IReadOnlyList<string> Supported = ["ppl", "csr", "math"];
+    /// <summary>Window length of the per-domain perplexity.</summary>
+    public const int PerplexitySeqLen = 256;
 
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="domains"/>; <paramref name="limit"/> caps items per benchmark.</summary>
-    /// <exception cref="ArgumentException">A domain this job cannot evaluate yet (named).</exception>
-    public static EvalReport Run(string model, IReadOnlyList<string> domains, int? limit, string dataDirectory, Action<string>? log = null)
+    /// <summary>The main metric of each domain (its score is the mean of this metric over the domain's benchmarks).</summary>
+    public static readonly IReadOnlyDictionary<string, string> MainMetric = new Dictionary<string, string>
     {
-        ArgumentNullException.ThrowIfNull(domains);
-        var unknown = domains.Where(d => !Supported.Contains(d)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException($"cannot evaluate domain(s) {string.Join(", ", unknown)} yet (available: {string.Join(", ", Supported)})");
-        }
+        ["code"] = "pass@1", ["csr"] = "acc", ["translation"] = "meteor", ["math"] = "exact_match", ["ppl"] = "perplexity",
+    };
 
+    /// <summary>Evaluates the checkpoint in <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException">Bad options (named).</exception>
+    /// <exception cref="DataFormatException">A malformed benchmark file (file and line named).</exception>
+    public static EvalReport Run(string model, EvalOptions options, EvalProgress? progress = null, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var clock = Stopwatch.StartNew();
         var tokenizer = TokenizerLoader.Load(model);
         using var lm = CausalLM.Load(model);
-        var builtin = Path.Combine(dataDirectory, "builtin");
+        var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }));
         var results = new List<BenchmarkResult>();
-        foreach (var domain in domains)
+        foreach (var domain in options.Domains)
         {
-            log?.Invoke($"evaluating {domain}");
+            var benchmarks = EvalBenchmarks.For(domain, options.DataDirectory);
+            job.Log($"{domain}: {string.Join(", ", benchmarks.Select(b => b.Name).DefaultIfEmpty("built-in domains"))}");
             results.AddRange(domain switch
             {
-                "ppl" => PerplexityResults(lm, tokenizer, builtin, limit),
-                "csr" => Commonsense(lm, tokenizer, builtin, limit),
-                _ => MathResults(lm, tokenizer, builtin, limit),
+                "ppl" => job.Perplexities(benchmarks),
+                "csr" => benchmarks.SelectMany(job.Commonsense),
+                "math" => benchmarks.SelectMany(job.MathResults),
+                "code" => benchmarks.SelectMany(job.CodeResults),
+                _ => benchmarks.SelectMany(job.TranslationResults),
             });
         }
 
-        var scores = results.Where(r => r.Metric is "acc" or "exact_match" or "perplexity").GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => g.Average(r => r.Value));
+        var scores = results.Where(r => MainMetric.TryGetValue(r.Domain, out var m) && r.Metric.StartsWith(m, StringComparison.Ordinal))
+            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => g.Average(r => r.Value));
         return new EvalReport(Path.GetFullPath(model), results, scores, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));
 
-    /// <summary>Window length of the per-domain perplexity.</summary>
-    public const int PerplexitySeqLen = 256;
-
     /// <summary>Each built-in domain's test split as one token stream (shuffled with seed 0), its first <paramref name="windows"/> windows.</summary>
     public static Dictionary<string, IReadOnlyList<int>> HeldOutTokens(Tokenizer tokenizer, string builtin, int windows) =>
         BuiltinDatasets.TextsByDomain(builtin, "test")
             .ToDictionary(p => p.Key, p => new TokenStream(p.Value, tokenizer, 0).Head(windows * PerplexitySeqLen));
 
-    private static IEnumerable<BenchmarkResult> PerplexityResults(CausalLM lm, Tokenizer tokenizer, string builtin, int? limit)
+    /// <summary>Rows of every file of a benchmark, each with its file and line for error messages.</summary>
+    private static IEnumerable<(string File, int Line, JsonElement Row)> Rows(EvalBenchmark benchmark, string dataDirectory) =>
+        benchmark.Files(dataDirectory).SelectMany(f => RowReader.Read(f).Select(r => (f, r.Line, r.Row)));
+
+    private sealed partial class Job(CausalLM lm, Tokenizer tokenizer, EvalOptions options, EvalProgress progress, Action<string> log)
     {
-        foreach (var (domain, tokens) in HeldOutTokens(tokenizer, builtin, limit ?? 32))
+        public void Log(string message) => log(message);
+
+        private int Take(int count) => Math.Min(count, options.Limit ?? int.MaxValue);
+
+        public IEnumerable<BenchmarkResult> Perplexities(IReadOnlyList<EvalBenchmark> benchmarks)
         {
-            yield return new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", Perplexity.Evaluate(lm, tokens, PerplexitySeqLen), tokens.Count / PerplexitySeqLen);
+            var results = new List<BenchmarkResult>();
+            foreach (var wikitext in benchmarks.Where(b => b.Name == "wikitext2"))
+            {
+                // Wanda's eval_ppl: the test rows joined with "\n\n", windows of the model's context length.
+                var text = string.Join("\n\n", Rows(wikitext, options.DataDirectory).Select(r => Templates.Str(r.Row, "text")));
+                int seqlen = lm.Config.MaxPositionEmbeddings;
+                var tokens = tokenizer.Encode(text, addSpecialTokens: true);
+                var head = tokens.Take(Take(tokens.Length / seqlen) * seqlen).ToList();
+                results.Add(new BenchmarkResult("ppl", "wikitext2", "perplexity", Perplexity.Evaluate(lm, head, seqlen), head.Count / seqlen));
+                progress("wikitext2", 1, 1);
+            }
+
+            var heldOut = HeldOutTokens(tokenizer, Path.Combine(options.DataDirectory, "builtin"), options.Limit ?? 32);
+            int done = 0;
+            foreach (var (domain, tokens) in heldOut)
+            {
+                results.Add(new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", Perplexity.Evaluate(lm, tokens, PerplexitySeqLen), tokens.Count / PerplexitySeqLen));
+                progress("ppl (built-in)", ++done, heldOut.Count);
+            }
+
+            return results;
         }
-    }
 
-    private static IEnumerable<BenchmarkResult> Commonsense(CausalLM lm, Tokenizer tokenizer, string builtin, int? limit)
-    {
-        var items = CommonsenseTasks.Load("openbookqa", Path.Combine(builtin, "builtin_commonsense", "test.jsonl"));
-        items = items.Take(limit ?? items.Count).ToList();
-        var (acc, accNorm) = MultipleChoice.Evaluate(new LogLikelihood(lm, tokenizer), items);
-        yield return new BenchmarkResult("csr", "builtin_commonsense", "acc", acc, items.Count);
-        yield return new BenchmarkResult("csr", "builtin_commonsense", "acc_norm", accNorm ?? double.NaN, items.Count);
-    }
-
-    private static IEnumerable<BenchmarkResult> MathResults(CausalLM lm, Tokenizer tokenizer, string builtin, int? limit)
-    {
-        var rows = RowReader.Read(Path.Combine(builtin, "builtin_math", "test.jsonl")).Select(r => r.Row).Take(limit ?? int.MaxValue).ToList();
-        var prompt = new Gsm8kPrompt();
-        var prompts = rows.Select(r => prompt.Build(Templates.Str(r, "question"))).ToList();
-        var generator = new TextGenerator(lm, tokenizer);
-        var options = new GenerationOptions { MaxNewTokens = 256 };
-        int right = 0;
-        for (int i = 0; i < prompts.Count; i += 8)
+        public IEnumerable<BenchmarkResult> Commonsense(EvalBenchmark benchmark)
         {
-            var outputs = generator.Generate(prompts.Skip(i).Take(8).ToList(), options);
-            right += outputs.Select((o, k) => Gsm8kPrompt.IsCorrect(o.Text, Templates.Str(rows[i + k], "answer")) ? 1 : 0).Sum();
+            var task = benchmark.BuiltIn ? "openbookqa" : benchmark.Name;
+            var items = benchmark.Files(options.DataDirectory).SelectMany(f => CommonsenseTasks.Load(task, f)).ToList();
+            items = items.Take(Take(items.Count)).ToList();
+            var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos);
+            var (acc, accNorm) = MultipleChoice.Evaluate(scorer, items, (done, total) => progress(benchmark.Name, done, total));
+            var results = new List<BenchmarkResult> { new("csr", benchmark.Name, "acc", acc, items.Count) };
+            if (accNorm is { } norm)
+            {
+                results.Add(new BenchmarkResult("csr", benchmark.Name, "acc_norm", norm, items.Count));
+            }
+
+            return results;
         }
 
-        yield return new BenchmarkResult("math", "builtin_math", "exact_match", (double)right / rows.Count, rows.Count);
+        public IEnumerable<BenchmarkResult> MathResults(EvalBenchmark benchmark)
+        {
+            var rows = Rows(benchmark, options.DataDirectory).ToList();
+            rows = rows.Take(Take(rows.Count)).ToList();
+            string Field((string File, int Line, JsonElement Row) r, string name) =>
+                Templates.StrOrNull(r.Row, name) ?? throw new DataFormatException(r.File, $"line {r.Line}: missing field '{name}'");
+            var questions = rows.Select(r => (Question: Field(r, "question"), Answer: Field(r, "answer"))).ToList();
+            var prompt = new Gsm8kPrompt();
+            var prompts = questions.Select(q => prompt.Build(q.Question)).ToList();
+            var generator = new TextGenerator(lm, tokenizer);
+            var greedy = new GenerationOptions { MaxNewTokens = 256 };
+            int right = 0;
+            for (int i = 0; i < prompts.Count; i += 8)
+            {
+                var outputs = generator.Generate(prompts.Skip(i).Take(8).ToList(), greedy);
+                right += outputs.Select((o, k) => Gsm8kPrompt.IsCorrect(o.Text, questions[i + k].Answer) ? 1 : 0).Sum();
+                progress(benchmark.Name, Math.Min(i + 8, prompts.Count), prompts.Count);
+            }
+
+            return [new BenchmarkResult("math", benchmark.Name, "exact_match", prompts.Count == 0 ? 0 : (double)right / prompts.Count, prompts.Count)];
+        }
     }
 }

@@ -14,7 +14,8 @@ public static class Templates
     public static string? StrOrNull(JsonElement row, string field) =>
         row.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static JsonElement Obj(JsonElement row, string field) =>
+    /// <summary>An object field; <see cref="KeyNotFoundException"/> names it when absent.</summary>
+    public static JsonElement Obj(JsonElement row, string field) =>
         row.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Object ? v : throw new KeyNotFoundException($"missing field '{field}'");
 
     private static List<string> StrList(JsonElement row, string field) =>

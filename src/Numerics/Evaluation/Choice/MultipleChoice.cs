@@ -17,12 +17,27 @@ public sealed record ChoiceItem(IReadOnlyList<(string Context, string Continuati
 /// <summary>lm-eval's metrics: <c>acc</c> (argmax of summed log-likelihood) and <c>acc_norm</c> (argmax of log-likelihood per character).</summary>
 public static class MultipleChoice
 {
-    /// <summary>acc, and acc_norm when every item has lengths (else null).</summary>
-    public static (double Acc, double? AccNorm) Evaluate(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items)
+    /// <summary>Items scored per call, so progress can be reported.</summary>
+    public const int Chunk = 64;
+
+    /// <summary>acc, and acc_norm when every item has lengths (else null); <paramref name="progress"/> gets (items done, items).</summary>
+    /// <exception cref="ArgumentException">No items.</exception>
+    public static (double Acc, double? AccNorm) Evaluate(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(items);
-        var scores = scorer.Score(items.SelectMany(i => i.Requests).ToList());
+        if (items.Count == 0)
+        {
+            throw new ArgumentException("no items to score", nameof(items));
+        }
+
+        var scores = new List<(double LogLikelihood, bool IsGreedy)>();
+        for (int i = 0; i < items.Count; i += Chunk)
+        {
+            scores.AddRange(scorer.Score(items.Skip(i).Take(Chunk).SelectMany(x => x.Requests).ToList()));
+            progress?.Invoke(Math.Min(i + Chunk, items.Count), items.Count);
+        }
+
         int at = 0, right = 0, rightNorm = 0;
         foreach (var item in items)
         {

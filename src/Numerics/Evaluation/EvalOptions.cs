@@ -1,0 +1,73 @@
+using Shear.Numerics.Evaluation.Translation;
+
+namespace Shear.Numerics.Evaluation;
+
+/// <summary>Reports progress of one benchmark: items done out of items.</summary>
+/// <param name="benchmark">The benchmark (e.g. <c>arc_easy</c>, <c>ppl/code</c>).</param>
+/// <param name="done">Items finished.</param>
+/// <param name="total">Items in all.</param>
+public delegate void EvalProgress(string benchmark, int done, int total);
+
+/// <summary>What <c>shear eval</c> runs and how (defaults: the thesis's settings).</summary>
+public sealed record EvalOptions
+{
+    /// <summary>Domains to evaluate (<see cref="EvalBenchmarks.Domains"/>).</summary>
+    public IReadOnlyList<string> Domains { get; init; } = EvalBenchmarks.Domains;
+
+    /// <summary>Items per benchmark (perplexity: windows per text); null = all.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Folder with the benchmark files (<c>NAME/</c>) and the built-in sets (<c>builtin/NAME/</c>).</summary>
+    /// <value>Default <c>data</c>.</value>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Base seed of every sampled generation.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Samples per code problem (the thesis: 10; pass@1 and pass@10 from them).</summary>
+    /// <value>Default 10.</value>
+    public int CodeSamples { get; init; } = 10;
+
+    /// <summary>New tokens per code sample (the thesis: 500).</summary>
+    /// <value>Default 500.</value>
+    public int CodeMaxNewTokens { get; init; } = 500;
+
+    /// <summary>Samples per sentence, the best kept (the thesis: 5).</summary>
+    /// <value>Default 5.</value>
+    public int TranslationSamples { get; init; } = 5;
+
+    /// <summary>New tokens per translation sample.</summary>
+    /// <value>Default 128.</value>
+    public int TranslationMaxNewTokens { get; init; } = 128;
+
+    /// <summary>METEOR's argument order.</summary>
+    /// <value>Default <see cref="MeteorOrder.Conventional"/>.</value>
+    public MeteorOrder MeteorOrder { get; init; } = MeteorOrder.Conventional;
+
+    /// <summary>Where WordNet is (METEOR's synonyms).</summary>
+    /// <value>Default <c>/usr/share/wordnet</c>.</value>
+    public string WordNetDirectory { get; init; } = WordNetLexicon.DefaultDirectory;
+
+    /// <summary>Whether commonsense requests start with BOS (the reference, Wanda's lm-eval, leaves it off).</summary>
+    public bool CommonsenseBos { get; init; }
+
+    /// <summary>Wall-clock limit of one generated program.</summary>
+    /// <value>Default 10 s (DeepSeek's).</value>
+    public TimeSpan SandboxTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentException">An unknown domain or a non-positive count (named).</exception>
+    public void Validate()
+    {
+        var unknown = Domains.Where(d => !EvalBenchmarks.Domains.Contains(d)).ToList();
+        if (unknown.Count > 0 || Domains.Count == 0)
+        {
+            throw new ArgumentException($"unknown domain(s) '{string.Join(",", unknown)}' (known: {string.Join(", ", EvalBenchmarks.Domains)})");
+        }
+
+        if (Limit is <= 0 || CodeSamples <= 0 || TranslationSamples <= 0 || CodeMaxNewTokens <= 0 || TranslationMaxNewTokens <= 0)
+        {
+            throw new ArgumentException($"limit, samples and token counts must be positive (limit {Limit}, code samples {CodeSamples}, translation samples {TranslationSamples})");
+        }
+    }
+}

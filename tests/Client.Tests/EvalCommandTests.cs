@@ -1,0 +1,42 @@
+namespace Shear.Client.Tests;
+
+public sealed class EvalCommandTests
+{
+    private static string Model => Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", "llama");
+
+    private static (int Code, string Out, string Err) Shear(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public static TheoryData<string[], string> BadInputs() => new()
+    {
+        { ["--domains", "foo"], "error: unknown domain(s) 'foo' (known: code, csr, translation, math, ppl)" },
+        { ["--domains", "csr", "--limit", "0"], "error: limit, samples and token counts must be positive (limit 0, code samples 10, translation samples 5)" },
+        { ["--meteor-order", "backwards"], "error: --meteor-order backwards: expected conventional or thesis" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputIsOneLineAndExitTwo(string[] extra, string expected)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"), "eval.json");
+        var (code, _, err) = Shear(["eval", "--model", Model, "--out", output, .. extra]);
+        Assert.Equal(2, code);
+        Assert.Equal(expected, err.TrimEnd('\n'));
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void FolderThatIsNotAModelIsNamed()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var (code, _, err) = Shear("eval", "--model", dir);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --model {dir}: not a model folder (no config.json)", err.TrimEnd('\n'));
+    }
+}
