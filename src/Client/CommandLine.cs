@@ -16,6 +16,7 @@ internal static class CommandLine
             InspectCommand.Create(stdout),
             PruneCommand.Create(stdout),
             EvalCommand.Create(stdout),
+            CompareCommand.Create(stdout),
             DataCommand.Create(stdout),
             TrainTinyCommand.Create(stdout),
         };

@@ -11,12 +11,19 @@ public static class AtomicFile
     }
 
     /// <summary>Writes text atomically.</summary>
-    public static void WriteAllText(string path, string text)
+    public static void WriteAllText(string path, string text) => Write(path, temp => File.WriteAllText(temp, text));
+
+    /// <summary>Writes bytes atomically.</summary>
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, temp => File.WriteAllBytes(temp, bytes));
+
+    /// <summary>Lets <paramref name="write"/> fill a temp file, then renames it to <paramref name="path"/>.</summary>
+    public static void Write(string path, Action<string> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var temp = TempPathFor(path);
         try
         {
-            File.WriteAllText(temp, text);
+            write(temp);
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Shear.Numerics.Evaluation;
+using Shear.Numerics.IO;
+
+namespace Shear.Numerics.Analysis;
+
+/// <summary>What <see cref="ComparisonReport.Write"/> compares and draws.</summary>
+/// <param name="Sets">The sub-models' masks (two or more).</param>
+/// <param name="Evaluations">eval.json of some sub-models, by set name.</param>
+/// <param name="Dense">The unpruned model's eval.json, if any (the table's first row).</param>
+/// <param name="Layer">Layer of the weight-mask image.</param>
+/// <param name="Matrix">Linear of the weight-mask image (e.g. <c>self_attn.q_proj</c>).</param>
+public sealed record ComparisonInput(
+    IReadOnlyList<MaskSet> Sets, IReadOnlyDictionary<string, EvalReport> Evaluations, EvalReport? Dense, int Layer = 0, string Matrix = "self_attn.q_proj");
+
+/// <summary>
+/// A comparison report folder: <c>similarity.json</c> (every pair at the three levels, with chance similarity),
+/// <c>distance_heatmap.png</c>, <c>layers_A_vs_B.png</c> per pair, <c>mask_LAYER_MATRIX.png</c> for the first two
+/// sub-models, <c>results.md/.csv/.json</c> when evaluations are given, and a self-contained <c>report.html</c> that
+/// embeds the pictures. Written to a temp folder and renamed into place.
+/// </summary>
+public static class ComparisonReport
+{
+    /// <summary>Writes the report into <paramref name="outDirectory"/> (replaced if it exists) and returns the pairs compared.</summary>
+    /// <exception cref="ArgumentException">Fewer than two sets, duplicate names, mismatched masks, or no such matrix (named).</exception>
+    public static List<MaskSimilarity> Write(ComparisonInput input, string outDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Sets.Count < 2)
+        {
+            throw new ArgumentException($"need at least two sub-models to compare, got {input.Sets.Count}");
+        }
+
+        if (input.Sets.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1) is { } dup)
+        {
+            throw new ArgumentException($"two sub-models are both named '{dup.Key}' (give --names)");
+        }
+
+        var pairs = new List<MaskSimilarity>();
+        int n = input.Sets.Count;
+        var distances = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                var s = MaskSimilarity.Compare(input.Sets[i], input.Sets[j]);
+                pairs.Add(s);
+                distances[i, j] = distances[j, i] = s.Model.Distance;
+            }
+        }
+
+        var full = Path.GetFullPath(outDirectory);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var pictures = new List<(string File, string Caption)>();
+            var names = input.Sets.Select(s => s.Name).ToList();
+            MaskPictures.DistanceHeatmap(names, distances, Path.Combine(temp, "distance_heatmap.png"));
+            pictures.Add(("distance_heatmap.png", "Whole-model Jaccard distance between every pair of sub-models"));
+            foreach (var p in pairs)
+            {
+                var file = $"layers_{Safe(p.A)}_vs_{Safe(p.B)}.png";
+                MaskPictures.LayerDistances(p, Path.Combine(temp, file));
+                pictures.Add((file, $"Per-layer Jaccard distance, {p.A} vs {p.B}"));
+            }
+
+            var name = $"model.layers.{input.Layer}.{input.Matrix}";
+            var a = input.Sets[0].Masks.FirstOrDefault(m => m.Name == name)
+                ?? throw new ArgumentException($"no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
+            var b = input.Sets[1].Masks.First(m => m.Name == name);
+            var maskFile = $"mask_{input.Layer}_{Safe(input.Matrix)}.png";
+            MaskPictures.MaskComparison(a, b, input.Sets[0].Name, input.Sets[1].Name, Path.Combine(temp, maskFile));
+            pictures.Add((maskFile, $"{name}: {input.Sets[0].Name} and {input.Sets[1].Name} (kept black, pruned white), differences red"));
+
+            File.WriteAllText(Path.Combine(temp, "similarity.json"), JsonSerializer.Serialize(pairs, JsonOptions.Indented));
+            ResultsTable? table = null;
+            if (input.Evaluations.Count > 0)
+            {
+                table = ResultsTable.From(input.Dense, input.Sets.Where(s => input.Evaluations.ContainsKey(s.Name)).Select(s => (s.Name, input.Evaluations[s.Name])));
+                File.WriteAllText(Path.Combine(temp, "results.md"), table.ToMarkdown());
+                File.WriteAllText(Path.Combine(temp, "results.csv"), table.ToCsv());
+                File.WriteAllText(Path.Combine(temp, "results.json"), table.ToJson());
+            }
+
+            File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, pictures, temp));
+            if (Directory.Exists(full))
+            {
+                Directory.Delete(full, recursive: true);
+            }
+
+            Directory.Move(temp, full);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+
+        return pairs;
+    }
+
+    private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    private static string Html(List<MaskSimilarity> pairs, ResultsTable? table, List<(string File, string Caption)> pictures, string folder)
+    {
+        static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+        var sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Shear sub-model comparison</title>\n")
+            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%}</style></head><body>\n")
+            .Append("<h1>Sub-model comparison</h1>\n");
+        if (table is not null)
+        {
+            sb.Append("<h2>Results by calibration dataset</h2>\n").Append(table.ToHtml());
+        }
+
+        sb.Append("<h2>Mask similarity (whole model)</h2>\n<table><tr><th>A</th><th>B</th><th>Jaccard similarity</th><th>distance</th><th>chance similarity</th></tr>\n");
+        foreach (var p in pairs)
+        {
+            sb.Append("<tr><td>").Append(System.Net.WebUtility.HtmlEncode(p.A)).Append("</td><td>").Append(System.Net.WebUtility.HtmlEncode(p.B))
+                .Append("</td><td>").Append(F(p.Model.Similarity)).Append("</td><td>").Append(F(p.Model.Distance)).Append("</td><td>").Append(F(p.Model.ChanceSimilarity)).Append("</td></tr>\n");
+        }
+
+        sb.Append("</table>\n");
+        foreach (var (file, caption) in pictures)
+        {
+            var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(folder, file)));
+            sb.Append("<figure><img alt=\"").Append(System.Net.WebUtility.HtmlEncode(caption)).Append("\" src=\"data:image/png;base64,").Append(data)
+                .Append("\"><figcaption>").Append(System.Net.WebUtility.HtmlEncode(caption)).Append("</figcaption></figure>\n");
+        }
+
+        return sb.Append("</body></html>\n").ToString();
+    }
+}

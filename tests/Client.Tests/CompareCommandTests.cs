@@ -1,0 +1,38 @@
+namespace Shear.Client.Tests;
+
+public sealed class CompareCommandTests
+{
+    private static (int Code, string Out, string Err) Shear(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string NewDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void EmptyFolderIsNamedAndNothingIsWritten()
+    {
+        var empty = NewDir();
+        var output = Path.Combine(NewDir(), "report");
+        var (code, _, err) = Shear("compare", empty, empty, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {empty}: no mask files (*.mask.safetensors) in it or in its masks/ folder", err.TrimEnd('\n'));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void NamesMustMatchFolders()
+    {
+        var (code, _, err) = Shear("compare", "a", "b", "--names", "x");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --names has 1 labels for 2 folders", err.TrimEnd('\n'));
+    }
+}

@@ -1,0 +1,94 @@
+using Shear.Numerics.Analysis;
+using SkiaSharp;
+
+namespace Shear.Numerics.Tests.Analysis;
+
+public sealed class MaskPicturesTests
+{
+    private const string Q0 = "model.layers.0.self_attn.q_proj";
+
+    private static SKBitmap Decode(string path)
+    {
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]);
+        return SKBitmap.Decode(path);
+    }
+
+    private static PackedMask Mask(int[][] rows) =>
+        MaskSet.Load(MaskSimilarityTests.Folder(new() { [Q0] = rows })).Masks[0];
+
+    [Fact]
+    public void MaskComparisonMarksTheDifferingEntryRed()
+    {
+        var a = Mask([[1, 0, 1, 0], [0, 0, 1, 1]]);
+        var b = Mask([[1, 0, 0, 0], [0, 0, 1, 1]]);   // (0, 2) differs
+        var path = Path.Combine(Fixtures.TempDir(), "mask.png");
+        var panels = MaskPictures.MaskComparison(a, b, "a", "b", path);
+        Assert.Equal((1, 4, 2), (panels.Factor, panels.PanelWidth, panels.PanelHeight));
+        using var png = Decode(path);
+        Assert.Equal(panels.Left[2] + 4 + 10, png.Width);
+        Assert.Equal(panels.Top + 2 + 30, png.Height);
+        SKColor At(int panel, int row, int col) => png.GetPixel(panels.Left[panel] + col, panels.Top + row);
+        Assert.Equal(SKColors.White, At(0, 0, 0));                       // pruned
+        Assert.Equal(new SKColor(0, 0, 0), At(0, 0, 1));                  // kept
+        Assert.Equal(new SKColor(255, 255, 255), At(0, 0, 2));            // pruned in A
+        Assert.Equal(new SKColor(0, 0, 0), At(1, 0, 2));                  // kept in B
+        Assert.Equal(new SKColor(255, 0, 0), At(2, 0, 2));                // differs: red
+        Assert.Equal(new SKColor(255, 255, 255), At(2, 0, 0));            // both pruned
+        Assert.Equal(new SKColor(200, 200, 200), At(2, 0, 1));            // both kept
+    }
+
+    [Fact]
+    public void LargeMatricesAreDownsampledAndAOneEntryDifferenceStaysVisible()
+    {
+        var rowsA = Enumerable.Range(0, 1024).Select(r => Enumerable.Range(0, 1024).Select(c => (r + c) % 2).ToArray()).ToArray();
+        var rowsB = rowsA.Select(r => r.ToArray()).ToArray();
+        rowsB[10][20] ^= 1;
+        var path = Path.Combine(Fixtures.TempDir(), "mask.png");
+        var panels = MaskPictures.MaskComparison(Mask(rowsA), Mask(rowsB), "a", "b", path, maxSide: 512);
+        Assert.Equal((2, 512, 512), (panels.Factor, panels.PanelWidth, panels.PanelHeight));
+        using var png = Decode(path);
+        // Every 2x2 block of a checkerboard is half pruned: grey 128 in A; agreement grey 200 + 55/2 = 227.5 -> 228.
+        Assert.Equal(new SKColor(128, 128, 128), png.GetPixel(panels.Left[0] + 100, panels.Top + 100));
+        Assert.Equal(new SKColor(228, 228, 228), png.GetPixel(panels.Left[2] + 100, panels.Top + 100));
+        // Entry (10, 20) is in pixel (5, 10); 1 of its 4 entries differs -> red at the 35% floor: 255·0.65 = 165.75 -> 166.
+        Assert.Equal(new SKColor(255, 166, 166), png.GetPixel(panels.Left[2] + 10, panels.Top + 5));
+    }
+
+    [Fact]
+    public void LayerBarsHaveOneBarPerLayerAtItsHeight()
+    {
+        var a = MaskSet.Load(MaskSimilarityTests.Folder(new()
+        {
+            ["model.layers.0.self_attn.q_proj"] = [[1, 0, 1, 0]],
+            ["model.layers.1.self_attn.q_proj"] = [[1, 0, 1, 0]],
+        }), "a");
+        var b = MaskSet.Load(MaskSimilarityTests.Folder(new()
+        {
+            ["model.layers.0.self_attn.q_proj"] = [[1, 0, 1, 0]],   // distance 0
+            ["model.layers.1.self_attn.q_proj"] = [[1, 1, 0, 0]],   // J = 1/3, distance 2/3
+        }), "b");
+        var s = MaskSimilarity.Compare(a, b);
+        var path = Path.Combine(Fixtures.TempDir(), "bars.png");
+        MaskPictures.LayerDistances(s, path);
+        using var png = Decode(path);
+        // Two layers: bars 40 px wide from x = 60; y from 40 (top, 0.7 = ceil(2/3 * 20)/20) to 340 (0).
+        Assert.Equal((360, 390), (png.Width, png.Height));
+        Assert.Equal(MaskPictures.Bar, png.GetPixel(60 + 40 + 20, 300));   // layer 1's bar, low down
+        Assert.Equal(MaskPictures.Bar, png.GetPixel(60 + 40 + 20, 340 - (int)(300 * (2.0 / 3) / 0.7) + 3)); // just under its top
+        Assert.NotEqual(MaskPictures.Bar, png.GetPixel(60 + 20, 300));      // layer 0: distance 0, no bar
+    }
+
+    [Fact]
+    public void HeatmapCellsAreShadedByDistance()
+    {
+        var path = Path.Combine(Fixtures.TempDir(), "heat.png");
+        var (left, top) = MaskPictures.DistanceHeatmap(["x", "y", "z"], new double[,] { { 0, 0.2, 0.4 }, { 0.2, 0, 0.1 }, { 0.4, 0.1, 0 } }, path);
+        using var png = Decode(path);
+        Assert.Equal((150 + (3 * MaskPictures.Cell) + 20, 40 + (3 * MaskPictures.Cell) + 150), (png.Width, png.Height));
+        SKColor Cell(int i, int j) => png.GetPixel(left + (j * MaskPictures.Cell) + 3, top + (i * MaskPictures.Cell) + 3);
+        Assert.Equal(SKColors.White, Cell(0, 0));
+        Assert.Equal(MaskPictures.Shade(1.0), Cell(0, 2));      // the largest distance: darkest
+        Assert.Equal(MaskPictures.Shade(0.5), Cell(1, 0));      // 0.2 / 0.4
+        Assert.Equal(new SKColor(8, 48, 107), MaskPictures.Shade(1.0));
+    }
+}
