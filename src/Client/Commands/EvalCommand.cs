@@ -18,12 +18,13 @@ internal static class EvalCommand
         var codeSamples = new Option<int>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10)", DefaultValueFactory = _ => 10 };
         var codeTokens = new Option<int>("--code-max-tokens") { Description = "New tokens per code sample", DefaultValueFactory = _ => 500 };
         var translationSamples = new Option<int>("--translation-samples") { Description = "Samples per sentence, best kept", DefaultValueFactory = _ => 5 };
+        var translationTokens = new Option<int>("--translation-max-tokens") { Description = "New tokens per translation sample", DefaultValueFactory = _ => 128 };
         var order = new Option<string>("--meteor-order") { Description = "conventional (gold as reference) or thesis (samples as references, gold as hypothesis)", DefaultValueFactory = _ => "conventional" };
         var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, order, bos, output,
+            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,7 @@ internal static class EvalCommand
                 CodeSamples = parse.GetValue(codeSamples),
                 CodeMaxNewTokens = parse.GetValue(codeTokens),
                 TranslationSamples = parse.GetValue(translationSamples),
+                TranslationMaxNewTokens = parse.GetValue(translationTokens),
                 MeteorOrder = parse.GetValue(order) switch
                 {
                     "conventional" => MeteorOrder.Conventional,

@@ -138,13 +138,19 @@ public sealed class CausalLM : nn.Module
     }
 
     /// <summary>Builds the rotary tables and attention mask that every layer of one forward shares.</summary>
-    public DecoderContext Context(long batch, long length, long past, Tensor? attentionMask, Tensor? positionIds, ScalarType dtype, KvCache? cache)
+    public DecoderContext Context(long batch, long length, long past, Tensor? attentionMask, Tensor? positionIds, ScalarType dtype, KvCache? cache) =>
+        BuildContext(Config, _rotary, Options.Device, batch, length, past, attentionMask, positionIds, dtype, cache);
+
+    /// <summary>The same context without a whole model (a layer worker holds only its rotary tables).</summary>
+    public static DecoderContext BuildContext(ModelConfig config, RotaryEmbedding rotary, Device device, long batch, long length, long past,
+        Tensor? attentionMask, Tensor? positionIds, ScalarType dtype, KvCache? cache)
     {
-        var device = Options.Device;
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(rotary);
         var keep = attentionMask?.to(device);
         var positions = positionIds?.to(device) ?? PositionIds.From(keep, batch, length, past, device);
-        var (cos, sin) = _rotary.Compute(positions, dtype);
-        var mask = AttentionMask.Build(keep, batch, length, past, dtype, device, Config.EffectiveSlidingWindow);
+        var (cos, sin) = rotary.Compute(positions, dtype);
+        var mask = AttentionMask.Build(keep, batch, length, past, dtype, device, config.EffectiveSlidingWindow);
         return new DecoderContext(cos, sin, mask, cache);
     }
 

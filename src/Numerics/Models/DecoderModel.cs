@@ -27,7 +27,7 @@ public sealed class DecoderModel : nn.Module
         _embedTokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: options.Device, dtype: options.DType);
         _layers = new ModuleList<DecoderLayer>(Enumerable.Range(0, config.NumHiddenLayers).Select(i => new DecoderLayer(config, i, options)).ToArray());
         _norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
-        _embedScale = config.IsGemma ? Math.Sqrt(config.HiddenSize) : 1.0;
+        _embedScale = EmbedScale(config);
         RegisterComponents();
     }
 
@@ -38,14 +38,25 @@ public sealed class DecoderModel : nn.Module
     public Tensor EmbeddingWeight => _embedTokens.weight!;
 
     /// <summary>Token embeddings (B, T) -> (B, T, hidden), with Gemma's sqrt(hidden) scale.</summary>
-    public Tensor Embed(Tensor inputIds)
+    public Tensor Embed(Tensor inputIds) => EmbedWith(_embedTokens.weight!, inputIds, _embedScale);
+
+    /// <summary>Gemma's embedding scale, sqrt(hidden); 1 for the other families.</summary>
+    public static double EmbedScale(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.IsGemma ? Math.Sqrt(config.HiddenSize) : 1.0;
+    }
+
+    /// <summary>The embedding lookup with a given table (a job that holds only the embedding matrix uses it too).</summary>
+    public static Tensor EmbedWith(Tensor weight, Tensor inputIds, double scale)
     {
         using var scope = NewDisposeScope();
-        var h = _embedTokens.call(inputIds);
-        if (_embedScale != 1.0)
+        var shape = inputIds.shape.Append(weight.shape[1]).ToArray();
+        var h = weight.index_select(0, inputIds.reshape(-1)).reshape(shape); // what aten::embedding does
+        if (scale != 1.0)
         {
             // HF Gemma rounds the normaliser to the hidden dtype before multiplying.
-            h = h * tensor(_embedScale, h.dtype, h.device);
+            h = h * tensor(scale, h.dtype, h.device);
         }
 
         return h.MoveToOuterDisposeScope();

@@ -37,23 +37,42 @@ public sealed class ActivationSet : IDisposable
             throw new ArgumentException("calibration needs at least one sample and no empty sample", nameof(samples));
         }
 
-        var order = Enumerable.Range(0, samples.Count).OrderByDescending(i => samples[i].Length).ThenBy(i => i).ToList();
         var batches = new List<ActivationBatch>();
         using var noGrad = no_grad();
-        for (int start = 0; start < order.Count;)
+        foreach (var plan in Plan(samples.Select(s => s.Length).ToList(), tokenBudget))
         {
-            int longest = samples[order[start]].Length;
-            int count = Math.Max(1, Math.Min(order.Count - start, tokenBudget / longest));
-            batches.Add(EmbedBatch(model, order.Skip(start).Take(count).Select(i => samples[i]).ToList(), longest));
-            start += count;
+            batches.Add(EmbedBatch(model, plan.Select(i => samples[i]).ToList(), samples[plan[0]].Length));
         }
 
         return new ActivationSet(batches);
     }
 
-    private static ActivationBatch EmbedBatch(CausalLM model, List<int[]> rows, int longest)
+    /// <summary>
+    /// How samples are batched: sorted by length (longest first, then by index), packed into batches of at most
+    /// <paramref name="tokenBudget"/> padded tokens. Each batch lists sample indices, longest first.
+    /// </summary>
+    public static List<List<int>> Plan(IReadOnlyList<int> lengths, int tokenBudget)
     {
-        using var scope = NewDisposeScope();
+        ArgumentNullException.ThrowIfNull(lengths);
+        var order = Enumerable.Range(0, lengths.Count).OrderByDescending(i => lengths[i]).ThenBy(i => i).ToList();
+        var plan = new List<List<int>>();
+        for (int start = 0; start < order.Count;)
+        {
+            int count = Math.Max(1, Math.Min(order.Count - start, tokenBudget / lengths[order[start]]));
+            plan.Add(order.GetRange(start, count));
+            start += count;
+        }
+
+        return plan;
+    }
+
+    /// <summary>A set of batches built elsewhere (a layer worker's received inputs); the set takes ownership.</summary>
+    public static ActivationSet Of(IEnumerable<ActivationBatch> batches) => new([.. batches]);
+
+    /// <summary>Token ids (B, longest) right-padded with 0 and the keep mask (B, longest) of a batch of samples.</summary>
+    public static (Tensor Ids, Tensor Keep) Pad(IReadOnlyList<int[]> rows, int longest)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
         var ids = new long[rows.Count, longest];
         var keep = new long[rows.Count, longest];
         for (int b = 0; b < rows.Count; b++)
@@ -65,8 +84,15 @@ public sealed class ActivationSet : IDisposable
             }
         }
 
-        var keepTensor = tensor(keep).to(model.Options.Device);
-        var hidden = model.Body.Embed(tensor(ids).to(model.Options.Device));
+        return (tensor(ids), tensor(keep));
+    }
+
+    private static ActivationBatch EmbedBatch(CausalLM model, List<int[]> rows, int longest)
+    {
+        using var scope = NewDisposeScope();
+        var (ids, keep) = Pad(rows, longest);
+        var keepTensor = keep.to(model.Options.Device);
+        var hidden = model.Body.Embed(ids.to(model.Options.Device));
         var context = model.Context(rows.Count, longest, 0, keepTensor, null, hidden.dtype, null);
         return new ActivationBatch(hidden, keepTensor, context);
     }

@@ -18,18 +18,7 @@ public static class LocalPruneJob
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
-        if (request.NSamples <= 0)
-        {
-            throw new ArgumentException($"--nsamples must be positive, got {request.NSamples}");
-        }
-
-        if (request.SeqLen <= 0)
-        {
-            throw new ArgumentException($"--seqlen must be positive, got {request.SeqLen}");
-        }
-
-        PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
-        ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        Validate(request);
         using var checkpoint = CheckpointReader.Open(request.Model);
         var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
         using var model = CausalLM.Load(request.Model, new ModelOptions(request.DType));
@@ -51,7 +40,28 @@ public static class LocalPruneJob
         return report;
     }
 
-    private static (List<int[]> Samples, string Mode) Calibration(PruneRequest request, Action<string>? warn)
+    /// <summary>Checks a request before any work: counts, the output folder, the model's config.</summary>
+    /// <exception cref="ArgumentException">A bad count.</exception>
+    /// <exception cref="IOException">The output exists and is not empty.</exception>
+    public static void Validate(PruneRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.NSamples <= 0)
+        {
+            throw new ArgumentException($"--nsamples must be positive, got {request.NSamples}");
+        }
+
+        if (request.SeqLen <= 0)
+        {
+            throw new ArgumentException($"--seqlen must be positive, got {request.SeqLen}");
+        }
+
+        PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
+        ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+    }
+
+    /// <summary>Draws the calibration samples of a request (its tokenizer, dataset, mode, count, length and seed).</summary>
+    public static (List<int[]> Samples, string Mode) Calibration(PruneRequest request, Action<string>? warn)
     {
         if (string.IsNullOrEmpty(request.Calibration))
         {

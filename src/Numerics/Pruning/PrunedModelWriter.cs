@@ -66,16 +66,36 @@ public sealed class PrunedModelWriter : IDisposable
         }
     }
 
+    /// <summary>Copies mask files written elsewhere (a distributed job's work folder) into the output's mask folder.</summary>
+    public void AddMaskFiles(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "*.mask.safetensors"))
+        {
+            File.Copy(file, Path.Combine(_temp, MaskFolder, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
     /// <summary>Writes weights, config, tokenizer files and the report, then moves the folder into place.</summary>
     public void Complete(CausalLM model, CheckpointReader baseCheckpoint, PruningReport report, long maxShardBytes = CheckpointWriter.DefaultMaxShardBytes)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(baseCheckpoint);
+        using var scope = NewDisposeScope();
+        Complete(model.StateDict(), baseCheckpoint, report, maxShardBytes);
+    }
+
+    /// <summary>
+    /// Writes the given tensors (converted to the dtypes the base checkpoint stored them in, so bf16 stays bf16),
+    /// config, tokenizer files and the report, then moves the folder into place.
+    /// </summary>
+    public void Complete(IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, CheckpointReader baseCheckpoint, PruningReport report, long maxShardBytes = CheckpointWriter.DefaultMaxShardBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        ArgumentNullException.ThrowIfNull(baseCheckpoint);
         ArgumentNullException.ThrowIfNull(report);
         using (var scope = NewDisposeScope())
         {
-            // Each tensor goes back in the dtype the base checkpoint stored it in (bf16 stays bf16).
-            var tensors = model.StateDict()
+            var tensors = stateDict
                 .Select(p => new KeyValuePair<string, Tensor>(p.Key, baseCheckpoint.Contains(p.Key) ? p.Value.to_type(baseCheckpoint.Entry(p.Key).DType) : p.Value))
                 .ToList();
             CheckpointWriter.Write(_temp, tensors, maxShardBytes);
