@@ -1,0 +1,49 @@
+namespace Shear.Grains.Abstractions;
+
+/// <summary>
+/// A sweep: every combination of model x calibration dataset x method x pattern is pruned, and each sub-model (and
+/// each base model, the table's dense row) is evaluated on the domains.
+/// </summary>
+/// <param name="Models">Base checkpoint folders (as the silos see them: a shared volume).</param>
+/// <param name="Calibrations">Calibration dataset names (shear data list).</param>
+/// <param name="Methods">wanda, wanda-variant, magnitude, sparsegpt.</param>
+/// <param name="Patterns">unstructured, 2:4, 4:8, ...</param>
+/// <param name="Sparsity">Fraction pruned for unstructured patterns.</param>
+/// <param name="Domains">Evaluation domains (code, csr, translation, math, ppl); empty: no evaluation.</param>
+/// <param name="NSamples">Calibration samples.</param>
+/// <param name="SeqLen">Calibration window / length cap.</param>
+/// <param name="Seed">Sampling and generation seed.</param>
+/// <param name="EvalLimit">Items per benchmark (null: all).</param>
+/// <param name="OutputDirectory">Where the sub-models are written (one folder per job).</param>
+/// <param name="DataDirectory">Datasets folder (built-in sets in its builtin/).</param>
+[GenerateSerializer, Immutable, Alias("shear.v1.SweepSpec")]
+public sealed record SweepSpec(
+    [property: Id(0)] string[] Models,
+    [property: Id(1)] string[] Calibrations,
+    [property: Id(2)] string[] Methods,
+    [property: Id(3)] string[] Patterns,
+    [property: Id(4)] double Sparsity,
+    [property: Id(5)] string[] Domains,
+    [property: Id(6)] int NSamples,
+    [property: Id(7)] int SeqLen,
+    [property: Id(8)] long Seed,
+    [property: Id(9)] int? EvalLimit,
+    [property: Id(10)] string OutputDirectory,
+    [property: Id(11)] string DataDirectory)
+{
+    /// <summary>Evaluation settings for a shard (samples per code problem and per sentence).</summary>
+    [Id(12)]
+    public int CodeSamples { get; init; } = 10;
+
+    /// <summary>Samples per translation sentence.</summary>
+    [Id(13)]
+    public int TranslationSamples { get; init; } = 5;
+
+    /// <summary>New tokens per code sample.</summary>
+    [Id(14)]
+    public int CodeMaxNewTokens { get; init; } = 500;
+
+    /// <summary>New tokens per translation sample.</summary>
+    [Id(15)]
+    public int TranslationMaxNewTokens { get; init; } = 128;
+}

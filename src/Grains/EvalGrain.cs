@@ -1,0 +1,32 @@
+using Shear.Grains.Abstractions;
+using Shear.Grains.Placement;
+using Shear.Grains.Telemetry;
+using Shear.Numerics.Evaluation;
+
+namespace Shear.Grains;
+
+/// <summary>Runs one evaluation shard (one domain of one model) where the placement director put it, then deactivates.</summary>
+[LeastBusyPlacement]
+public sealed class EvalGrain : Grain, IEvalGrain
+{
+    /// <inheritdoc />
+    public Task<EvalShardProgress> Run(EvalShard shard)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        using var activity = ShearTelemetry.Source.StartActivity("eval.shard");
+        activity?.SetTag("shear.shard", shard.ShardId);
+        activity?.SetTag("shear.domain", shard.Domain);
+        using var busy = ShearTelemetry.Work();
+        var options = new EvalOptions
+        {
+            Domains = [shard.Domain], Limit = shard.Limit, Seed = shard.Seed, DataDirectory = shard.DataDirectory,
+            CodeSamples = shard.CodeSamples, TranslationSamples = shard.TranslationSamples,
+            CodeMaxNewTokens = shard.CodeMaxNewTokens, TranslationMaxNewTokens = shard.TranslationMaxNewTokens,
+        };
+        var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options));
+        ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
+        DeactivateOnIdle();
+        var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items)).ToArray();
+        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, ""));
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Shear.Grains.Abstractions;
+using Shear.Grains.Placement;
+
+namespace Shear.Grains.Hosting;
+
+/// <summary>What every Shear silo needs whatever its clustering: placement, the load reporter, message limits and timeouts, trace propagation.</summary>
+public static class ShearSilo
+{
+    /// <summary>Longest a grain call may take (a layer of a large model, an eval shard): 30 minutes.</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>Registers Shear's placement director, load reporter and messaging options on a silo.</summary>
+    public static ISiloBuilder AddShear(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddPlacementDirector<LeastBusyPlacement, LeastBusyDirector>();
+        silo.AddActivityPropagation();
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.ResponseTimeout = ResponseTimeout;
+            o.SystemResponseTimeout = ResponseTimeout;
+            o.MaxMessageBodySize = ShearLimits.MaxMessageBodySize;
+        });
+        silo.Services.AddHostedService<LoadReporter>();
+        return silo;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Shear.Grains.Abstractions;
+using Shear.Numerics.Data.Registry;
+using Shear.Numerics.Evaluation;
+using Shear.Numerics.Pruning;
+
+namespace Shear.Grains;
+
+/// <summary>Expands a sweep into its prune jobs and evaluation shards, after checking every name in it.</summary>
+public static class SweepPlan
+{
+    /// <summary>Checks the spec: known datasets, methods, patterns, domains, positive counts.</summary>
+    /// <exception cref="ArgumentException">The first bad value, named.</exception>
+    public static void Validate(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Models.Length == 0 || spec.Calibrations.Length == 0 || spec.Methods.Length == 0 || spec.Patterns.Length == 0)
+        {
+            throw new ArgumentException("a sweep needs at least one model, calibration, method and pattern");
+        }
+
+        foreach (var c in spec.Calibrations.Where(c => !File.Exists(c)))
+        {
+            DatasetRegistry.Find(c); // a dataset name unless it is a .txt/.jsonl file
+        }
+
+        foreach (var m in spec.Methods)
+        {
+            PruningMethods.Parse(m);
+        }
+
+        foreach (var p in spec.Patterns)
+        {
+            SparsityPattern.Parse(p, p == "unstructured" ? spec.Sparsity : null);
+        }
+
+        new EvalOptions { Domains = spec.Domains.Length == 0 ? EvalBenchmarks.Domains : spec.Domains, Limit = spec.EvalLimit }.Validate();
+        if (spec.NSamples <= 0 || spec.SeqLen <= 0)
+        {
+            throw new ArgumentException($"nsamples and seqlen must be positive (got {spec.NSamples}, {spec.SeqLen})");
+        }
+    }
+
+    /// <summary>Every job, in model, calibration, method, pattern order.</summary>
+    public static List<JobSpec> Jobs(string sweepId, SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var jobs = new List<JobSpec>();
+        foreach (var model in spec.Models)
+        {
+            foreach (var calibration in spec.Calibrations)
+            {
+                foreach (var method in spec.Methods)
+                {
+                    foreach (var pattern in spec.Patterns)
+                    {
+                        var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
+                        jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
+                            pattern == "unstructured" ? spec.Sparsity : double.NaN, spec.NSamples, spec.SeqLen, spec.Seed,
+                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory));
+                    }
+                }
+            }
+        }
+
+        return jobs;
+    }
+
+    /// <summary>The results-table row of a job: the calibration set, prefixed by method/pattern/model when the sweep varies them.</summary>
+    public static string Row(SweepSpec spec, JobSpec job)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(job);
+        var parts = new List<string>();
+        if (spec.Models.Length > 1)
+        {
+            parts.Add(Path.GetFileName(Path.TrimEndingDirectorySeparator(job.Model)));
+        }
+
+        if (spec.Methods.Length > 1)
+        {
+            parts.Add(job.Method);
+        }
+
+        if (spec.Patterns.Length > 1)
+        {
+            parts.Add(job.Pattern);
+        }
+
+        parts.Add(job.Calibration);
+        return string.Join(" ", parts);
+    }
+
+    /// <summary>Evaluation shards of one model (a row): one per domain.</summary>
+    public static IEnumerable<EvalShard> Shards(string sweepId, SweepSpec spec, string row, string model)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var domains = spec.Domains.Length == 0 ? EvalBenchmarks.Domains : spec.Domains;
+        return domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.EvalLimit, spec.Seed, spec.DataDirectory)
+        {
+            CodeSamples = spec.CodeSamples, TranslationSamples = spec.TranslationSamples,
+            CodeMaxNewTokens = spec.CodeMaxNewTokens, TranslationMaxNewTokens = spec.TranslationMaxNewTokens,
+        });
+    }
+}

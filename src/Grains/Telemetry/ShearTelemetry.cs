@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Shear.Grains.Telemetry;
+
+/// <summary>Shear's traces and metrics (the silo exports them with Orleans' own through OpenTelemetry).</summary>
+public static class ShearTelemetry
+{
+    /// <summary>Name of the activity source and the meter.</summary>
+    public const string Name = "Shear";
+
+    /// <summary>Every metric this meter declares, as Prometheus names them (unit suffixes and <c>_total</c> for counters); dashboards must query only these.</summary>
+    public static readonly IReadOnlyList<string> PrometheusNames =
+    [
+        "shear_layers_pruned_total", "shear_calibration_tokens_total", "shear_activation_bytes_total", "shear_eval_shards_total",
+        "shear_jobs_finished_total", "shear_work_running", "shear_sweep_progress_ratio", "shear_gpu_free_memory_bytes",
+    ];
+
+    /// <summary>Spans of sweeps, jobs, layers and eval shards.</summary>
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    /// <summary>Layers pruned.</summary>
+    public static readonly Counter<long> LayersPruned = Meter.CreateCounter<long>("shear.layers.pruned", description: "Decoder layers pruned");
+
+    /// <summary>Calibration tokens observed by layer grains.</summary>
+    public static readonly Counter<long> CalibrationTokens = Meter.CreateCounter<long>("shear.calibration.tokens", description: "Calibration tokens observed, summed over layers");
+
+    /// <summary>Activation bytes passed between layers.</summary>
+    public static readonly Counter<long> ActivationBytes = Meter.CreateCounter<long>("shear.activation.bytes", description: "Activation bytes sent layer to layer");
+
+    /// <summary>Evaluation shards run, by silo.</summary>
+    public static readonly Counter<long> EvalShards = Meter.CreateCounter<long>("shear.eval.shards", description: "Evaluation shards run");
+
+    /// <summary>Prune jobs finished.</summary>
+    public static readonly Counter<long> JobsFinished = Meter.CreateCounter<long>("shear.jobs.finished", description: "Prune jobs finished");
+
+    private static int running;
+    private static double sweepProgress;
+
+    /// <summary>Work items running on this silo now.</summary>
+    public static int Running => Volatile.Read(ref running);
+
+    static ShearTelemetry()
+    {
+        Meter.CreateObservableGauge("shear.work.running", () => Running, description: "Layer and eval work running on this silo");
+        Meter.CreateObservableGauge("shear.sweep.progress", () => Volatile.Read(ref sweepProgress), unit: "ratio", description: "Fraction of the latest sweep's work done");
+        Meter.CreateObservableGauge("shear.gpu.free_memory", () => 0L, unit: "bytes", description: "Free GPU memory (0 without CUDA)");
+    }
+
+    /// <summary>Counts a work item as running until disposed.</summary>
+    public static IDisposable Work()
+    {
+        Interlocked.Increment(ref running);
+        return new Done();
+    }
+
+    /// <summary>Records a sweep's done fraction.</summary>
+    public static void SweepProgress(double fraction) => Volatile.Write(ref sweepProgress, fraction);
+
+    private sealed class Done : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref running);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Shear.Grains.Tests;
+
+internal static class Paths
+{
+    public static string Fixtures => Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    public static string Model(string family) => Path.Combine(Fixtures, "models", family);
+
+    public static string Calibration => Path.Combine(Fixtures, "calibration", "mixed.jsonl");
+
+    public static string Repo
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Cluster.sln not found above the test folder");
+        }
+    }
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-grain-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static void AssertSameCheckpoint(string expected, string actual)
+    {
+        var files = Directory.GetFiles(expected, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(expected, f))
+            .Where(f => f != "pruning.json" && f != "eval.json").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, Directory.GetFiles(actual, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(actual, f))
+            .Where(f => f != "pruning.json" && f != "eval.json").Order(StringComparer.Ordinal));
+        Assert.Contains(files, f => f.StartsWith("masks", StringComparison.Ordinal));
+        foreach (var f in files)
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(expected, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, f))), $"{f} differs");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Shear.Grains.Abstractions;
+using Shear.Numerics.Pruning;
+
+namespace Shear.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SweepTests(ClusterFixture fixture)
+{
+    private static SweepSpec Spec(string output, params string[] domains) => new(
+        [Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, domains, 8, 24, 0, 1, output, Path.Combine(Paths.Repo, "data"));
+
+    internal static async Task<SweepStatus> WaitDone(ISweepGrain sweep, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var status = await sweep.GetStatus() ?? throw new InvalidOperationException("no sweep");
+            if (status.State is not (WorkState.Running or WorkState.Pending) || DateTime.UtcNow > until)
+            {
+                return status;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task EveryJobEqualsTheSingleProcessPruneBitForBit()
+    {
+        var root = Paths.TempDir();
+        var spec = Spec(Path.Combine(root, "out"));
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bitwise");
+        await sweep.Submit(spec with { Domains = ["ppl"] });
+        var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
+        Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
+        Assert.Equal(4, status.Jobs.Length);
+        Assert.All(status.Jobs, j => Assert.Equal((WorkState.Done, 2, 2), (j.State, j.LayersDone, j.Layers)));
+        foreach (var job in SweepPlan.Jobs("bitwise", spec))
+        {
+            var local = Path.Combine(root, "local", Path.GetFileName(job.Output));
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }));
+            Paths.AssertSameCheckpoint(local, job.Output);
+            Assert.False(Directory.Exists(job.WorkDirectory));
+        }
+
+        // Evaluation: the dense row and one row per job, each with its perplexity.
+        Assert.Equal(["dense", "sparsegpt 2:4 " + Paths.Calibration, "sparsegpt unstructured " + Paths.Calibration, "wanda 2:4 " + Paths.Calibration, "wanda unstructured " + Paths.Calibration],
+            status.Evaluations.Select(e => e.Shard.Row).Order(StringComparer.Ordinal));
+        Assert.All(status.Evaluations, e => Assert.True(e.State == WorkState.Done && e.DomainScore > 1, $"{e.Shard.ShardId}: {e.State} {e.Message}"));
+    }
+
+    [Fact]
+    public async Task TwoSilosShareTheEvaluationShards()
+    {
+        var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), "ppl", 1, 0, Path.Combine(Paths.Repo, "data"))).ToList();
+        var results = await Task.WhenAll(shards.Select(s => fixture.Cluster.GrainFactory.GetGrain<IEvalGrain>(s.ShardId).Run(s)));
+        Assert.All(results, r => Assert.Equal(WorkState.Done, r.State));
+        Assert.Equal(2, results.Select(r => r.Silo).Distinct().Count());
+        Assert.Single(results.Select(r => r.DomainScore).Distinct()); // the same model and data everywhere: the same perplexity
+    }
+
+    [Fact]
+    public async Task UnknownSweepIdSaysSoAndBadSpecsAreNamed()
+    {
+        Assert.Null(await fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("never-submitted").GetStatus());
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bad");
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = ["foo"] }));
+        Assert.StartsWith("unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt)", e.Message, StringComparison.Ordinal);
+        var d = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = ["nosuchset"] }));
+        Assert.StartsWith("nosuchset: unknown dataset", d.Message, StringComparison.Ordinal);
+        Assert.Null(await sweep.GetStatus());
+    }
+}
