@@ -17,6 +17,8 @@ internal static class CommandLine
             PruneCommand.Create(stdout),
             EvalCommand.Create(stdout),
             CompareCommand.Create(stdout),
+            SweepCommand.Create(stdout),
+            DemoCommand.Create(stdout),
             DataCommand.Create(stdout),
             TrainTinyCommand.Create(stdout),
         };

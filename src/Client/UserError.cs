@@ -9,7 +9,8 @@ namespace Shear.Client;
 internal static class UserError
 {
     public static bool IsUserError(Exception e) => e is CheckpointFormatException or ModelConfigException or TokenizerFormatException or DataFormatException
-        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or IOException;
+        or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or IOException
+        or Sweeps.ClusterUnavailableException;
 
     public static string OneLine(Exception e)
     {

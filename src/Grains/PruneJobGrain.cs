@@ -150,6 +150,6 @@ public sealed class PruneJobGrain(
     private JobProgress Progress()
     {
         var s = state.State.Spec!;
-        return new JobProgress(s.JobId, s.Calibration, s.Method, s.Pattern, state.State.State, state.State.Layers.Count, state.State.LayerCount, state.State.Message);
+        return new JobProgress(s.JobId, s.Calibration, s.Method, s.Pattern, state.State.State, state.State.Layers.Count, state.State.LayerCount, state.State.Message, s.Output);
     }
 }

@@ -62,7 +62,7 @@ public sealed class SweepGrain(
         state.State.Jobs = SweepPlan.Jobs(id, spec);
         foreach (var job in state.State.Jobs)
         {
-            state.State.JobProgress[job.JobId] = new JobProgress(job.JobId, job.Calibration, job.Method, job.Pattern, WorkState.Pending, 0, 0, "");
+            state.State.JobProgress[job.JobId] = new JobProgress(job.JobId, job.Calibration, job.Method, job.Pattern, WorkState.Pending, 0, 0, "", job.Output);
         }
 
         await Save();

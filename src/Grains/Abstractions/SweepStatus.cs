@@ -28,6 +28,7 @@ public enum WorkState
 /// <param name="LayersDone">Layers finished.</param>
 /// <param name="Layers">Layer count (0 until known).</param>
 /// <param name="Message">Error or note.</param>
+/// <param name="Output">The sub-model's folder.</param>
 [GenerateSerializer, Immutable, Alias("shear.v1.JobProgress")]
 public sealed record JobProgress(
     [property: Id(0)] string JobId,
@@ -37,7 +38,8 @@ public sealed record JobProgress(
     [property: Id(4)] WorkState State,
     [property: Id(5)] int LayersDone,
     [property: Id(6)] int Layers,
-    [property: Id(7)] string Message);
+    [property: Id(7)] string Message,
+    [property: Id(8)] string Output);
 
 /// <summary>One benchmark score of an evaluated model.</summary>
 /// <param name="Domain">Domain.</param>

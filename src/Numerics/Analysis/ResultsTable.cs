@@ -8,7 +8,7 @@ namespace Shear.Numerics.Analysis;
 /// <summary>
 /// The thesis's results table: one row per calibration dataset (the dense model first), one column per domain
 /// (code, csr, translation, math, perplexity), each cell the domain score of that sub-model's eval.json; the best
-/// pruned value of each column is marked (highest, except perplexity: lowest).
+/// pruned value of each column is marked, ties all (highest, except perplexity: lowest).
 /// </summary>
 /// <param name="Rows">(row label, domain scores); the dense row, when present, is first and labelled <c>dense</c>.</param>
 public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictionary<string, double> Scores)> Rows)
@@ -45,9 +45,14 @@ public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictiona
         return (column == "ppl" ? candidates.MinBy(r => r.Scores[column]) : candidates.MaxBy(r => r.Scores[column])).Label;
     }
 
+    /// <summary>Whether <paramref name="label"/>'s value of <paramref name="column"/> equals the best pruned value (ties are all marked).</summary>
+    public bool IsBest(string label, string column) =>
+        label != Dense && Best(column) is { } best && Rows.First(r => r.Label == best).Scores[column] is var top
+        && Rows.Any(r => r.Label == label && r.Scores.TryGetValue(column, out var v) && v == top);
+
     private string Cell((string Label, IReadOnlyDictionary<string, double> Scores) row, string column, bool markdown) =>
         row.Scores.TryGetValue(column, out var v)
-            ? (markdown && Best(column) == row.Label ? $"**{Value(column, v)}**" : Value(column, v))
+            ? (markdown && IsBest(row.Label, column) ? $"**{Value(column, v)}**" : Value(column, v))
             : markdown ? "-" : "";
 
     private static string Value(string column, double v) =>
@@ -75,7 +80,7 @@ public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictiona
         {
             sb.Append(row.Label).Append(',')
                 .AppendJoin(",", Columns.Select(c => row.Scores.TryGetValue(c, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""))
-                .Append(',').AppendJoin(";", Columns.Where(c => Best(c) == row.Label)).Append('\n');
+                .Append(',').AppendJoin(";", Columns.Where(c => IsBest(row.Label, c))).Append('\n');
         }
 
         return sb.ToString();
@@ -105,7 +110,7 @@ public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictiona
             foreach (var c in Columns)
             {
                 var text = Cell(row, c, false);
-                sb.Append(Best(c) == row.Label ? $"<td><b>{text}</b></td>" : $"<td>{text}</td>");
+                sb.Append(IsBest(row.Label, c) ? $"<td><b>{text}</b></td>" : $"<td>{text}</td>");
             }
 
             sb.Append("</tr>\n");

@@ -49,4 +49,13 @@ public sealed class ResultsTableTests
         Assert.Equal("dense", doc.RootElement.GetProperty("rows")[0].GetProperty("calibration").GetString());
         Assert.Contains("<td><b>13.25</b></td>", t.ToHtml(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TiesAreAllMarked()
+    {
+        var t = ResultsTable.From(null, [("a", Report(0.5, 0.5, 10)), ("b", Report(0.5, 0.4, 10))]);
+        Assert.True(t.IsBest("a", "code") && t.IsBest("b", "code"));
+        Assert.True(t.IsBest("a", "csr") && !t.IsBest("b", "csr"));
+        Assert.Contains("| b | **50.00** | 40.00 | - | - | **10.00** |", t.ToMarkdown(), StringComparison.Ordinal);
+    }
 }

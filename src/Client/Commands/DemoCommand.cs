@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shear.Client.Sweeps;
+using Shear.Grains.Abstractions;
+using Shear.Grains.Hosting;
+
+namespace Shear.Client.Commands;
+
+/// <summary>
+/// <c>shear demo</c>: a silo in this process (localhost clustering on free ports, memory storage), a small sweep on the
+/// built-in tiny model (3 calibration sets x unstructured 50% and 2:4), every domain evaluated on the built-in sets,
+/// progress bars, and the calibration x domain table.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Option<string>("--model") { Description = "Base model", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
+        var output = new Option<string>("--out") { Description = "Where the sub-models go", DefaultValueFactory = _ => "demo-output" };
+        var calibrations = new Option<string>("--calibrations") { Description = "Comma-separated calibration sets", DefaultValueFactory = _ => "builtin_code,builtin_math,builtin_text" };
+        var limit = new Option<int>("--limit") { Description = "Items per benchmark", DefaultValueFactory = _ => 20 };
+        var domains = new Option<string>("--domains") { Description = "Comma-separated domains", DefaultValueFactory = _ => "code,csr,translation,math,ppl" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Datasets folder", DefaultValueFactory = _ => "data" };
+        var report = new Option<string?>("--report") { Description = "Also write the comparison report into this folder" };
+        var command = new Command("demo", "Run a small sweep on the built-in tiny model in an in-process cluster and print the results table")
+        {
+            model, output, calibrations, limit, domains, dataDir, report,
+        };
+        command.SetAction(async (p, cancel) =>
+        {
+            var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
+                p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries), 32, 256, 0, p.GetValue(limit), Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!))
+            {
+                CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32,
+            };
+            Grains.SweepPlan.Validate(spec);
+            if (!File.Exists(Path.Combine(spec.Models[0], "config.json")))
+            {
+                throw new ArgumentException($"--model {spec.Models[0]}: not a model folder (no config.json)");
+            }
+
+            var settings = new ClusterSettings { ClusterId = $"demo-{Guid.NewGuid():N}", SiloPort = ClusterSettings.FreePort(), GatewayPort = ClusterSettings.FreePort() };
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleans(silo => silo.UseShearCluster(settings));
+            using var host = builder.Build();
+            await host.StartAsync(cancel);
+            try
+            {
+                stdout.WriteLine($"in-process silo on 127.0.0.1:{settings.SiloPort}; sweep: {string.Join(", ", spec.Calibrations)} x unstructured 50%, 2:4 (wanda) on {spec.Models[0]}");
+                var sweep = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>("demo");
+                await sweep.Submit(spec);
+                var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+                stdout.WriteLine();
+                stdout.Write(SweepResults.Format(status, "md"));
+                stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl: mean perplexity over the built-in domains)");
+                if (p.GetValue(report) is { } dir)
+                {
+                    SweepCommand.WriteReport(status, dir);
+                    stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
+                }
+
+                return status.State == WorkState.Done ? 0 : 1;
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Shear.Client.Sweeps;
+using Shear.Grains.Abstractions;
+using Shear.Numerics.Analysis;
+using Shear.Numerics.Evaluation;
+
+namespace Shear.Client.Commands;
+
+/// <summary><c>shear sweep submit|status|results|cancel</c> against a running cluster.</summary>
+internal static class SweepCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var gateway = new Option<string>("--gateway") { Description = "A silo gateway HOST:PORT (localhost clusters)", DefaultValueFactory = _ => "127.0.0.1:30000" };
+        var redis = new Option<string?>("--redis") { Description = "Redis connection string of the cluster's membership (instead of --gateway)" };
+        var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id", DefaultValueFactory = _ => "shear" };
+        var timeout = new Option<int>("--connect-timeout") { Description = "Seconds to wait for the cluster", DefaultValueFactory = _ => 15 };
+        Option[] connection = [gateway, redis, clusterId, timeout];
+        async Task<ClusterConnection> Connect(ParseResult p) =>
+            await ClusterConnection.Connect(p.GetValue(redis), p.GetValue(gateway)!, p.GetValue(clusterId)!, TimeSpan.FromSeconds(p.GetValue(timeout)));
+
+        var file = new Argument<string>("file") { Description = "Sweep file (YAML)" };
+        var id = new Option<string?>("--id") { Description = "Sweep id (default: the file name and the time)" };
+        var watch = new Option<bool>("--watch") { Description = "Follow progress until the sweep ends" };
+        var submit = new Command("submit", "Check a sweep file and submit it") { file, id, watch };
+        var sweepId = new Argument<string>("id") { Description = "Sweep id" };
+        var status = new Command("status", "Show a sweep's progress") { sweepId, watch };
+        var format = new Option<string>("--format") { Description = "md, csv or json", DefaultValueFactory = _ => "md" };
+        var report = new Option<string?>("--report") { Description = "Also write the comparison report (mask similarity, pictures, HTML) into this folder" };
+        var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report };
+        var cancel = new Command("cancel", "Stop scheduling a sweep's remaining work") { sweepId };
+        foreach (var c in new[] { submit, status, results, cancel })
+        {
+            foreach (var o in connection)
+            {
+                c.Options.Add(o);
+            }
+        }
+
+        submit.SetAction(async (p, _) =>
+        {
+            var spec = SweepFile.Read(p.GetValue(file)!); // checked before any connection
+            var name = p.GetValue(id) ?? $"{Path.GetFileNameWithoutExtension(p.GetValue(file))}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+            await using var cluster = await Connect(p);
+            var sweep = cluster.Client.GetGrain<ISweepGrain>(name);
+            await sweep.Submit(spec);
+            stdout.WriteLine($"submitted sweep {name}");
+            if (p.GetValue(watch))
+            {
+                await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+            }
+
+            return 0;
+        });
+        status.SetAction(async (p, _) =>
+        {
+            await using var cluster = await Connect(p);
+            var final = await SweepProgressDisplay.Follow(cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!), stdout, p.GetValue(watch), TimeSpan.FromMilliseconds(500));
+            return final.State == WorkState.Failed ? 1 : 0;
+        });
+        results.SetAction(async (p, _) =>
+        {
+            await using var cluster = await Connect(p);
+            var s = await cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!).GetStatus() ?? throw new ArgumentException($"no sweep with id '{p.GetValue(sweepId)}'");
+            stdout.Write(SweepResults.Format(s, p.GetValue(format)!));
+            if (p.GetValue(report) is { } dir)
+            {
+                WriteReport(s, dir);
+                stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
+            }
+
+            return 0;
+        });
+        cancel.SetAction(async (p, ct) =>
+        {
+            await using var cluster = await Connect(p);
+            var sweep = cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!);
+            _ = await sweep.GetStatus() ?? throw new ArgumentException($"no sweep with id '{p.GetValue(sweepId)}'");
+            await sweep.Cancel();
+            stdout.WriteLine($"cancelled sweep {p.GetValue(sweepId)}");
+            return 0;
+        });
+        return new Command("sweep", "Submit and follow sweeps on a Shear cluster") { submit, status, results, cancel };
+    }
+
+    /// <summary>The comparison report of a finished sweep: every pruned job's masks, with its evaluation.</summary>
+    public static void WriteReport(SweepStatus status, string directory)
+    {
+        var jobs = status.Jobs.Where(j => j.State == WorkState.Done).ToList();
+        var table = SweepResults.Table(status);
+        EvalReport? Report(string row) => table.Rows.FirstOrDefault(r => r.Label == row) is { Label: not null } r
+            ? new EvalReport(row, [], r.Scores, 0) : null;
+        var rows = jobs.ToDictionary(j => j.JobId, j => status.Evaluations.FirstOrDefault(e => e.Shard.Model == j.Output)?.Shard.Row ?? j.Calibration);
+        var sets = jobs.Select(j => MaskSet.Load(j.Output, rows[j.JobId])).ToList();
+        var evaluations = sets.Select(s => (s.Name, Report(s.Name))).Where(x => x.Item2 is not null).ToDictionary(x => x.Name, x => x.Item2!);
+        ComparisonReport.Write(new ComparisonInput(sets, evaluations, Report(ResultsTable.Dense)), directory);
+    }
+}
