@@ -129,8 +129,7 @@ public sealed class SweepGrain(
 
                 state.State.JobProgress[job.JobId] = state.State.JobProgress[job.JobId] with { State = WorkState.Running };
                 await Save();
-                var grain = GrainFactory.GetGrain<IPruneJobGrain>(job.JobId);
-                state.State.JobProgress[job.JobId] = await grain.Run(job);
+                state.State.JobProgress[job.JobId] = await Retry(() => GrainFactory.GetGrain<IPruneJobGrain>(job.JobId).Run(job), job.JobId);
                 await Save();
             }
 
@@ -168,7 +167,7 @@ public sealed class SweepGrain(
         state.State.Evaluations[shard.ShardId] = new EvalShardProgress(shard, WorkState.Running, [], null, "", "");
         try
         {
-            state.State.Evaluations[shard.ShardId] = await GrainFactory.GetGrain<IEvalGrain>(shard.ShardId).Run(shard);
+            state.State.Evaluations[shard.ShardId] = await Retry(() => GrainFactory.GetGrain<IEvalGrain>(shard.ShardId).Run(shard), shard.ShardId);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -177,6 +176,26 @@ public sealed class SweepGrain(
         }
 
         await Save();
+    }
+
+    /// <summary>
+    /// Retries work whose silo was lost (the grain reactivates on a live silo; a job resumes after its last finished
+    /// layer). Input errors are not retried.
+    /// </summary>
+    private async Task<T> Retry<T>(Func<Task<T>> work, string what)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (Exception e) when (e is not ArgumentException && attempt < 4)
+            {
+                logger.LogWarning(e, "{Work}: attempt {Attempt} failed; retrying", what, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(2 * attempt));
+            }
+        }
     }
 
     private async Task Save()

@@ -6,7 +6,7 @@ namespace Shear.Grains.Tests;
 /// <summary>Two in-process silos with memory storage and reminders, configured as the real silo host configures Shear.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().Build();
+    public TestCluster Cluster { get; } = new TestClusterBuilder(2).AddSiloBuilderConfigurator<SiloConfigurator>().AddClientBuilderConfigurator<ClientConfigurator>().Build();
 
     public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
 
@@ -14,6 +14,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) => clientBuilder.AddActivityPropagation();
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

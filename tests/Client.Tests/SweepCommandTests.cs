@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace Shear.Client.Tests;
+
+public sealed class SweepCommandTests
+{
+    private static (int Code, string Out, string Err) Shear(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string File(string yaml)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "sweep.yaml");
+        System.IO.File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private const string Good = "models: [models/shear-tiny]\ncalibrations: [builtin_code, builtin_math]\nmethods: [wanda]\npatterns: [unstructured, \"2:4\"]\nsparsity: 0.5\ndomains: [csr, ppl]\n";
+
+    public static TheoryData<string, string> BadFiles() => new()
+    {
+        { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens)" },
+        { Good.Replace("builtin_math", "nosuchset", StringComparison.Ordinal), ":2: calibrations: nosuchset: unknown dataset (known: " },
+        { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt)" },
+        { Good.Replace("\"2:4\"", "\"3:2\"", StringComparison.Ordinal), ":4: patterns: N:M pattern needs 0 < n < m, got 3:2" },
+        { Good.Replace("[csr, ppl]", "[csr, poetry]", StringComparison.Ordinal), ":6: domains: unknown domain 'poetry' (known: code, csr, translation, math, ppl)" },
+        { Good + "nsamples: lots\n", ":7: nsamples: expected a number" },
+        { "models: [a\n", ": not valid YAML" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void BadSweepFilesAreRejectedBeforeSubmissionWithFileAndLine(string yaml, string expected)
+    {
+        var path = File(yaml);
+        // --gateway points nowhere: a connection attempt would fail differently; the file is checked first.
+        var (code, _, err) = Shear("sweep", "submit", path, "--gateway", "127.0.0.1:1");
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {path}", err, StringComparison.Ordinal);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void UnreachableRedisIsAClearErrorWithinItsTimeout()
+    {
+        var clock = Stopwatch.StartNew();
+        var (code, _, err) = Shear("sweep", "status", "x", "--redis", "127.0.0.1:1", "--connect-timeout", "2");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: Redis at 127.0.0.1:1 is unreachable (waited 2 s)", err, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 30); // bounded: no hang (the bound is the point, not the speed)
+    }
+
+    [Fact]
+    public void UnreachableGatewayIsAClearError()
+    {
+        var (code, _, err) = Shear("sweep", "status", "x", "--gateway", "127.0.0.1:1", "--connect-timeout", "3");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: cannot reach the Shear cluster at 127.0.0.1:1 within 3 s", err, StringComparison.Ordinal);
+    }
+}

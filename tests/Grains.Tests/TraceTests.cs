@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Shear.Grains.Abstractions;
+using Shear.Grains.Telemetry;
+
+namespace Shear.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TraceTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task ClientSweepJobAndLayerShareOneTrace()
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource("trace-test", ShearTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+            .AddInMemoryExporter(exported).Build();
+        using var source = new ActivitySource("trace-test");
+        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda"], ["unstructured"], 0.5, ["ppl"], 4, 16, 0, 1,
+            Path.Combine(Paths.TempDir(), "out"), Path.Combine(Paths.Repo, "data"));
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("traced");
+        ActivityTraceId trace;
+        using (var root = source.StartActivity("client.submit"))
+        {
+            Assert.NotNull(root);
+            trace = root.TraceId;
+            await sweep.Submit(spec);
+        }
+
+        var status = await SweepTests.WaitDone(sweep, TimeSpan.FromMinutes(3));
+        Assert.Equal(WorkState.Done, status.State);
+        provider.ForceFlush();
+        var shear = exported.Where(a => a.Source.Name == ShearTelemetry.Name).ToList();
+        foreach (var name in new[] { "sweep.drive", "job.run", "layer.load", "layer.prune", "eval.shard" })
+        {
+            var spans = shear.Where(a => a.OperationName == name).ToList();
+            Assert.True(spans.Count > 0, $"no {name} span");
+            Assert.All(spans, a => Assert.Equal(trace, a.TraceId));
+        }
+
+        // Orleans' own grain-call spans sit in the same trace, so the chain is unbroken.
+        Assert.Contains(exported, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.TraceId == trace);
+    }
+}
