@@ -77,7 +77,8 @@ internal static class CompareCommand
 
         try
         {
-            return JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty eval.json");
+            var report = JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty eval.json");
+            return report with { Domains = LocalEvalJob.DomainScores(report.Results) }; // one rule for domain scores, whoever wrote the file
         }
         catch (JsonException e)
         {

@@ -15,8 +15,20 @@ internal sealed class Canvas : IDisposable
         bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         Sk = new SKCanvas(bitmap);
         Sk.Clear(SKColors.White);
-        font = new SKFont(SKTypeface.Default, 13);
+        font = new SKFont(Typeface.Value ?? SKTypeface.Default, 13);
     }
+
+    /// <summary>Font files tried in order (SkiaSharp's no-dependency build has no font manager of its own).</summary>
+    public static readonly string[] FontFiles =
+    [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    ];
+
+    private static readonly Lazy<SKTypeface?> Typeface = new(() => FontFiles.Where(File.Exists).Select(SKTypeface.FromFile).FirstOrDefault(t => t is not null));
+
+    /// <summary>Whether labels can be drawn (a font file was found; else pictures have no text: apt-get install fonts-dejavu-core).</summary>
+    public static bool HasFont => Typeface.Value is not null;
 
     public SKCanvas Sk { get; }
 

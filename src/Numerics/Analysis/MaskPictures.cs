@@ -16,6 +16,9 @@ public sealed record MaskPanels(int Factor, int PanelWidth, int PanelHeight, IRe
 /// </summary>
 public static class MaskPictures
 {
+    /// <summary>Whether the pictures get text labels (a font was found; else: apt-get install fonts-dejavu-core).</summary>
+    public static bool HasLabels => Canvas.HasFont;
+
     /// <summary>Bar colour.</summary>
     public static readonly SKColor Bar = new(0x46, 0x82, 0xB4);
 

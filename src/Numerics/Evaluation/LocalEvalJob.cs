@@ -55,10 +55,16 @@ public static partial class LocalEvalJob
             });
         }
 
-        var scores = results.Where(r => MainMetric.TryGetValue(r.Domain, out var m) && r.Metric.StartsWith(m, StringComparison.Ordinal))
-            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => g.Average(r => r.Value));
-        return new EvalReport(Path.GetFullPath(model), results, scores, clock.Elapsed.TotalSeconds);
+        return new EvalReport(Path.GetFullPath(model), results, DomainScores(results), clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Each domain's score: the mean of its main metric over its benchmarks (the thesis's table). METEOR without
+    /// WordNet (<c>meteor (no synonyms)</c>) counts as METEOR; acc_norm does not count as acc.
+    /// </summary>
+    public static Dictionary<string, double> DomainScores(IEnumerable<BenchmarkResult> results) =>
+        results.Where(r => MainMetric.TryGetValue(r.Domain, out var m) && (r.Metric == m || r.Metric.StartsWith(m + " (", StringComparison.Ordinal)))
+            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => g.Average(r => r.Value));
 
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));

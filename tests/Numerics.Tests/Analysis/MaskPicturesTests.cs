@@ -91,4 +91,20 @@ public sealed class MaskPicturesTests
         Assert.Equal(MaskPictures.Shade(0.5), Cell(1, 0));      // 0.2 / 0.4
         Assert.Equal(new SKColor(8, 48, 107), MaskPictures.Shade(1.0));
     }
+
+    [Fact]
+    public void TitlesAreDrawnWhenAFontIsInstalled()
+    {
+        if (!MaskPictures.HasLabels)
+        {
+            Assert.Skip("no font file: apt-get install fonts-dejavu-core (.ci/run installs it)");
+        }
+
+        var path = Path.Combine(Fixtures.TempDir(), "heat.png");
+        MaskPictures.DistanceHeatmap(["x", "y"], new double[,] { { 0, 0.5 }, { 0.5, 0 } }, path);
+        using var png = Decode(path);
+        // The title is drawn from x = 150 on the baseline y = 22: some pixel of that strip is dark.
+        bool inked = Enumerable.Range(150, 150).Any(x => Enumerable.Range(10, 14).Any(y => png.GetPixel(x, y).Red < 128));
+        Assert.True(inked);
+    }
 }

@@ -30,6 +30,7 @@ public sealed class LocalEvalJobTests
         Assert.Equal(report.Results.Where(r => r.Domain == "ppl").Average(r => r.Value), report.Domains["ppl"], 9);
         Assert.Equal(report.Results.Single(r => r.Metric == "pass@1").Value, report.Domains["code"], 12);
         Assert.Equal(["code", "csr", "translation", "math", "ppl"], report.Domains.Keys);
+        Assert.Equal(report.Results.Single(r => r.Metric == "acc").Value, report.Domains["csr"], 12); // acc, not acc and acc_norm
         // Every benchmark reported its last item.
         foreach (var b in new[] { "builtin_humaneval", "builtin_commonsense", "builtin_translation", "builtin_math", "ppl (built-in)" })
         {
