@@ -46,9 +46,11 @@ public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictiona
     }
 
     /// <summary>Whether <paramref name="label"/>'s value of <paramref name="column"/> equals the best pruned value (ties are all marked).</summary>
+    /// <remarks>When every pruned row has the same value, none is marked: there is no best.</remarks>
     public bool IsBest(string label, string column) =>
         label != Dense && Best(column) is { } best && Rows.First(r => r.Label == best).Scores[column] is var top
-        && Rows.Any(r => r.Label == label && r.Scores.TryGetValue(column, out var v) && v == top);
+        && Rows.Any(r => r.Label == label && r.Scores.TryGetValue(column, out var v) && v == top)
+        && Rows.Where(r => r.Label != Dense && r.Scores.ContainsKey(column)).Select(r => r.Scores[column]).Distinct().Count() > 1;
 
     private string Cell((string Label, IReadOnlyDictionary<string, double> Scores) row, string column, bool markdown) =>
         row.Scores.TryGetValue(column, out var v)

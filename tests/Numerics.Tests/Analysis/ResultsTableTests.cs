@@ -51,11 +51,12 @@ public sealed class ResultsTableTests
     }
 
     [Fact]
-    public void TiesAreAllMarked()
+    public void TiesAreAllMarkedAndAColumnWhereAllTieHasNoBest()
     {
-        var t = ResultsTable.From(null, [("a", Report(0.5, 0.5, 10)), ("b", Report(0.5, 0.4, 10))]);
-        Assert.True(t.IsBest("a", "code") && t.IsBest("b", "code"));
+        var t = ResultsTable.From(null, [("a", Report(0.5, 0.5, 10)), ("b", Report(0.5, 0.4, 10)), ("c", Report(0.4, 0.4, 10))]);
+        Assert.True(t.IsBest("a", "code") && t.IsBest("b", "code") && !t.IsBest("c", "code"));
         Assert.True(t.IsBest("a", "csr") && !t.IsBest("b", "csr"));
-        Assert.Contains("| b | **50.00** | 40.00 | - | - | **10.00** |", t.ToMarkdown(), StringComparison.Ordinal);
+        Assert.False(t.IsBest("a", "ppl") || t.IsBest("b", "ppl") || t.IsBest("c", "ppl"));
+        Assert.Contains("| b | **50.00** | 40.00 | - | - | 10.00 |", t.ToMarkdown(), StringComparison.Ordinal);
     }
 }
