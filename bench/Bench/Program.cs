@@ -10,12 +10,14 @@ return args.FirstOrDefault() switch
     "prune" => PruneBench.Run(),
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
+    "jaccard" => JaccardBench.Run(),
+    "cluster" => await ClusterBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
     "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA]");
     return 2;
 }

@@ -34,7 +34,11 @@ public static class SweepPlan
             SparsityPattern.Parse(p, p == "unstructured" ? spec.Sparsity : null);
         }
 
-        new EvalOptions { Domains = spec.Domains.Length == 0 ? EvalBenchmarks.Domains : spec.Domains, Limit = spec.EvalLimit }.Validate();
+        if (spec.Domains.Length > 0)
+        {
+            new EvalOptions { Domains = spec.Domains, Limit = spec.EvalLimit }.Validate();
+        }
+
         if (spec.NSamples <= 0 || spec.SeqLen <= 0)
         {
             throw new ArgumentException($"nsamples and seqlen must be positive (got {spec.NSamples}, {spec.SeqLen})");
@@ -91,12 +95,11 @@ public static class SweepPlan
         return string.Join(" ", parts);
     }
 
-    /// <summary>Evaluation shards of one model (a row): one per domain.</summary>
+    /// <summary>Evaluation shards of one model (a row): one per domain (none when the sweep has no domains).</summary>
     public static IEnumerable<EvalShard> Shards(string sweepId, SweepSpec spec, string row, string model)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var domains = spec.Domains.Length == 0 ? EvalBenchmarks.Domains : spec.Domains;
-        return domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.EvalLimit, spec.Seed, spec.DataDirectory)
+        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.EvalLimit, spec.Seed, spec.DataDirectory)
         {
             CodeSamples = spec.CodeSamples, TranslationSamples = spec.TranslationSamples,
             CodeMaxNewTokens = spec.CodeMaxNewTokens, TranslationMaxNewTokens = spec.TranslationMaxNewTokens,

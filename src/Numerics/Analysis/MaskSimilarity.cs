@@ -55,7 +55,7 @@ public sealed record MaskSimilarity(
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        long and = 0, or = 0, ca = 0, cb = 0;
+        long and = 0, or = 0, ca = 0;
         var x = a.Words;
         var y = b.Words;
         for (int i = 0; i < x.Length; i++)
@@ -64,9 +64,8 @@ public sealed record MaskSimilarity(
             and += BitOperations.PopCount(u & v);
             or += BitOperations.PopCount(u | v);
             ca += BitOperations.PopCount(u);
-            cb += BitOperations.PopCount(v);
         }
 
-        return new JaccardCounts(and, or, ca, cb, a.Count);
+        return new JaccardCounts(and, or, ca, and + or - ca, a.Count); // |A| + |B| = |A∩B| + |A∪B|
     }
 }

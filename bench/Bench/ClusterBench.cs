@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shear.Grains;
+using Shear.Grains.Abstractions;
+using Shear.Grains.Hosting;
+using Shear.Numerics.Pruning;
+
+namespace Shear.Bench;
+
+/// <summary>
+/// A prune of the tiny model through the grains (one in-process silo: job grain, 4 layer grains, activations in 4 MB
+/// chunked messages) against the single-process <c>shear prune</c> of the same spec; and the silo's start-up time.
+/// </summary>
+internal static class ClusterBench
+{
+    public static async Task<int> Run(string model, string data)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "shear-cluster-bench", Guid.NewGuid().ToString("N"));
+        var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], ["wanda", "sparsegpt"], ["unstructured"], 0.5, [], 128, 256, 0, null,
+            Path.Combine(root, "grains"), Path.GetFullPath(data));
+        var jobs = SweepPlan.Jobs("bench", spec);
+        var local = new Dictionary<string, double>();
+        foreach (var job in jobs)
+        {
+            var clock = Stopwatch.StartNew();
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = Path.Combine(root, "local", Path.GetFileName(job.Output)) }));
+            local[job.JobId] = clock.Elapsed.TotalSeconds;
+        }
+
+        var settings = new ClusterSettings { ClusterId = "bench", SiloPort = ClusterSettings.FreePort(), GatewayPort = ClusterSettings.FreePort() };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo.UseShearCluster(settings));
+        using var host = builder.Build();
+        var start = Stopwatch.StartNew();
+        await host.StartAsync();
+        double startup = start.Elapsed.TotalSeconds;
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        Console.WriteLine($"model {model}, 128 samples x 256 tokens of builtin_text, threads {TorchSharp.torch.get_num_threads()}; silo start-up {startup:F2} s");
+        Console.WriteLine("| method | shear prune (s) | grains, one silo (s) | ratio |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var job in jobs)
+        {
+            var clock = Stopwatch.StartNew();
+            await grains.GetGrain<IPruneJobGrain>(job.JobId).Run(job);
+            double seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {job.Method} | {local[job.JobId]:F2} | {seconds:F2} | {seconds / local[job.JobId]:F2} |"));
+        }
+
+        await host.StopAsync();
+        Directory.Delete(root, recursive: true);
+        return 0;
+    }
+}
