@@ -13,14 +13,12 @@ namespace Shear.Silo;
 /// </summary>
 internal sealed class HealthEndpoint(string host, int port, IGrainFactory grains, ILocalSiloDetails silo, IHostApplicationLifetime lifetime, ILogger<HealthEndpoint> logger) : BackgroundService
 {
-    public const string LivePath = "/healthz/live", ReadyPath = "/healthz/ready";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://{host}:{port}/");
         listener.Start();
-        logger.LogInformation("health endpoint on http://{Host}:{Port}{Path}", host, port, ReadyPath);
+        logger.LogInformation("health endpoint on http://{Host}:{Port}{Path}", host, port, SiloDefaults.ReadyPath);
         using var stop = stoppingToken.Register(listener.Stop);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -43,11 +41,11 @@ internal sealed class HealthEndpoint(string host, int port, IGrainFactory grains
         var path = context.Request.Url?.AbsolutePath ?? "";
         int status;
         object body;
-        if (path == LivePath)
+        if (path == SiloDefaults.LivePath)
         {
             (status, body) = (200, new { status = "live", silo = silo.SiloAddress.ToString() });
         }
-        else if (path == ReadyPath)
+        else if (path == SiloDefaults.ReadyPath)
         {
             bool stopping = lifetime.ApplicationStopping.IsCancellationRequested;
             string[] members = [];
@@ -66,7 +64,7 @@ internal sealed class HealthEndpoint(string host, int port, IGrainFactory grains
         }
         else
         {
-            (status, body) = (404, new { status = "not found", paths = new[] { LivePath, ReadyPath } });
+            (status, body) = (404, new { status = "not found", paths = new[] { SiloDefaults.LivePath, SiloDefaults.ReadyPath } });
         }
 
         var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body));

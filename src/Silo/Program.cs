@@ -16,7 +16,15 @@ try
 {
     options = SiloOptions.From(builder.Configuration);
     options.Cluster.EnsurePortsFree();
-    builder.UseOrleans(silo => silo.UseShearCluster(options.Cluster));
+    builder.UseOrleans(silo =>
+    {
+        silo.UseShearCluster(options.Cluster);
+        if (options.Kubernetes)
+        {
+            // Pod name/IP and cluster ids from the downward API; dead silos' pods are cleaned up (needs the pod Role in k8s/).
+            silo.UseKubernetesHosting();
+        }
+    });
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException)
 {

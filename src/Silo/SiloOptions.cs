@@ -5,7 +5,7 @@ using Shear.Grains.Hosting;
 namespace Shear.Silo;
 
 /// <summary>The silo's settings from configuration (<c>Shear:*</c> keys; environment <c>Shear__*</c>; command line <c>--Shear:Key=value</c>).</summary>
-internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, int HealthPort, string PrometheusHost, int? PrometheusPort, string? Otlp)
+internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, int HealthPort, string PrometheusHost, int? PrometheusPort, string? Otlp, bool Kubernetes)
 {
     public static SiloOptions From(IConfiguration config)
     {
@@ -16,12 +16,13 @@ internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, i
         {
             Redis = string.IsNullOrWhiteSpace(config["Shear:Redis"]) ? null : config["Shear:Redis"],
             ClusterId = config["Shear:ClusterId"] ?? "shear",
-            SiloPort = Int("Shear:SiloPort", 11111),
-            GatewayPort = Int("Shear:GatewayPort", 30000),
+            SiloPort = Int("Shear:SiloPort", SiloDefaults.SiloPort),
+            GatewayPort = Int("Shear:GatewayPort", SiloDefaults.GatewayPort),
             AdvertisedAddress = config["Shear:AdvertisedAddress"],
         };
-        int? prometheus = config["Shear:PrometheusPort"] is null ? 9464 : Int("Shear:PrometheusPort", 9464);
-        return new SiloOptions(cluster, config["Shear:HealthHost"] ?? "127.0.0.1", Int("Shear:HealthPort", 8081),
-            config["Shear:PrometheusHost"] ?? "127.0.0.1", prometheus == 0 ? null : prometheus, config["Shear:Otlp"]);
+        int? prometheus = Int("Shear:PrometheusPort", SiloDefaults.PrometheusPort);
+        return new SiloOptions(cluster, config["Shear:HealthHost"] ?? "127.0.0.1", Int("Shear:HealthPort", SiloDefaults.HealthPort),
+            config["Shear:PrometheusHost"] ?? "127.0.0.1", prometheus == 0 ? null : prometheus, config["Shear:Otlp"],
+            string.Equals(config["Shear:Kubernetes"], "true", StringComparison.OrdinalIgnoreCase));
     }
 }

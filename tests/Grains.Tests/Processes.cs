@@ -40,6 +40,10 @@ internal sealed class Processes : IDisposable
         Start("dotnet", $"{SiloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={siloPort} --Shear:GatewayPort={gatewayPort} " +
             $"--Shear:HealthPort={healthPort} --Shear:PrometheusPort=0 --Shear:AdvertisedAddress=127.0.0.1", log);
 
+    public Process LocalSilo(int siloPort, int gatewayPort, int healthPort, int prometheusPort, string log) =>
+        Start("dotnet", $"{SiloDll} --Shear:ClusterId=local-{Guid.NewGuid():N} --Shear:SiloPort={siloPort} --Shear:GatewayPort={gatewayPort} " +
+            $"--Shear:HealthPort={healthPort} --Shear:PrometheusPort={prometheusPort}", log);
+
     /// <summary>Waits until the silo's health endpoint reports <paramref name="members"/> active members.</summary>
     public static async Task WaitReady(int healthPort, int members, TimeSpan limit)
     {

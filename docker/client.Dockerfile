@@ -1,0 +1,18 @@
+# The shear console (sweep submission, results, local prune/eval/compare). Build from the repository root:
+#   docker build -f docker/client.Dockerfile -t shear-client .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
+COPY build/ build/
+COPY src/ src/
+RUN dotnet publish src/Client/Client.csproj -c Release -o /app -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
+RUN groupadd --system --gid 10001 shear && useradd --system --uid 10001 --gid shear --home /app shear
+WORKDIR /app
+COPY --from=build --chown=shear:shear /app ./
+# The built-in tiny model and data, so `shear demo` and local commands work inside the image.
+COPY --chown=shear:shear models/ /app/models/
+COPY --chown=shear:shear data/ /app/data/
+USER 10001
+ENTRYPOINT ["dotnet", "shear.dll"]

@@ -1,0 +1,44 @@
+using System.Net;
+using Shear.Grains.Hosting;
+using Shear.Grains.Telemetry;
+
+namespace Shear.Grains.Tests;
+
+/// <summary>The silo host as a process: health and Prometheus endpoints on loopback, and a used port refused.</summary>
+public sealed class SiloProcessTests
+{
+    [Fact]
+    public async Task ServesHealthAndMetricsAndRefusesAUsedPort()
+    {
+        var root = Paths.TempDir();
+        using var processes = new Processes();
+        int silo = ClusterSettings.FreePort(), gateway = ClusterSettings.FreePort(), health = ClusterSettings.FreePort(), metrics = ClusterSettings.FreePort();
+        processes.LocalSilo(silo, gateway, health, metrics, Path.Combine(root, "silo.log"));
+        await Processes.WaitReady(health, 1, TimeSpan.FromSeconds(60));
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{health}/healthz/ready"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains($"\"S127.0.0.1:{silo}:", await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var live = await http.GetAsync(new Uri($"http://127.0.0.1:{health}/healthz/live"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        var scrape = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metrics}/metrics"), TestContext.Current.CancellationToken);
+        // Shear's gauges exist from the start (its counters appear with their first increment); Orleans' meter is there too.
+        foreach (var gauge in new[] { "shear_work_running", "shear_sweep_progress_ratio", "shear_gpu_free_memory_bytes" })
+        {
+            Assert.Contains(gauge, ShearTelemetry.PrometheusNames);
+            Assert.Contains($"\n{gauge}{{", "\n" + scrape, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("orleans_", scrape, StringComparison.Ordinal);
+
+        // A second silo on the same ports is refused before it can make the first one step down.
+        var second = processes.LocalSilo(silo, gateway, ClusterSettings.FreePort(), 0, Path.Combine(root, "second.log"));
+        Assert.True(second.WaitForExit(60_000));
+        Assert.Equal(2, second.ExitCode);
+        Assert.Contains($"silo port {silo} is already in use", await File.ReadAllTextAsync(Path.Combine(root, "second.log"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        ready = await http.GetAsync(new Uri($"http://127.0.0.1:{health}/healthz/ready"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode); // the first silo is still up
+    }
+}
