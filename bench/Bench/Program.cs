@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "jaccard" => JaccardBench.Run(),
+    "dataplane" => await DataPlaneBench.Run(),
     "cluster" => await ClusterBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
     "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
     _ => Usage(),
@@ -18,6 +19,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane");
     return 2;
 }

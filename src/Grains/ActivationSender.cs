@@ -5,14 +5,50 @@ using TorchSharp;
 
 namespace Shear.Grains;
 
-/// <summary>Sends one batch of activations to a layer grain as chunked grain messages (raw bytes, at most 4 MB each).</summary>
+/// <summary>
+/// Sends one batch of activations to a layer grain: through the silo's data plane when it runs (the receiver fetches
+/// the bytes by handle), else, or when the receiver cannot reach it, as chunked grain messages (raw bytes, at most
+/// 4 MB each). A receiver that dies mid-transfer fails the call: the sender's layer fails and the job resumes.
+/// </summary>
 public static class ActivationSender
 {
-    /// <summary>Chunks and sends; the padding mask rides with part 0.</summary>
-    public static async Task Send(ILayerGrain target, int batch, torch.Tensor hidden, torch.Tensor keep, int chunkBytes = ActivationCodec.DefaultChunkBytes)
+    /// <summary>Sends one batch.</summary>
+    public static async Task Send(ILayerGrain target, DataPlane.DataPlane? plane, int batch, torch.Tensor hidden, torch.Tensor keep)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(keep);
+        if (plane is { IsRunning: true })
+        {
+            var bytes = ActivationCodec.Bytes(hidden);
+            var handle = plane.Offer(bytes);
+            var keepChunk = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep.to_type(torch.ScalarType.Int64)));
+            bool taken;
+            try
+            {
+                taken = await target.ReceiveHandle(new ActivationHandle(batch, hidden.shape, ActivationCodec.DTypeName(hidden), handle, keepChunk));
+            }
+            finally
+            {
+                plane.Withdraw(handle); // fetched, refused, or the receiver died: the blob goes either way
+            }
+
+            if (taken)
+            {
+                ShearTelemetry.ActivationBytes.Add(bytes.Length);
+                return;
+            }
+        }
+
+        await SendChunks(target, batch, hidden, keep);
+    }
+
+    /// <summary>The fallback: chunked grain messages; the padding mask rides with part 0.</summary>
+    public static async Task SendChunks(ILayerGrain target, int batch, torch.Tensor hidden, torch.Tensor keep, int chunkBytes = ActivationCodec.DefaultChunkBytes)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(keep);
         var runs = ActivationCodec.Split(hidden, chunkBytes).ToList();
         var dtype = ActivationCodec.DTypeName(hidden);
         var keepBytes = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep.to_type(torch.ScalarType.Int64)));

@@ -14,7 +14,7 @@ namespace Shear.Grains;
 /// grain, then deactivates (its memory goes with it).
 /// </summary>
 [LeastBusyPlacement]
-public sealed class LayerGrain(ILogger<LayerGrain> logger) : Grain, ILayerGrain
+public sealed class LayerGrain(DataPlane.DataPlane dataPlane, ILogger<LayerGrain> logger) : Grain, ILayerGrain
 {
     private readonly Dictionary<int, ActivationCodec.Assembler> _pending = [];
     private LayerWorker? _worker;
@@ -65,6 +65,38 @@ public sealed class LayerGrain(ILogger<LayerGrain> logger) : Grain, ILayerGrain
     }
 
     /// <inheritdoc />
+    public async Task<bool> ReceiveHandle(ActivationHandle batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var worker = _worker ?? throw new InvalidOperationException($"layer grain {this.GetPrimaryKeyString()} received data before Start");
+        var local = dataPlane.TakeLocal(batch.Hidden);
+        var rented = local is null ? System.Buffers.ArrayPool<byte>.Shared.Rent((int)batch.Hidden.Length) : null;
+        try
+        {
+            if (rented is not null)
+            {
+                await dataPlane.FetchInto(batch.Hidden, rented);
+            }
+        }
+        catch (DataPlane.DataPlaneException e)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented!);
+            logger.LogWarning("{Grain}: {Message}; asking for chunked messages", this.GetPrimaryKeyString(), e.Message);
+            return false;
+        }
+
+        using var hidden = ActivationCodec.FromBytes(local ?? rented!, (int)batch.Hidden.Length, batch.DType, batch.Shape);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        using var keep = ActivationCodec.FromBytes(batch.Keep.Data, batch.Keep.DType, batch.Keep.Shape);
+        worker.Receive(batch.Batch, hidden, keep);
+        return true;
+    }
+
+    /// <inheritdoc />
     public async Task<LayerOutcome> Finish(string? next)
     {
         var worker = _worker ?? throw new InvalidOperationException($"layer grain {this.GetPrimaryKeyString()} finished before Start");
@@ -87,7 +119,7 @@ public sealed class LayerGrain(ILogger<LayerGrain> logger) : Grain, ILayerGrain
             foreach (var (batch, hidden, keep) in worker.Forward())
             {
                 ShearTelemetry.CalibrationTokens.Add(keep.sum().item<long>());
-                await ActivationSender.Send(target, batch, hidden, keep);
+                await ActivationSender.Send(target, dataPlane, batch, hidden, keep);
             }
         }
 

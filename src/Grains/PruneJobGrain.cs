@@ -45,6 +45,7 @@ public sealed class PruneJobState
 /// </summary>
 public sealed class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
+    DataPlane.DataPlane dataPlane,
     ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain
 {
     /// <summary>Attempts before a job is declared failed.</summary>
@@ -125,7 +126,7 @@ public sealed class PruneJobGrain(
         {
             foreach (var (batch, hidden, keep) in inputs)
             {
-                await ActivationSender.Send(current, batch, hidden, keep);
+                await ActivationSender.Send(current, dataPlane, batch, hidden, keep);
             }
         }
         finally

@@ -19,6 +19,8 @@ internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, i
             SiloPort = Int("Shear:SiloPort", SiloDefaults.SiloPort),
             GatewayPort = Int("Shear:GatewayPort", SiloDefaults.GatewayPort),
             AdvertisedAddress = config["Shear:AdvertisedAddress"],
+            DataPort = Int("Shear:DataPort", 0),
+            DataPlane = !string.Equals(config["Shear:DataPlane"], "false", StringComparison.OrdinalIgnoreCase),
         };
         int? prometheus = Int("Shear:PrometheusPort", SiloDefaults.PrometheusPort);
         return new SiloOptions(cluster, config["Shear:HealthHost"] ?? "127.0.0.1", Int("Shear:HealthPort", SiloDefaults.HealthPort),

@@ -43,6 +43,12 @@ public sealed class SweepTests(ClusterFixture fixture)
             Assert.False(Directory.Exists(job.WorkDirectory));
         }
 
+        // Activations went through the silos' data planes (over TCP between the two silos, from memory within one).
+        var planes = fixture.Cluster.Silos.OfType<Orleans.TestingHost.InProcessSiloHandle>()
+            .Select(h => (DataPlane.DataPlane)h.SiloHost.Services.GetService(typeof(DataPlane.DataPlane))!).ToList();
+        Assert.Equal(2, planes.Count);
+        Assert.True(planes.Sum(p => p.Served + p.TakenLocally) > 0);
+
         // Evaluation: the dense row and one row per job, each with its perplexity.
         Assert.Equal(["dense", "sparsegpt 2:4 " + Paths.Calibration, "sparsegpt unstructured " + Paths.Calibration, "wanda 2:4 " + Paths.Calibration, "wanda unstructured " + Paths.Calibration],
             status.Evaluations.Select(e => e.Shard.Row).Order(StringComparer.Ordinal));

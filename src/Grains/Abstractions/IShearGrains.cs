@@ -40,9 +40,16 @@ public interface ILayerGrain : IGrainWithStringKey
     [Alias("Start")]
     Task Start(LayerTask task);
 
-    /// <summary>Takes a part of an input batch.</summary>
+    /// <summary>Takes a part of an input batch (the fallback path: chunked grain messages).</summary>
     [Alias("Receive")]
     Task Receive(ActivationChunk chunk);
+
+    /// <summary>
+    /// Takes a whole input batch by fetching its bytes from the sender's data plane. Returns false when this silo
+    /// cannot reach that data plane (the sender then falls back to chunked messages).
+    /// </summary>
+    [Alias("ReceiveHandle")]
+    Task<bool> ReceiveHandle(ActivationHandle batch);
 
     /// <summary>Prunes (once every batch has arrived), saves its part and masks, sends its outputs to <paramref name="next"/> (null: last layer).</summary>
     [Alias("Finish")]

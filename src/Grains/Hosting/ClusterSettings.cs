@@ -27,6 +27,13 @@ public sealed record ClusterSettings
     /// <summary>The address other silos reach this one at (Kubernetes: the pod IP); null: loopback for localhost clusters, else the first address.</summary>
     public string? AdvertisedAddress { get; init; }
 
+    /// <summary>Data-plane port for bulk activations (0: any free port; the handles carry it).</summary>
+    public int DataPort { get; init; }
+
+    /// <summary>Whether bulk activations use the data plane (false: chunked grain messages only).</summary>
+    /// <value>Default true.</value>
+    public bool DataPlane { get; init; } = true;
+
     /// <summary>How long connecting to Redis may take before the silo gives up with an error.</summary>
     /// <value>Default 5 s.</value>
     public TimeSpan RedisTimeout { get; init; } = TimeSpan.FromSeconds(5);

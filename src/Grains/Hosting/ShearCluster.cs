@@ -34,7 +34,8 @@ public static class ShearCluster
                 .ConfigureEndpoints(settings.AdvertisedAddress is null ? Dns.GetHostName() : settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         }
 
-        return silo.AddShear();
+        var advertised = settings.AdvertisedAddress ?? (settings.Redis is null ? "127.0.0.1" : Dns.GetHostName());
+        return silo.AddShear(new DataPlane.DataPlaneOptions { Enabled = settings.DataPlane, Port = settings.DataPort, AdvertisedHost = advertised });
     }
 
     /// <summary>Redis options with the settings' timeouts; checks the server answers a PING first.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Shear.Grains.Abstractions;
+using Shear.Grains.DataPlane;
 using Shear.Grains.Placement;
 
 namespace Shear.Grains.Hosting;
@@ -11,10 +12,13 @@ public static class ShearSilo
     /// <summary>Longest a grain call may take (a layer of a large model, an eval shard): 30 minutes.</summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(30);
 
-    /// <summary>Registers Shear's placement director, load reporter and messaging options on a silo.</summary>
-    public static ISiloBuilder AddShear(this ISiloBuilder silo)
+    /// <summary>Registers Shear's placement director, load reporter, data plane and messaging options on a silo.</summary>
+    public static ISiloBuilder AddShear(this ISiloBuilder silo, DataPlaneOptions? dataPlane = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(dataPlane ?? new DataPlaneOptions());
+        silo.Services.AddSingleton<DataPlane.DataPlane>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<DataPlane.DataPlane>());
         silo.AddPlacementDirector<LeastBusyPlacement, LeastBusyDirector>();
         silo.AddActivityPropagation();
         silo.Configure<SiloMessagingOptions>(o =>

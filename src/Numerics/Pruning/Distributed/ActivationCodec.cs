@@ -48,6 +48,14 @@ public static class ActivationCodec
     public static Tensor FromBytes(byte[] data, string dtype, long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return FromBytes(data, data.Length, dtype, shape);
+    }
+
+    /// <summary>A tensor from the first <paramref name="length"/> bytes of <paramref name="data"/> (a pooled buffer may be longer).</summary>
+    /// <exception cref="ArgumentException">Unknown dtype or a byte count that does not fit the shape.</exception>
+    public static Tensor FromBytes(byte[] data, int length, string dtype, long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(shape);
         if (!SafetensorsDType.TryParse(dtype, out var type, out int size))
         {
@@ -55,13 +63,13 @@ public static class ActivationCodec
         }
 
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        if (count * size != data.Length)
+        if (count * size != length || length > data.Length)
         {
-            throw new ArgumentException($"{data.Length} bytes do not fit {dtype}[{string.Join(", ", shape)}]");
+            throw new ArgumentException($"{length} bytes do not fit {dtype}[{string.Join(", ", shape)}]");
         }
 
         var t = empty(shape, type);
-        data.AsSpan().CopyTo(t.bytes);
+        data.AsSpan(0, length).CopyTo(t.bytes);
         return t;
     }
 
