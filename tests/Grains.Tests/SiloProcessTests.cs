@@ -25,11 +25,15 @@ public sealed class SiloProcessTests
 
         var scrape = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metrics}/metrics"), TestContext.Current.CancellationToken);
         // Shear's gauges exist from the start (its counters appear with their first increment); Orleans' meter is there too.
-        foreach (var gauge in new[] { "shear_work_running", "shear_sweep_progress_ratio", "shear_gpu_free_memory_bytes" })
+        foreach (var gauge in new[] { "shear_work_running", "shear_sweep_progress_ratio" })
         {
             Assert.Contains(gauge, ShearTelemetry.PrometheusNames);
             Assert.Contains($"\n{gauge}{{", "\n" + scrape, StringComparison.Ordinal);
         }
+
+        // A CPU silo has no GPU to report: no made-up free-memory figure.
+        Assert.Contains("shear_gpu_free_memory_bytes", ShearTelemetry.PrometheusNames);
+        Assert.DoesNotContain("\nshear_gpu_free_memory_bytes{", "\n" + scrape, StringComparison.Ordinal);
 
         Assert.Contains("orleans_", scrape, StringComparison.Ordinal);
 

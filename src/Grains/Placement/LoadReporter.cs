@@ -33,11 +33,20 @@ public sealed class LoadReporter(IGrainFactory grains, ILocalSiloDetails silo, I
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var (kind, gpus) = Accelerator.Detect();
+        long? free = null;
+        var measured = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (gpus > 0 && DateTime.UtcNow - measured > TimeSpan.FromSeconds(5))
+            {
+                free = GpuMemory.FreeBytes(); // a process start: every 5 s, not every post
+                measured = DateTime.UtcNow;
+                ShearTelemetry.GpuFreeMemory(free);
+            }
+
             try
             {
-                await grains.GetGrain<IWorkBoardGrain>(0).Post(new SiloLoad(silo.SiloAddress.ToString(), kind, gpus, 0, ShearTelemetry.Running, DateTime.UtcNow));
+                await grains.GetGrain<IWorkBoardGrain>(0).Post(new SiloLoad(silo.SiloAddress.ToString(), kind, gpus, free ?? 0, ShearTelemetry.Running, DateTime.UtcNow));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -38,6 +38,7 @@ public static class ShearTelemetry
 
     private static int running;
     private static double sweepProgress;
+    private static long gpuFree = -1;
 
     /// <summary>Work items running on this silo now.</summary>
     public static int Running => Volatile.Read(ref running);
@@ -46,7 +47,7 @@ public static class ShearTelemetry
     {
         Meter.CreateObservableGauge("shear.work.running", () => Running, description: "Layer and eval work running on this silo");
         Meter.CreateObservableGauge("shear.sweep.progress", () => Volatile.Read(ref sweepProgress), unit: "ratio", description: "Fraction of the latest sweep's work done");
-        Meter.CreateObservableGauge("shear.gpu.free_memory", () => 0L, unit: "bytes", description: "Free GPU memory (0 without CUDA)");
+        Meter.CreateObservableGauge("shear.gpu.free_memory", GpuFree, unit: "bytes", description: "Free GPU memory (only on silos with NVIDIA GPUs)");
     }
 
     /// <summary>Counts a work item as running until disposed.</summary>
@@ -54,6 +55,15 @@ public static class ShearTelemetry
     {
         Interlocked.Increment(ref running);
         return new Done();
+    }
+
+    /// <summary>Records the free GPU memory the load reporter measured (null: no GPU; the gauge then reports nothing).</summary>
+    public static void GpuFreeMemory(long? bytes) => Interlocked.Exchange(ref gpuFree, bytes ?? -1);
+
+    private static IEnumerable<Measurement<long>> GpuFree()
+    {
+        long bytes = Interlocked.Read(ref gpuFree);
+        return bytes < 0 ? [] : [new Measurement<long>(bytes)];
     }
 
     /// <summary>Records a sweep's done fraction.</summary>

@@ -90,4 +90,32 @@ public sealed class PythonSandboxTests
         Assert.Contains("Network is unreachable", r.Output, StringComparison.Ordinal);
         Assert.Contains("no network (unshare -n)", _sandbox.Isolation, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheIssueListEndsWithinItsLimitsAndTheNextProgramStillRuns()
+    {
+        (string Program, SandboxOutcome[] Allowed)[] cases =
+        [
+            ("while True: pass\n", [SandboxOutcome.TimedOut]),
+            ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", [SandboxOutcome.TimedOut, SandboxOutcome.Failed]),
+            ("open('/etc/x', 'w').write('x')\n", Root ? [SandboxOutcome.Failed] : [SandboxOutcome.Failed, SandboxOutcome.Passed]),
+            ("x = bytearray(50 * 2**30)\n", [SandboxOutcome.Failed]),
+            ("import sys\nchunk = 'x' * 2**20\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n", [SandboxOutcome.Passed, SandboxOutcome.TimedOut, SandboxOutcome.Failed]),
+            ("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n", [SandboxOutcome.Failed]),
+        ];
+        foreach (var (program, allowed) in cases)
+        {
+            var clock = Stopwatch.StartNew();
+            var r = _sandbox.Run(program);
+            Assert.True(allowed.Contains(r.Outcome), $"{program}: {r.Outcome}");
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0, 30); // within the 10 s wall clock plus the kill
+            Assert.InRange(r.Output.Length, 0, 64 * 1024);
+            Assert.Equal(SandboxOutcome.Passed, _sandbox.Run("assert 1 + 1 == 2\n").Outcome); // the harness is healthy
+        }
+
+        if (Root)
+        {
+            Assert.False(File.Exists("/etc/x"));
+        }
+    }
 }
