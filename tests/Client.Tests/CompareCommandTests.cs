@@ -2,20 +2,9 @@ namespace Shear.Client.Tests;
 
 public sealed class CompareCommandTests
 {
-    private static (int Code, string Out, string Err) Shear(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Shear(params string[] args) => Cli.Shear(args);
 
-    private static string NewDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string NewDir() => Cli.NewDir();
 
     [Fact]
     public void EmptyFolderIsNamedAndNothingIsWritten()

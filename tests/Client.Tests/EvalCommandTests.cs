@@ -4,13 +4,7 @@ public sealed class EvalCommandTests
 {
     private static string Model => Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", "llama");
 
-    private static (int Code, string Out, string Err) Shear(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Shear(params string[] args) => Cli.Shear(args);
 
     public static TheoryData<string[], string> BadInputs() => new()
     {

@@ -8,20 +8,9 @@ public sealed class PruneCommandTests
 
     private static string Calibration => Fixture("calibration", "mixed.jsonl");
 
-    private static (int Code, string Out, string Err) Shear(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Shear(params string[] args) => Cli.Shear(args);
 
-    private static string NewParent()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string NewParent() => Cli.NewDir();
 
     public static TheoryData<string[], string> BadInputs() => new()
     {

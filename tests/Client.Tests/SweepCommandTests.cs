@@ -4,13 +4,7 @@ namespace Shear.Client.Tests;
 
 public sealed class SweepCommandTests
 {
-    private static (int Code, string Out, string Err) Shear(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CommandLine.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Shear(params string[] args) => Cli.Shear(args);
 
     private static string File(string yaml)
     {

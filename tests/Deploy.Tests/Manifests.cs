@@ -6,19 +6,7 @@ namespace Shear.Deploy.Tests;
 /// <summary>The repository's Kubernetes manifests, rendered by <c>kubectl kustomize</c>, as YAML documents.</summary>
 internal static class Manifests
 {
-    public static string Repo
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Cluster.sln not found above the test folder");
-        }
-    }
+    public static string Repo => Shear.Tests.Shared.TestRepo.Root;
 
     public static string? Kubectl => new[] { "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.FirstOrDefault(File.Exists);
 

@@ -8,19 +8,7 @@ internal static class Paths
 
     public static string Calibration => Path.Combine(Fixtures, "calibration", "mixed.jsonl");
 
-    public static string Repo
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cluster.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Cluster.sln not found above the test folder");
-        }
-    }
+    public static string Repo => Shear.Tests.Shared.TestRepo.Root;
 
     public static string TempDir()
     {
