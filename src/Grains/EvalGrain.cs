@@ -23,10 +23,17 @@ public sealed class EvalGrain : Grain, IEvalGrain
             CodeSamples = shard.CodeSamples, TranslationSamples = shard.TranslationSamples,
             CodeMaxNewTokens = shard.CodeMaxNewTokens, TranslationMaxNewTokens = shard.TranslationMaxNewTokens,
         };
-        var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options));
+        var notes = new List<string>();
+        var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
+        {
+            if (line.Contains("apt-get install", StringComparison.Ordinal))
+            {
+                notes.Add(line); // what was skipped and how to enable it reaches the client
+            }
+        }));
         ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
         DeactivateOnIdle();
         var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items)).ToArray();
-        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, ""));
+        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)));
     }
 }

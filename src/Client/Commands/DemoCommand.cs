@@ -56,6 +56,11 @@ internal static class DemoCommand
                 stdout.WriteLine();
                 stdout.Write(SweepResults.Format(status, "md"));
                 stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl: mean perplexity over the built-in domains)");
+                foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
+                {
+                    stdout.WriteLine($"note: {note}");
+                }
+
                 if (p.GetValue(report) is { } dir)
                 {
                     SweepCommand.WriteReport(status, dir);
