@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "jaccard" => JaccardBench.Run(),
     "dataplane" => await DataPlaneBench.Run(),
+    "two-silos" => await TwoSiloBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
     "cluster" => await ClusterBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
     "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
     _ => Usage(),
@@ -19,6 +20,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
 }

@@ -34,6 +34,6 @@ public sealed class EvalGrain : Grain, IEvalGrain
         ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
         DeactivateOnIdle();
         var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items)).ToArray();
-        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)));
+        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)) { Seconds = report.Seconds });
     }
 }

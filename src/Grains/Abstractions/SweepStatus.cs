@@ -104,7 +104,12 @@ public sealed record EvalShardProgress(
     [property: Id(2)] Score[] Scores,
     [property: Id(3)] double? DomainScore,
     [property: Id(4)] string Silo,
-    [property: Id(5)] string Message);
+    [property: Id(5)] string Message)
+{
+    /// <summary>Seconds the shard's evaluation took on its silo.</summary>
+    [Id(6)]
+    public double Seconds { get; init; }
+}
 
 /// <summary>A sweep's status: its jobs and evaluation shards.</summary>
 /// <param name="SweepId">The sweep.</param>
