@@ -12,7 +12,7 @@ namespace Shear.Grains.DataPlane;
 /// A silo's own channel for bulk bytes: blobs offered here wait (until fetched or expired) and are served over a TCP
 /// listener; a receiver on another silo fetches them by handle, a receiver in this silo takes them from memory without a
 /// copy. Protocol: the client sends the 16-byte id; the server answers an 8-byte little-endian length (-1: unknown id)
-/// and the bytes, then forgets the blob.
+/// and the bytes; the blob is forgotten as its transfer starts.
 /// </summary>
 public sealed class DataPlane(DataPlaneOptions options, ILogger<DataPlane> logger) : BackgroundService
 {
@@ -170,7 +170,7 @@ public sealed class DataPlane(DataPlaneOptions options, ILogger<DataPlane> logge
                 await stream.ReadExactlyAsync(header, stoppingToken);
                 var id = new Guid(header);
                 var length = new byte[8];
-                if (!_blobs.TryGetValue(id, out var blob))
+                if (!_blobs.TryRemove(id, out var blob)) // taken before it is sent: one receiver per blob
                 {
                     BinaryPrimitives.WriteInt64LittleEndian(length, -1);
                     await stream.WriteAsync(length, stoppingToken);
@@ -181,7 +181,6 @@ public sealed class DataPlane(DataPlaneOptions options, ILogger<DataPlane> logge
                 await stream.WriteAsync(length, stoppingToken);
                 await stream.WriteAsync(blob.Data, stoppingToken);
                 await stream.FlushAsync(stoppingToken);
-                _blobs.TryRemove(id, out _);
                 Interlocked.Increment(ref _served);
             }
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or EndOfStreamException)
