@@ -22,7 +22,7 @@ public static class ActivationSender
         {
             var bytes = ActivationCodec.Bytes(hidden);
             var handle = plane.Offer(bytes);
-            var keepChunk = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep.to_type(torch.ScalarType.Int64)));
+            var keepChunk = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep, torch.ScalarType.Int64));
             bool taken;
             try
             {
@@ -49,9 +49,9 @@ public static class ActivationSender
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(keep);
-        var runs = ActivationCodec.Split(hidden, chunkBytes).ToList();
+        var runs = ActivationCodec.Split(hidden, chunkBytes);
         var dtype = ActivationCodec.DTypeName(hidden);
-        var keepBytes = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep.to_type(torch.ScalarType.Int64)));
+        var keepBytes = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep, torch.ScalarType.Int64));
         for (int p = 0; p < runs.Count; p++)
         {
             var (start, rows, bytes) = runs[p];

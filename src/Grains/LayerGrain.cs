@@ -113,12 +113,12 @@ public sealed class LayerGrain(DataPlane.DataPlane dataPlane, ILogger<LayerGrain
         var report = worker.Prune(masks => PruneJobSteps.SaveMasks(masks, task.Job.WorkDirectory));
         PruneJobSteps.SavePart(worker, task.Job.WorkDirectory);
         ShearTelemetry.LayersPruned.Add(1);
+        ShearTelemetry.CalibrationTokens.Add(worker.Tokens);
         if (next is not null)
         {
             var target = GrainFactory.GetGrain<ILayerGrain>(next);
             foreach (var (batch, hidden, keep) in worker.Forward())
             {
-                ShearTelemetry.CalibrationTokens.Add(keep.sum().item<long>());
                 await ActivationSender.Send(target, dataPlane, batch, hidden, keep);
             }
         }

@@ -21,25 +21,29 @@ public static class ActivationCodec
     }
 
     /// <summary>Row runs of <paramref name="hidden"/>: (first row, row count, bytes).</summary>
-    public static IEnumerable<(long RowStart, long Rows, byte[] Bytes)> Split(Tensor hidden, int chunkBytes = DefaultChunkBytes)
+    public static List<(long RowStart, long Rows, byte[] Bytes)> Split(Tensor hidden, int chunkBytes = DefaultChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        using var flat = hidden.cpu().contiguous().reshape(-1, hidden.shape[^1]);
+        var runs = new List<(long, long, byte[])>();
+        using var scope = NewDisposeScope(); // disposes what this makes, never the caller's tensor (cpu() may return it)
+        var flat = hidden.cpu().contiguous().reshape(-1, hidden.shape[^1]);
         long rowBytes = flat.shape[1] * flat.element_size();
         long perChunk = Math.Max(1, chunkBytes / rowBytes);
         for (long start = 0; start < flat.shape[0]; start += perChunk)
         {
             long rows = Math.Min(perChunk, flat.shape[0] - start);
-            using var part = flat.narrow(0, start, rows);
-            yield return (start, rows, part.bytes.ToArray());
+            runs.Add((start, rows, flat.narrow(0, start, rows).bytes.ToArray()));
         }
+
+        return runs;
     }
 
-    /// <summary>A tensor's bytes (CPU, contiguous).</summary>
-    public static byte[] Bytes(Tensor tensor)
+    /// <summary>A tensor's bytes (CPU, contiguous), optionally converted to <paramref name="type"/> first.</summary>
+    public static byte[] Bytes(Tensor tensor, ScalarType? type = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        using var c = tensor.cpu().contiguous();
+        using var scope = NewDisposeScope(); // disposes what this makes, never the caller's tensor
+        var c = (type is { } t ? tensor.to_type(t) : tensor).cpu().contiguous();
         return c.bytes.ToArray();
     }
 

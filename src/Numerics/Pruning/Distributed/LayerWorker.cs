@@ -32,6 +32,9 @@ public sealed class LayerWorker : IDisposable
     /// <summary>Input batches received so far.</summary>
     public int Received => _inputs.Count;
 
+    /// <summary>Real (unpadded) calibration tokens received so far.</summary>
+    public long Tokens => _inputs.Values.Sum(b => b.Tokens);
+
     /// <summary>Loads layer <paramref name="index"/> of the checkpoint in <paramref name="model"/> (only its tensors are read).</summary>
     public static LayerWorker Load(string model, int index, PruneSpec spec, ModelOptions options)
     {
