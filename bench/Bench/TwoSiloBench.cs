@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using Orleans.Runtime.Placement;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
@@ -45,12 +44,7 @@ internal static class TwoSiloBench
 
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
-            builder.UseOrleansClient(c =>
-            {
-                c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "shear"));
-                c.UseRedisClustering(o => o.ConfigurationOptions = ShearCluster.RedisOptions(new ClusterSettings { Redis = redis }));
-                c.Configure<ClientMessagingOptions>(o => (o.ResponseTimeout, o.MaxMessageBodySize) = (TimeSpan.FromMinutes(10), ShearLimits.MaxMessageBodySize));
-            });
+            builder.UseOrleansClient(c => c.UseShearCluster(new ClusterSettings { Redis = redis, ClusterId = clusterId }, null, TimeSpan.FromMinutes(10)));
             using var host = builder.Build();
             await host.StartAsync();
             var client = host.Services.GetRequiredService<IClusterClient>();

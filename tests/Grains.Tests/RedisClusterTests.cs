@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
 using Shear.Numerics.Pruning;
@@ -31,12 +30,7 @@ public sealed class RedisClusterTests
         await Processes.WaitReady(health[1], 2, TimeSpan.FromSeconds(30));
 
         var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(c =>
-        {
-            c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, "shear"));
-            c.UseRedisClustering(o => o.ConfigurationOptions = ShearCluster.RedisOptions(new ClusterSettings { Redis = redis }));
-            c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
-        });
+        builder.UseOrleansClient(c => c.UseShearCluster(new ClusterSettings { Redis = redis, ClusterId = clusterId }, null, TimeSpan.FromSeconds(30)));
         using var client = builder.Build();
         await client.StartAsync(TestContext.Current.CancellationToken);
         var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, 1,

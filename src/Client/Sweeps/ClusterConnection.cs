@@ -2,8 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
-using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
 
 namespace Shear.Client.Sweeps;
@@ -35,31 +33,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = "shear";
-            });
-            if (redis is not null)
-            {
-                var options = ShearCluster.RedisOptions(new ClusterSettings { Redis = redis, RedisTimeout = timeout });
-                client.UseRedisClustering(o => o.ConfigurationOptions = options);
-            }
-            else
-            {
-                client.UseStaticClustering(Parse(gateway));
-            }
-
-            client.AddActivityPropagation();
-            client.Configure<ClientMessagingOptions>(o =>
-            {
-                o.ResponseTimeout = TimeSpan.FromMinutes(2);
-                o.MaxMessageBodySize = ShearLimits.MaxMessageBodySize;
-            });
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        });
+        var settings = new ClusterSettings { Redis = redis, ClusterId = clusterId, RedisTimeout = timeout };
+        var endpoint = redis is null ? Parse(gateway) : null;
+        builder.UseOrleansClient(client => client.UseShearCluster(settings, endpoint, TimeSpan.FromMinutes(2)));
         var host = builder.Build();
         using var cts = new CancellationTokenSource(timeout);
         try
