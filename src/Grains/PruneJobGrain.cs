@@ -89,18 +89,8 @@ public sealed class PruneJobGrain(
             }
         }
 
-        var report = new PruningReport
-        {
-            BaseModel = Path.GetFullPath(spec.Model),
-            Method = PruningMethods.Name(request.Spec.Method),
-            Pattern = request.Spec.Pattern.ToString(),
-            Sparsity = request.Spec.Pattern.Ratio,
-            Calibration = new CalibrationReport(spec.Calibration, mode, spec.Seed, samples.Count, spec.SeqLen, samples.Sum(s => (long)s.Length)),
-            Layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds)).ToList(),
-            TotalSparsity = double.NaN,
-            Seconds = clock.Elapsed.TotalSeconds,
-            DType = ModelOptions.Default.DType.ToString(),
-        };
+        var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds)).ToList();
+        var report = PruningReport.Of(request, mode, samples, layers, double.NaN, clock.Elapsed.TotalSeconds); // Assemble counts the zeros
         PruneJobSteps.Assemble(request, spec.WorkDirectory, report);
         Directory.Delete(spec.WorkDirectory, recursive: true);
         state.State.State = WorkState.Done;

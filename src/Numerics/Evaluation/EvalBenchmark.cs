@@ -16,25 +16,6 @@ public sealed record EvalBenchmark(string Name, string Domain, string Format, IR
     public bool BuiltIn => Name.StartsWith("builtin_", StringComparison.Ordinal);
 
     /// <summary>The files of this benchmark's split under <paramref name="dataDirectory"/>, in name order (shards); empty when absent.</summary>
-    public IReadOnlyList<string> Files(string dataDirectory)
-    {
-        var folder = BuiltIn ? Path.Combine(dataDirectory, "builtin", Name) : Path.Combine(dataDirectory, Name);
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
-
-        var all = Directory.GetFiles(folder).Where(f => RowReader.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-            .Order(StringComparer.Ordinal).ToList();
-        foreach (var split in Splits)
-        {
-            var chosen = all.Where(f => Path.GetFileName(f).Contains(split, StringComparison.OrdinalIgnoreCase)).ToList();
-            if (chosen.Count > 0)
-            {
-                return chosen;
-            }
-        }
-
-        return all;
-    }
+    public IReadOnlyList<string> Files(string dataDirectory) =>
+        RowReader.FilesIn(BuiltIn ? Path.Combine(dataDirectory, "builtin", Name) : Path.Combine(dataDirectory, Name), Splits);
 }

@@ -24,18 +24,7 @@ public static class LocalPruneJob
         using var model = CausalLM.Load(request.Model, new ModelOptions(request.DType));
         using var writer = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
         var layers = SequentialPruner.Run(model, samples, request.Spec, writer.WriteMasks, progress);
-        var report = new PruningReport
-        {
-            BaseModel = Path.GetFullPath(request.Model),
-            Method = PruningMethods.Name(request.Spec.Method),
-            Pattern = request.Spec.Pattern.ToString(),
-            Sparsity = request.Spec.Pattern.Ratio,
-            Calibration = new CalibrationReport(calibrate ? request.Calibration! : "none", mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
-            Layers = layers,
-            TotalSparsity = TotalSparsity(model),
-            Seconds = clock.Elapsed.TotalSeconds,
-            DType = request.DType.ToString(),
-        };
+        var report = PruningReport.Of(request, mode, samples, layers, TotalSparsity(model), clock.Elapsed.TotalSeconds);
         writer.Complete(model, checkpoint, report);
         return report;
     }

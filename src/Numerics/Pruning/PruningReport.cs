@@ -66,4 +66,29 @@ public sealed record PruningReport
     /// <summary>Compute dtype used.</summary>
     [JsonPropertyName("dtype")]
     public required string DType { get; init; }
+
+    /// <summary>The report of a run of <paramref name="request"/> (single-process or through the grains).</summary>
+    /// <param name="request">What was run.</param>
+    /// <param name="mode">How calibration samples were drawn (<c>none</c> without samples).</param>
+    /// <param name="samples">The calibration samples (empty when the method needs none).</param>
+    /// <param name="layers">Per-layer outcomes in order.</param>
+    /// <param name="totalSparsity">Exact zeros over the decoder-layer Linears.</param>
+    /// <param name="seconds">Wall time.</param>
+    public static PruningReport Of(PruneRequest request, string mode, IReadOnlyList<int[]> samples, IReadOnlyList<LayerReport> layers, double totalSparsity, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(samples);
+        return new PruningReport
+        {
+            BaseModel = Path.GetFullPath(request.Model),
+            Method = PruningMethods.Name(request.Spec.Method),
+            Pattern = request.Spec.Pattern.ToString(),
+            Sparsity = request.Spec.Pattern.Ratio,
+            Calibration = new CalibrationReport(samples.Count > 0 ? request.Calibration! : "none", mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
+            Layers = layers,
+            TotalSparsity = totalSparsity,
+            Seconds = seconds,
+            DType = request.DType.ToString(),
+        };
+    }
 }

@@ -41,18 +41,7 @@ public sealed class DistributedPruneTests
             inputs = k < layers - 1 ? worker.Forward().Select(o => (o.Batch, o.Hidden.clone().DetachFromDisposeScope(), o.Keep.clone().DetachFromDisposeScope())).ToList() : [];
         }
 
-        var report = new PruningReport
-        {
-            BaseModel = Path.GetFullPath(request.Model),
-            Method = PruningMethods.Name(request.Spec.Method),
-            Pattern = request.Spec.Pattern.ToString(),
-            Sparsity = request.Spec.Pattern.Ratio,
-            Calibration = new CalibrationReport(request.Calibration!, mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
-            Layers = reports,
-            DType = request.DType.ToString(),
-            TotalSparsity = double.NaN, // counted from the parts by Assemble
-            Seconds = 0,
-        };
+        var report = PruningReport.Of(request, mode, samples, reports, double.NaN, 0); // Assemble counts the zeros
         return PruneJobSteps.Assemble(request, work, report);
     }
 

@@ -52,18 +52,5 @@ public static class DatasetRegistry
 
     /// <summary>The files of a set under <paramref name="dataDirectory"/> (empty when none are there).</summary>
     public static IReadOnlyList<string> Files(DatasetSpec spec, string dataDirectory) =>
-        Folders(spec, dataDirectory).Select(FilesIn).FirstOrDefault(f => f.Count > 0) ?? [];
-
-    private static IReadOnlyList<string> FilesIn(string folder)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
-
-        var all = Directory.GetFiles(folder).Where(f => RowReader.Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
-            .Order(StringComparer.Ordinal).ToList();
-        var train = all.Where(f => Path.GetFileName(f).Contains("train", StringComparison.OrdinalIgnoreCase)).ToList();
-        return train.Count > 0 ? train : all;
-    }
+        Folders(spec, dataDirectory).Select(f => RowReader.FilesIn(f, ["train"])).FirstOrDefault(f => f.Count > 0) ?? [];
 }

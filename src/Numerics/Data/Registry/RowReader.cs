@@ -12,6 +12,33 @@ public static class RowReader
     /// <summary>File endings the reader understands.</summary>
     public static readonly string[] Extensions = [".jsonl", ".json", ".jsonl.gz", ".json.gz", ".parquet"];
 
+    /// <summary>
+    /// The data files (<see cref="Extensions"/>) of <paramref name="folder"/> in name order (shards), narrowed to those
+    /// whose names contain the first of <paramref name="splits"/> that any file name contains; all of them when none
+    /// does; empty when the folder is absent.
+    /// </summary>
+    public static IReadOnlyList<string> FilesIn(string folder, IReadOnlyList<string> splits)
+    {
+        ArgumentNullException.ThrowIfNull(splits);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var all = Directory.GetFiles(folder).Where(f => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal).ToList();
+        foreach (var split in splits)
+        {
+            var chosen = all.Where(f => Path.GetFileName(f).Contains(split, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (chosen.Count > 0)
+            {
+                return chosen;
+            }
+        }
+
+        return all;
+    }
+
     /// <summary>Rows of a file with their 1-based line (JSON Lines) or item number (JSON).</summary>
     /// <exception cref="DataFormatException">Malformed JSON (with line), a truncated .gz, or an unsupported layout; names the file.</exception>
     public static List<(int Line, JsonElement Row)> Read(string path)
