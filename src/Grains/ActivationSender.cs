@@ -18,11 +18,11 @@ public static class ActivationSender
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(keep);
+        var keepChunk = KeepChunk(keep);
         if (plane is { IsRunning: true })
         {
             var bytes = ActivationCodec.Bytes(hidden);
             var handle = plane.Offer(bytes);
-            var keepChunk = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep, torch.ScalarType.Int64));
             bool taken;
             try
             {
@@ -40,18 +40,23 @@ public static class ActivationSender
             }
         }
 
-        await SendChunks(target, batch, hidden, keep);
+        await SendChunks(target, batch, hidden, keepChunk);
+    }
+
+    /// <summary>The (B, T) padding mask as I64 bytes: small, it travels inside the grain message either way.</summary>
+    public static TensorChunk KeepChunk(torch.Tensor keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        return new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep, torch.ScalarType.Int64));
     }
 
     /// <summary>The fallback: chunked grain messages; the padding mask rides with part 0.</summary>
-    public static async Task SendChunks(ILayerGrain target, int batch, torch.Tensor hidden, torch.Tensor keep, int chunkBytes = ActivationCodec.DefaultChunkBytes)
+    public static async Task SendChunks(ILayerGrain target, int batch, torch.Tensor hidden, TensorChunk keepBytes, int chunkBytes = ActivationCodec.DefaultChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hidden);
-        ArgumentNullException.ThrowIfNull(keep);
         var runs = ActivationCodec.Split(hidden, chunkBytes);
         var dtype = ActivationCodec.DTypeName(hidden);
-        var keepBytes = new TensorChunk("I64", keep.shape, ActivationCodec.Bytes(keep, torch.ScalarType.Int64));
         for (int p = 0; p < runs.Count; p++)
         {
             var (start, rows, bytes) = runs[p];
