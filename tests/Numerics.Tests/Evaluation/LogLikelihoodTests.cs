@@ -59,7 +59,8 @@ public sealed class LogLikelihoodTests
         for (int i = 0; i < Requests.Length; i++)
         {
             double expected = Manual(model, tok, Requests[i].Item1, Requests[i].Item2, out bool greedy);
-            Assert.Equal(expected, scores[i].LogLikelihood, 3);
+            // A sum of fp32 log-probabilities: batched (padded) and one-at-a-time runs differ by a few ulps per term.
+            Fp32.AssertClose(expected, scores[i].LogLikelihood, scale: Math.Abs(expected), ulps: 64);
             Assert.Equal(greedy, scores[i].IsGreedy);
         }
     }

@@ -32,8 +32,13 @@ public sealed class PerplexityTests
             }
         }
 
-        double expected = Math.Exp(sum / (3 * 16));
-        Assert.Equal(expected, Perplexity.Evaluate(model, tokens, 16, batch: 2), 4);
+        // Compare mean NLLs (ln of the perplexities). Each token's NLL is an fp32 log-softmax of fp32 logits, so batched
+        // and window-by-window runs (and AVX2 vs AVX-512 kernels) differ by a few ulps of the NLL itself; 16 ulps of
+        // the mean NLL is ~100 times what they differ by here, and dropping or misaligning one token of the 45 moves
+        // the mean by ~1e-1.
+        double expected = sum / (3 * 16);
+        double actual = Math.Log(Perplexity.Evaluate(model, tokens, 16, batch: 2));
+        Fp32.AssertClose(expected, actual, scale: expected, ulps: 16);
     }
 
     [Fact]
