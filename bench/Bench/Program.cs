@@ -7,7 +7,8 @@ TorchRuntime.EnsureInitialized();
 return args.FirstOrDefault() switch
 {
     "forward" => ForwardBench.Run(),
-    "prune" => PruneBench.Run(),
+    "prune" => PruneBench.Run(args.ElementAtOrDefault(1), Int(2, 32), Int(3, 512), Int(4, 1)),
+    "write-7b" => Write7B(args.ElementAtOrDefault(1) ?? "/tmp/llama7b-random"),
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "jaccard" => JaccardBench.Run(),
@@ -20,6 +21,14 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
+}
+
+int Int(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+static int Write7B(string dir)
+{
+    RandomCheckpoint.Write(dir, RandomCheckpoint.Llama7B, TorchSharp.torch.ScalarType.BFloat16);
+    return 0;
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
-using Shear.Numerics.Pruning.Distributed;
+using Shear.Numerics.Pruning.Loop;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
 
@@ -20,7 +22,7 @@ public sealed class PruneJobState
     [Id(1)]
     public WorkState State { get; set; }
 
-    /// <summary>Layers finished, in order (their parts and masks are in the work folder).</summary>
+    /// <summary>Layers finished, in order (they are already in the staged output).</summary>
     [Id(2)]
     public List<LayerOutcome> Layers { get; set; } = [];
 
@@ -28,7 +30,7 @@ public sealed class PruneJobState
     [Id(3)]
     public int LayerCount { get; set; }
 
-    /// <summary>Attempts so far (each retry uses fresh layer grains).</summary>
+    /// <summary>Attempts so far (each retry uses fresh shard grains).</summary>
     [Id(4)]
     public int Attempt { get; set; }
 
@@ -38,14 +40,14 @@ public sealed class PruneJobState
 }
 
 /// <summary>
-/// Drives one job through its layers in order: embeds the calibration samples (only the embedding matrix), sends them
-/// to layer 0's grain, and lets each layer grain pass its outputs to the next. It records every finished layer; after
-/// a failure (a silo lost) it replays the inputs of the first unfinished layer from the saved pruned layers and goes on
-/// with fresh layer grains. At the end it assembles the HF checkpoint, identical to <c>shear prune</c>'s.
+/// Drives one job through the <see cref="LayerLoop"/> with R shard grains, one per silo: each shard observes its own
+/// batches and forwards them in memory on its silo; only statistics come here. Masks are computed here once per layer
+/// on this silo's device worker. Every finished layer is recorded; after a failure (a silo lost) the job goes on after
+/// the last finished layer with fresh shards, which replay their batches from the staged output.
 /// </summary>
-public sealed class PruneJobGrain(
+public sealed partial class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
-    DataPlane.DataPlane dataPlane,
+    IComputeQueue compute,
     ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain
 {
     /// <summary>Attempts before a job is declared failed.</summary>
@@ -68,31 +70,44 @@ public sealed class PruneJobGrain(
         state.State.Spec = spec;
         state.State.State = WorkState.Running;
         var request = JobSpecs.Request(spec);
-        var config = GrainErrors.Translate(() => ModelConfigLoader.Load(spec.Model));
+        var config = await compute.Run(() => GrainErrors.Translate(() => ModelConfigLoader.Load(spec.Model)));
         state.State.LayerCount = config.NumHiddenLayers;
         await state.WriteStateAsync();
         var clock = Stopwatch.StartNew();
-        var (samples, mode) = GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => logger.LogWarning("{Job}: {Message}", spec.JobId, message)));
-        while (state.State.Layers.Count < config.NumHiddenLayers)
+        var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => LogCalibration(spec.JobId, message))));
+        var output = await compute.Run(() => GrainErrors.Translate(() =>
+            PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume: state.State.Layers.Count > 0)));
+        try
         {
-            try
+            while (state.State.Layers.Count < config.NumHiddenLayers)
             {
-                await RunLayers(spec, request, samples);
+                try
+                {
+                    await RunAttempt(spec, request, samples, output);
+                }
+                catch (Exception e) when (e is not ArgumentException && state.State.Attempt + 1 < MaxAttempts)
+                {
+                    // A shard's silo died: go on after the last finished layer with fresh shards.
+                    LogResume(e, spec.JobId, state.State.Attempt, state.State.Layers.Count);
+                    state.State.Attempt++;
+                    state.State.Message = e.GetType().Name + ": " + e.Message;
+                    await state.WriteStateAsync();
+                }
             }
-            catch (Exception e) when (e is not ArgumentException && state.State.Attempt + 1 < MaxAttempts)
+
+            var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total }).ToList();
+            var report = PruningReport.Of(request, mode, samples, layers, LayerReport.TotalSparsity(layers), clock.Elapsed.TotalSeconds);
+            await compute.Run(() =>
             {
-                // A layer grain's silo died (or a transfer failed): resume after the last finished layer with fresh grains.
-                logger.LogWarning(e, "{Job}: attempt {Attempt} failed after {Layers} layers; resuming", spec.JobId, state.State.Attempt, state.State.Layers.Count);
-                state.State.Attempt++;
-                state.State.Message = e.GetType().Name + ": " + e.Message;
-                await state.WriteStateAsync();
-            }
+                output.Complete(report);
+                return 0;
+            });
+        }
+        finally
+        {
+            output.Dispose();
         }
 
-        var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds)).ToList();
-        var report = PruningReport.Of(request, mode, samples, layers, double.NaN, clock.Elapsed.TotalSeconds); // Assemble counts the zeros
-        PruneJobSteps.Assemble(request, spec.WorkDirectory, report);
-        Directory.Delete(spec.WorkDirectory, recursive: true);
         state.State.State = WorkState.Done;
         state.State.Message = "";
         await state.WriteStateAsync();
@@ -100,42 +115,56 @@ public sealed class PruneJobGrain(
         return Progress();
     }
 
-    private async Task RunLayers(JobSpec spec, PruneRequest request, List<int[]> samples)
+    private async Task RunAttempt(JobSpec spec, PruneRequest request, List<int[]> samples, PrunedModelWriter output)
     {
         int first = state.State.Layers.Count;
-        int n = state.State.LayerCount;
-        var options = ModelOptions.Default;
-        var inputs = first == 0
-            ? PruneJobSteps.Embed(spec.Model, samples, options, request.Spec.TokenBudget)
-            : PruneJobSteps.Replay(spec.Model, spec.WorkDirectory, first, samples, options, request.Spec);
-        int batches = inputs.Count;
-        string Key(int layer) => $"{spec.JobId}/{state.State.Attempt}/{layer}";
-        var current = GrainFactory.GetGrain<ILayerGrain>(Key(first));
-        await current.Start(new LayerTask(spec, first, n, batches));
+        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
+        var shards = new List<GrainShard>();
         try
         {
-            foreach (var (batch, hidden, keep) in inputs)
+            if (calibrate)
             {
-                await ActivationSender.Send(current, dataPlane, batch, hidden, keep);
+                int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
+                var silos = await ShardSilos.Choose(GrainFactory, spec.Shards, batches);
+                for (int s = 0; s < silos.Count; s++)
+                {
+                    var grain = GrainFactory.GetGrain<IShardGrain>($"{spec.JobId}/{state.State.Attempt}/s{s}");
+                    shards.Add(new GrainShard(grain));
+                    ShardSilos.Pin(silos[s]);
+                    try
+                    {
+                        await grain.Start(new ShardTask(spec, s, silos.Count, first));
+                    }
+                    finally
+                    {
+                        ShardSilos.Unpin();
+                    }
+                }
             }
+
+            await LayerLoop.RunAsync(spec.Model, request.Spec, new ModelOptions(request.DType), output, shards, compute, first, Record);
         }
         finally
         {
-            inputs.ForEach(i => { i.Hidden.Dispose(); i.Keep.Dispose(); });
-        }
-
-        for (int k = first; k < n; k++)
-        {
-            string? next = k + 1 < n ? Key(k + 1) : null;
-            if (next is not null)
+            foreach (var shard in shards)
             {
-                await GrainFactory.GetGrain<ILayerGrain>(next).Start(new LayerTask(spec, k + 1, n, batches));
+                try
+                {
+                    await shard.Grain.Stop();
+                }
+                catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
+                {
+                    LogStopFailed(spec.JobId, e.Message); // its silo is gone, and its memory with it
+                }
             }
-
-            var outcome = await GrainFactory.GetGrain<ILayerGrain>(Key(k)).Finish(next);
-            state.State.Layers.Add(outcome);
-            await state.WriteStateAsync();
         }
+    }
+
+    private async Task Record(LayerReport report)
+    {
+        state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total });
+        await state.WriteStateAsync();
+        ShearTelemetry.LayersPruned.Add(1);
     }
 
     private JobProgress Progress()
@@ -143,4 +172,13 @@ public sealed class PruneJobGrain(
         var s = state.State.Spec!;
         return new JobProgress(s.JobId, s.Calibration, s.Method, s.Pattern, state.State.State, state.State.Layers.Count, state.State.LayerCount, state.State.Message, s.Output);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: {Message}")]
+    private partial void LogCalibration(string job, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: attempt {Attempt} failed after {Layers} layers; resuming")]
+    private partial void LogResume(Exception e, string job, int attempt, int layers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: a shard could not be stopped: {Message}")]
+    private partial void LogStopFailed(string job, string message);
 }

@@ -1,4 +1,4 @@
-using Shear.Numerics.Pruning;
+using Shear.Numerics.Pruning.Loop;
 using Spectre.Console;
 
 namespace Shear.Client.Commands;
@@ -6,7 +6,7 @@ namespace Shear.Client.Commands;
 /// <summary>Shows layer-by-layer progress: Spectre.Console bars on a terminal, one line per layer otherwise.</summary>
 internal static class LayerProgressDisplay
 {
-    public static T Run<T>(TextWriter stdout, Func<IProgress<SequentialPruner.Progress>, T> work)
+    public static T Run<T>(TextWriter stdout, Func<IProgress<LayerLoop.Progress>, T> work)
     {
         if (!ConsoleMode.IsInteractive(stdout))
         {
@@ -44,8 +44,8 @@ internal static class LayerProgressDisplay
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
-    private sealed class SyncProgress(Action<SequentialPruner.Progress> report) : IProgress<SequentialPruner.Progress>
+    private sealed class SyncProgress(Action<LayerLoop.Progress> report) : IProgress<LayerLoop.Progress>
     {
-        public void Report(SequentialPruner.Progress value) => report(value);
+        public void Report(LayerLoop.Progress value) => report(value);
     }
 }

@@ -23,10 +23,11 @@ internal static class PruneCommand
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder (must not exist or be empty)", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out" };
+        var shards = new Option<int>("--shards") { Description = "Split the calibration batches into this many data-parallel shards (same result for any count)", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards,
         };
         command.SetAction(parse =>
         {
@@ -37,7 +38,12 @@ internal static class PruneCommand
                 DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
                 DataDirectory = parse.GetValue(dataDir)!,
             };
-            var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress, stdout.WriteLine));
+            if (parse.GetValue(shards) <= 0)
+            {
+                throw new ArgumentException($"--shards must be positive, got {parse.GetValue(shards)}");
+            }
+
+            var report = LayerProgressDisplay.Run(stdout, progress => LocalPruneJob.Run(request, progress, stdout.WriteLine, parse.GetValue(shards)));
             PrintSparsityCheck(stdout, report);
             stdout.WriteLine($"wrote {Path.GetFullPath(request.Out)} in {report.Seconds:F1} s");
             return 0;

@@ -17,7 +17,7 @@ internal static class SweepFile
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
-        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens",
+        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards",
     ];
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
@@ -134,6 +134,12 @@ internal static class SweepFile
             Fail(fields["eval_limit"], "eval_limit must be positive");
         }
 
+        int shards = Number("shards", 0);
+        if (shards < 0)
+        {
+            Fail(fields["shards"], "shards must be 0 (every silo) or positive");
+        }
+
         static string Full(string p) => Path.GetFullPath(p); // relative to the current folder, as command-line paths
         return new SweepSpec([.. List("models").Select(Full)], [.. List("calibrations").Select(c => File.Exists(Full(c)) ? Full(c) : c)],
             List("methods", ["wanda"]), List("patterns", ["unstructured"]), sparsity, List("domains", [.. EvalBenchmarks.Domains]),
@@ -143,6 +149,7 @@ internal static class SweepFile
         {
             CodeSamples = Number("code_samples", 10), TranslationSamples = Number("translation_samples", 5),
             CodeMaxNewTokens = Number("code_max_tokens", 500), TranslationMaxNewTokens = Number("translation_max_tokens", 128),
+            Shards = shards,
         };
     }
 }

@@ -15,17 +15,3 @@ public sealed record DataHandle(
     [property: Id(1)] int Port,
     [property: Id(2)] Guid Id,
     [property: Id(3)] long Length);
-
-/// <summary>One whole input batch for a layer grain, its hidden states waiting on the sender's data plane.</summary>
-/// <param name="Batch">Batch index.</param>
-/// <param name="Shape">Hidden shape (B, T, hidden).</param>
-/// <param name="DType">Hidden dtype (safetensors name).</param>
-/// <param name="Hidden">Where the hidden bytes wait.</param>
-/// <param name="Keep">The (B, T) padding mask as I64 (small: travels in the message).</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.ActivationHandle")]
-public sealed record ActivationHandle(
-    [property: Id(0)] int Batch,
-    [property: Id(1)] long[] Shape,
-    [property: Id(2)] string DType,
-    [property: Id(3)] DataHandle Hidden,
-    [property: Id(4)] TensorChunk Keep);

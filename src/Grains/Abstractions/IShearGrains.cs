@@ -32,28 +32,29 @@ public interface IPruneJobGrain : IGrainWithStringKey
     Task<JobProgress?> GetProgress();
 }
 
-/// <summary>A layer of a job (key: <c>JOB/attempt/LAYER</c>): loads only its weights, receives its inputs, prunes, passes its outputs on.</summary>
-[Alias("shear.v1.ILayerGrain")]
-public interface ILayerGrain : IGrainWithStringKey
+/// <summary>
+/// One shard of a job's calibration batches (key: <c>JOB/attempt/sSHARD</c>), placed on one silo: it holds its batches'
+/// activations from layer to layer in memory, loads each layer's weights itself from the shared volume, and computes on
+/// its silo's device worker, never in a grain turn.
+/// </summary>
+[Alias("shear.v1.IShardGrain")]
+public interface IShardGrain : IGrainWithStringKey
 {
-    /// <summary>Loads the layer's weights.</summary>
+    /// <summary>Draws the job's samples, embeds this shard's batches and replays the finished layers; returns its batch count.</summary>
     [Alias("Start")]
-    Task Start(LayerTask task);
+    Task<int> Start(ShardTask task);
 
-    /// <summary>Takes a part of an input batch (the fallback path: chunked grain messages).</summary>
-    [Alias("Receive")]
-    Task Receive(ActivationChunk chunk);
+    /// <summary>Observes the dense layer over this shard's batches and returns its part of the statistics.</summary>
+    [Alias("Observe")]
+    Task<ShardStatistics> Observe(int layer);
 
-    /// <summary>
-    /// Takes a whole input batch by fetching its bytes from the sender's data plane. Returns false when this silo
-    /// cannot reach that data plane (the sender then falls back to chunked messages).
-    /// </summary>
-    [Alias("ReceiveHandle")]
-    Task<bool> ReceiveHandle(ActivationHandle batch);
+    /// <summary>Runs this shard's batches through the pruned layer the job wrote.</summary>
+    [Alias("Forward")]
+    Task Forward(int layer);
 
-    /// <summary>Prunes (once every batch has arrived), saves its part and masks, sends its outputs to <paramref name="next"/> (null: last layer).</summary>
-    [Alias("Finish")]
-    Task<LayerOutcome> Finish(string? next);
+    /// <summary>Frees the shard's activations and deactivates it.</summary>
+    [Alias("Stop")]
+    Task Stop();
 }
 
 /// <summary>Runs one evaluation shard (key: shard id), placed on the least-busy capable silo.</summary>

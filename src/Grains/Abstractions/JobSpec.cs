@@ -26,21 +26,37 @@ public sealed record JobSpec(
     [property: Id(9)] string Output,
     [property: Id(10)] string DataDirectory)
 {
-    /// <summary>The job's work folder (layer parts and masks), beside its output.</summary>
+    /// <summary>Shards (silos) the job's calibration batches are split over; 0 = every active silo, capped by the batch count.</summary>
+    [Id(11)]
+    public int Shards { get; init; }
+
+    /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";
 }
 
-/// <summary>What a layer grain is asked to do.</summary>
+/// <summary>What a shard grain is asked to run.</summary>
 /// <param name="Job">The job.</param>
-/// <param name="Layer">Layer index.</param>
-/// <param name="Layers">Layer count.</param>
-/// <param name="Batches">Input batches it will receive.</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.LayerTask")]
-public sealed record LayerTask(
+/// <param name="Shard">This shard's index.</param>
+/// <param name="Shards">Shard count.</param>
+/// <param name="FirstLayer">The first layer it observes (finished layers before it are replayed from the staged output).</param>
+[GenerateSerializer, Immutable, Alias("shear.v1.ShardTask")]
+public sealed record ShardTask(
     [property: Id(0)] JobSpec Job,
-    [property: Id(1)] int Layer,
-    [property: Id(2)] int Layers,
-    [property: Id(3)] int Batches);
+    [property: Id(1)] int Shard,
+    [property: Id(2)] int Shards,
+    [property: Id(3)] int FirstLayer);
+
+/// <summary>A shard's part of one layer's statistics: inline bytes, or (when larger than a message should be) a file on the shared volume.</summary>
+/// <param name="Layer">Layer index.</param>
+/// <param name="Bytes">The statistics' bytes, or null when they are in <paramref name="File"/>.</param>
+/// <param name="File">A file holding the bytes (the job deletes it after reading), or null.</param>
+/// <param name="Length">Bytes of statistics.</param>
+[GenerateSerializer, Immutable, Alias("shear.v1.ShardStatistics")]
+public sealed record ShardStatistics(
+    [property: Id(0)] int Layer,
+    [property: Id(1)] byte[]? Bytes,
+    [property: Id(2)] string? File,
+    [property: Id(3)] long Length);
 
 /// <summary>One finished layer: its sparsity per Linear and where it ran.</summary>
 /// <param name="Layer">Layer index.</param>
@@ -54,4 +70,13 @@ public sealed record LayerOutcome(
     [property: Id(1)] double Sparsity,
     [property: Id(2)] Dictionary<string, double> Linears,
     [property: Id(3)] double Seconds,
-    [property: Id(4)] string Silo);
+    [property: Id(4)] string Silo)
+{
+    /// <summary>Exact zeros over its Linears.</summary>
+    [Id(5)]
+    public long Zeros { get; init; }
+
+    /// <summary>Elements of its Linears.</summary>
+    [Id(6)]
+    public long Total { get; init; }
+}

@@ -46,4 +46,9 @@ public sealed record SweepSpec(
     /// <summary>New tokens per translation sample.</summary>
     [Id(15)]
     public int TranslationMaxNewTokens { get; init; } = 128;
+
+    /// <summary>Silos each prune job's calibration batches are split over (data-parallel shards).</summary>
+    /// <value>Default 0: every active silo, capped by the job's batch count.</value>
+    [Id(16)]
+    public int Shards { get; init; }
 }

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Shear.Grains.Abstractions;
 using Shear.Grains.DataPlane;
 using Shear.Grains.Placement;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains.Hosting;
 
@@ -28,6 +29,8 @@ public static class ShearSilo
             o.MaxMessageBodySize = ShearLimits.MaxMessageBodySize;
         });
         silo.Services.AddHostedService<LoadReporter>();
+        silo.Services.AddSingleton(_ => new DeviceWorker("cpu")); // one per device (#15 adds a worker per GPU)
+        silo.Services.AddSingleton<IComputeQueue>(sp => sp.GetRequiredService<DeviceWorker>());
         return silo;
     }
 }

@@ -6,7 +6,8 @@ namespace Shear.Grains.Placement;
 /// <summary>
 /// Chooses, among the silos compatible with the grain, those with GPUs if any has one, then the one with the fewest
 /// running work items on the board (ties: the fewest placed by this director in the last 5 s, then the address), so
-/// concurrent shards spread before the board catches up. The board is read at most every 250 ms.
+/// concurrent shards spread before the board catches up. The board is read at most every 250 ms. A placement hint
+/// naming a compatible silo wins.
 /// </summary>
 public sealed class LeastBusyDirector(IGrainFactory grains) : IPlacementDirector
 {
@@ -22,6 +23,12 @@ public sealed class LeastBusyDirector(IGrainFactory grains) : IPlacementDirector
     {
         ArgumentNullException.ThrowIfNull(context);
         var silos = context.GetCompatibleSilos(target);
+        if (target.RequestContextData is { } data && data.TryGetValue(IPlacementDirector.PlacementHintKey, out var hint)
+            && hint is SiloAddress pinned && silos.Contains(pinned))
+        {
+            return pinned; // a job placing its shards one per silo (ShardSilos.Pin)
+        }
+
         if (DateTime.UtcNow - _readAt > CacheFor)
         {
             try

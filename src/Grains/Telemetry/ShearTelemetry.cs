@@ -14,6 +14,7 @@ public static class ShearTelemetry
     [
         "shear_layers_pruned_total", "shear_calibration_tokens_total", "shear_activation_bytes_total", "shear_eval_shards_total",
         "shear_jobs_finished_total", "shear_work_running", "shear_sweep_progress_ratio", "shear_gpu_free_memory_bytes",
+        "shear_statistics_bytes_total", "shear_compute_busy_seconds_total",
     ];
 
     /// <summary>Spans of sweeps, jobs, layers and eval shards.</summary>
@@ -27,7 +28,13 @@ public static class ShearTelemetry
     /// <summary>Calibration tokens observed by layer grains.</summary>
     public static readonly Counter<long> CalibrationTokens = Meter.CreateCounter<long>("shear.calibration.tokens", description: "Calibration tokens observed, summed over layers");
 
-    /// <summary>Activation bytes passed between layers.</summary>
+    /// <summary>Statistics bytes shards returned to their jobs.</summary>
+    public static readonly Counter<long> StatisticsBytes = Meter.CreateCounter<long>("shear.statistics.bytes", description: "Calibration statistics bytes shards sent to their jobs");
+
+    /// <summary>Seconds this silo's device workers spent computing layer and shard steps.</summary>
+    public static readonly Counter<double> BusySeconds = Meter.CreateCounter<double>("shear.compute.busy", unit: "s", description: "Seconds of layer compute on this silo's device workers");
+
+    /// <summary>Activation bytes sent between silos.</summary>
     public static readonly Counter<long> ActivationBytes = Meter.CreateCounter<long>("shear.activation.bytes", description: "Activation bytes sent layer to layer");
 
     /// <summary>Evaluation shards run, by silo.</summary>

@@ -19,11 +19,15 @@ public sealed class CheckpointReader : IDisposable
     private readonly Dictionary<string, SafetensorsFile> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    private CheckpointReader(string directory, Dictionary<string, string> fileOf)
+    private CheckpointReader(string directory, Dictionary<string, string> fileOf, bool indexed)
     {
         Directory = directory;
         _fileOf = fileOf;
+        Indexed = indexed;
     }
+
+    /// <summary>True when the weights are listed by <see cref="IndexFileName"/>.</summary>
+    public bool Indexed { get; }
 
     /// <summary>The checkpoint folder.</summary>
     public string Directory { get; }
@@ -43,7 +47,7 @@ public sealed class CheckpointReader : IDisposable
         var index = Path.Combine(directory, IndexFileName);
         if (File.Exists(index))
         {
-            return new CheckpointReader(directory, ReadIndex(directory, index));
+            return new CheckpointReader(directory, ReadIndex(directory, index), indexed: true);
         }
 
         var single = Path.Combine(directory, SingleFileName);
@@ -53,7 +57,7 @@ public sealed class CheckpointReader : IDisposable
         }
 
         var header = SafetensorsHeader.Read(single);
-        return new CheckpointReader(directory, header.Tensors.Keys.ToDictionary(k => k, _ => SingleFileName, StringComparer.Ordinal));
+        return new CheckpointReader(directory, header.Tensors.Keys.ToDictionary(k => k, _ => SingleFileName, StringComparer.Ordinal), indexed: false);
     }
 
     private static Dictionary<string, string> ReadIndex(string directory, string index)
@@ -99,6 +103,26 @@ public sealed class CheckpointReader : IDisposable
     public TensorEntry Entry(string name) => FileFor(name).Header.Tensors.TryGetValue(name, out var e)
         ? e
         : throw new CheckpointFormatException(Path.Combine(Directory, _fileOf[name]), $"index lists '{name}' but the shard does not hold it");
+
+    /// <summary>The file (relative to the folder) that holds <paramref name="name"/>.</summary>
+    public string FileOf(string name) => _fileOf.TryGetValue(name, out var file) ? file : throw new KeyNotFoundException($"{Directory}: checkpoint has no tensor '{name}'");
+
+    /// <summary>The <c>__metadata__</c> of one of the checkpoint's files.</summary>
+    public IReadOnlyDictionary<string, string> Metadata(string file)
+    {
+        var name = _fileOf.First(p => p.Value == file).Key;
+        return FileFor(name).Header.Metadata;
+    }
+
+    /// <summary>Copies one tensor's stored bytes to <paramref name="destination"/> (no conversion), through <paramref name="buffer"/>.</summary>
+    public void CopyBytes(string name, Action<ReadOnlySpan<byte>, long> destination, byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(buffer);
+        var entry = Entry(name);
+        var file = FileFor(name);
+        file.CopyBytes(entry, destination, buffer);
+    }
 
     /// <summary>Reads one tensor; the caller owns it.</summary>
     public torch.Tensor Read(string name)

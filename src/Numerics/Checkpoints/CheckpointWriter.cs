@@ -1,13 +1,11 @@
-using System.Globalization;
-using System.Text.Json;
-using Shear.Numerics.IO;
 using TorchSharp;
 
 namespace Shear.Numerics.Checkpoints;
 
 /// <summary>
 /// Writes model weights into a folder in HF layout: one <c>model.safetensors</c> when it fits in one shard,
-/// otherwise <c>model-0000i-of-0000n.safetensors</c> plus <c>model.safetensors.index.json</c>.
+/// otherwise <c>model-0000i-of-0000n.safetensors</c> plus <c>model.safetensors.index.json</c>
+/// (<see cref="CheckpointLayout.Split"/>), through the <see cref="StreamingCheckpointWriter"/>.
 /// </summary>
 public static class CheckpointWriter
 {
@@ -18,53 +16,23 @@ public static class CheckpointWriter
     public static IReadOnlyList<string> Write(string directory, IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors, long maxShardBytes = DefaultMaxShardBytes)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxShardBytes);
-        System.IO.Directory.CreateDirectory(directory);
-        var metadata = new Dictionary<string, string> { ["format"] = "pt" };
-        var shards = Split(tensors, maxShardBytes);
-        if (shards.Count == 1)
+        var layout = CheckpointLayout.Split(tensors.Select(t => TensorSpec.Of(t.Key, t.Value)).ToList(), maxShardBytes);
+        using (var writer = StreamingCheckpointWriter.Create(directory, layout))
         {
-            SafetensorsWriter.Write(Path.Combine(directory, CheckpointReader.SingleFileName), shards[0], metadata);
-            return [CheckpointReader.SingleFileName];
-        }
-
-        var names = new List<string>();
-        var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < shards.Count; i++)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors");
-            SafetensorsWriter.Write(Path.Combine(directory, name), shards[i], metadata);
-            names.Add(name);
-            foreach (var (key, _) in shards[i])
+            foreach (var (name, tensor) in tensors)
             {
-                weightMap[key] = name;
+                writer.Write(name, tensor);
             }
+
+            writer.Flush();
         }
 
-        long total = tensors.Sum(t => t.Value.numel() * t.Value.element_size());
-        var index = new { metadata = new { total_size = total }, weight_map = weightMap };
-        AtomicFile.WriteAllText(Path.Combine(directory, CheckpointReader.IndexFileName), JsonSerializer.Serialize(index, JsonOptions.Indented));
-        names.Add(CheckpointReader.IndexFileName);
+        var names = layout.Files.Select(f => f.File).ToList();
+        if (layout.Indexed)
+        {
+            names.Add(CheckpointReader.IndexFileName);
+        }
+
         return names;
-    }
-
-    private static List<List<KeyValuePair<string, torch.Tensor>>> Split(IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors, long maxShardBytes)
-    {
-        var shards = new List<List<KeyValuePair<string, torch.Tensor>>> { new() };
-        long current = 0;
-        foreach (var pair in tensors)
-        {
-            long bytes = pair.Value.numel() * pair.Value.element_size();
-            if (current > 0 && current + bytes > maxShardBytes)
-            {
-                shards.Add([]);
-                current = 0;
-            }
-
-            shards[^1].Add(pair);
-            current += bytes;
-        }
-
-        return shards;
     }
 }

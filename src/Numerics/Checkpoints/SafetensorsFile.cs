@@ -52,6 +52,26 @@ public sealed class SafetensorsFile : IDisposable
         return TensorBytes.Read(_handle, Path, Header.DataStart, entry);
     }
 
+    /// <summary>Hands <paramref name="entry"/>'s stored bytes to <paramref name="destination"/> (span, offset within the tensor) chunk by chunk.</summary>
+    public void CopyBytes(TensorEntry entry, Action<ReadOnlySpan<byte>, long> destination, byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(buffer);
+        for (long done = 0; done < entry.ByteLength;)
+        {
+            int want = (int)Math.Min(buffer.Length, entry.ByteLength - done);
+            int n = RandomAccess.Read(_handle, buffer.AsSpan(0, want), Header.DataStart + entry.Begin + done);
+            if (n == 0)
+            {
+                throw new CheckpointFormatException(Path, $"tensor '{entry.Name}' ended early: truncated file");
+            }
+
+            destination(buffer.AsSpan(0, n), done);
+            done += n;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 }

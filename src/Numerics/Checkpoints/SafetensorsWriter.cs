@@ -16,7 +16,7 @@ public static class SafetensorsWriter
     public static void Write(string path, IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var header = BuildHeader(tensors, metadata);
+        var header = BuildHeader(tensors.Select(t => TensorSpec.Of(t.Key, t.Value)).ToList(), metadata);
         var temp = AtomicFile.TempPathFor(path);
         try
         {
@@ -43,8 +43,10 @@ public static class SafetensorsWriter
         }
     }
 
-    private static byte[] BuildHeader(IReadOnlyList<KeyValuePair<string, torch.Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>The header bytes (length prefix not included) for tensors stored back to back in the given order, padded to 8 bytes.</summary>
+    public static byte[] BuildHeader(IReadOnlyList<TensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         using var ms = new MemoryStream();
         using (var json = new Utf8JsonWriter(ms))
         {
@@ -62,18 +64,18 @@ public static class SafetensorsWriter
 
             long offset = 0;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (name, tensor) in tensors)
+            foreach (var (name, dtype, shape) in tensors)
             {
                 if (!seen.Add(name))
                 {
                     throw new ArgumentException($"tensor name '{name}' appears twice", nameof(tensors));
                 }
 
-                long bytes = tensor.numel() * tensor.element_size();
+                long bytes = new TensorSpec(name, dtype, shape).ByteLength;
                 json.WriteStartObject(name);
-                json.WriteString("dtype", SafetensorsDType.NameOf(tensor.dtype));
+                json.WriteString("dtype", SafetensorsDType.NameOf(dtype));
                 json.WriteStartArray("shape");
-                foreach (var d in tensor.shape)
+                foreach (var d in shape)
                 {
                     json.WriteNumberValue(d);
                 }

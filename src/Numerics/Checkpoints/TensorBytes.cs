@@ -40,6 +40,10 @@ internal static class TensorBytes
     /// <summary>Writes a contiguous CPU tensor's bytes to <paramref name="stream"/>.</summary>
     public static void Write(torch.Tensor tensor, Stream stream) => ForEachChunk(tensor, (span, _) => stream.Write(span));
 
+    /// <summary>Writes a contiguous CPU tensor's bytes into <paramref name="handle"/> at <paramref name="offset"/>.</summary>
+    public static void WriteAt(torch.Tensor tensor, SafeFileHandle handle, long offset) =>
+        ForEachChunk(tensor, (span, byteOffset) => RandomAccess.Write(handle, span, offset + byteOffset));
+
     private delegate void ChunkAction(Span<byte> span, long byteOffset);
 
     private static void ForEachChunk(torch.Tensor tensor, ChunkAction action)

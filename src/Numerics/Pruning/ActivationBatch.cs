@@ -11,8 +11,9 @@ namespace Shear.Numerics.Pruning;
 public sealed class ActivationBatch : IDisposable
 {
     /// <summary>Wraps tensors (detached from any dispose scope) into a batch that owns them.</summary>
-    public ActivationBatch(Tensor hidden, Tensor keep, DecoderContext context)
+    public ActivationBatch(int index, Tensor hidden, Tensor keep, DecoderContext context)
     {
+        Index = index;
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(keep);
         ArgumentNullException.ThrowIfNull(context);
@@ -27,6 +28,9 @@ public sealed class ActivationBatch : IDisposable
         using var scope = NewDisposeScope();
         TokenIndex = keep.reshape(-1).nonzero().squeeze(1).MoveToOuterDisposeScope().DetachFromDisposeScope(); // (B*T) -> real positions
     }
+
+    /// <summary>The batch's index in the job's batch plan (orders statistics; independent of sharding).</summary>
+    public int Index { get; }
 
     /// <summary>(B, T, hidden) states.</summary>
     public Tensor Hidden { get; private set; }

@@ -24,27 +24,51 @@ public sealed class ActivationSet : IDisposable
     public long Tokens => _batches.Sum(b => b.Tokens);
 
     /// <summary>
-    /// The hidden states entering layer 0 (embeddings, with Gemma's scale) of every sample. Samples are sorted by
-    /// length (longest first, then by index) and packed into batches of at most <paramref name="tokenBudget"/>
-    /// padded tokens, so padding stays small; each keeps its own positions and attention mask.
+    /// The hidden states entering layer 0 (embeddings, with Gemma's scale) of the batches <paramref name="batches"/>
+    /// of <paramref name="plan"/> (<see cref="Plan"/>): only the embedding matrix <paramref name="embedding"/> is needed.
+    /// Each batch keeps its own positions and attention mask.
     /// </summary>
-    public static ActivationSet Embed(CausalLM model, IReadOnlyList<int[]> samples, int tokenBudget = 16384)
+    public static ActivationSet Embed(ModelConfig config, RotaryEmbedding rotary, Tensor embedding, IReadOnlyList<int[]> samples,
+        IReadOnlyList<List<int>> plan, IEnumerable<int> batches, Device device)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(embedding);
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(batches);
+        var result = new List<ActivationBatch>();
+        using var noGrad = no_grad();
+        try
+        {
+            foreach (int b in batches)
+            {
+                using var scope = NewDisposeScope();
+                var rows = plan[b].Select(i => samples[i]).ToList();
+                var (ids, keep) = Pad(rows, rows[0].Length);
+                var keepTensor = keep.to(device);
+                var hidden = DecoderModel.EmbedWith(embedding, ids.to(device), DecoderModel.EmbedScale(config));
+                var context = CausalLM.BuildContext(config, rotary, device, rows.Count, rows[0].Length, 0, keepTensor, null, hidden.dtype, null);
+                result.Add(new ActivationBatch(b, hidden, keepTensor, context));
+            }
+        }
+        catch
+        {
+            result.ForEach(r => r.Dispose());
+            throw;
+        }
+
+        return new ActivationSet(result);
+    }
+
+    /// <summary>Checks calibration samples: at least one, none empty.</summary>
+    /// <exception cref="ArgumentException">No sample, or an empty one.</exception>
+    public static void CheckSamples(IReadOnlyList<int[]> samples)
+    {
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0 || samples.Any(s => s.Length == 0))
         {
             throw new ArgumentException("calibration needs at least one sample and no empty sample", nameof(samples));
         }
-
-        var batches = new List<ActivationBatch>();
-        using var noGrad = no_grad();
-        foreach (var plan in Plan(samples.Select(s => s.Length).ToList(), tokenBudget))
-        {
-            batches.Add(EmbedBatch(model, plan.Select(i => samples[i]).ToList(), samples[plan[0]].Length));
-        }
-
-        return new ActivationSet(batches);
     }
 
     /// <summary>
@@ -66,9 +90,6 @@ public sealed class ActivationSet : IDisposable
         return plan;
     }
 
-    /// <summary>A set of batches built elsewhere (a layer worker's received inputs); the set takes ownership.</summary>
-    public static ActivationSet Of(IEnumerable<ActivationBatch> batches) => new([.. batches]);
-
     /// <summary>Token ids (B, longest) right-padded with 0 and the keep mask (B, longest) of a batch of samples.</summary>
     public static (Tensor Ids, Tensor Keep) Pad(IReadOnlyList<int[]> rows, int longest)
     {
@@ -85,16 +106,6 @@ public sealed class ActivationSet : IDisposable
         }
 
         return (tensor(ids), tensor(keep));
-    }
-
-    private static ActivationBatch EmbedBatch(CausalLM model, List<int[]> rows, int longest)
-    {
-        using var scope = NewDisposeScope();
-        var (ids, keep) = Pad(rows, longest);
-        var keepTensor = keep.to(model.Options.Device);
-        var hidden = model.Body.Embed(ids.to(model.Options.Device));
-        var context = model.Context(rows.Count, longest, 0, keepTensor, null, hidden.dtype, null);
-        return new ActivationBatch(hidden, keepTensor, context);
     }
 
     /// <inheritdoc />

@@ -5,14 +5,18 @@ namespace Shear.Numerics.Pruning;
 /// <summary>
 /// What one Linear's inputs looked like over the calibration samples. Wanda's <c>scaler_row</c> is
 /// <c>(1/N) sum_samples sum_tokens x_j^2</c> (ANCHORS §1.5, closed form); SparseGPT's Hessian is
-/// <c>H = (2/N) sum X X^T</c> (§3). Batches add their fp32 partial sums (squares reduced in fp32 as the reference
-/// does) into a running total; the sample count N divides once at the end, which equals the reference's running
-/// rescale without its drift.
+/// <c>H = (2/N) sum X X^T</c> (§3). Each batch's fp32 partial sum (squares reduced in fp32 as the reference does) is
+/// kept per batch index, and the total is summed in batch order when it is asked for, so statistics observed in
+/// shards (each a subset of the batches, on any silo) and merged give the same bits as one pass over all batches.
+/// Hessians are (C, C) each, too large to keep per batch: a shard keeps one running fp32 sum and merged shards add
+/// in the order of their first batch (equal to one pass for one shard; within fp32 rounding of it for several).
+/// The sample count N divides once at the end, which equals the reference's running rescale without its drift.
 /// </summary>
 public sealed class InputStatistics : IDisposable
 {
-    private Tensor? _sumSquares; // (C) fp64
+    private readonly SortedDictionary<int, Tensor> _perBatch = []; // batch -> (C) fp64 sums of squares
     private Tensor? _sumOuter;   // (C, C) fp32
+    private int _firstBatch = int.MaxValue;
 
     /// <summary>Creates empty statistics of the given kind.</summary>
     public InputStatistics(StatisticsKind kind) => Kind = kind;
@@ -26,48 +30,103 @@ public sealed class InputStatistics : IDisposable
     /// <summary>Tokens seen.</summary>
     public long Tokens { get; private set; }
 
-    /// <summary>Adds one batch: <paramref name="inputs"/> (tokens, C) of real (unpadded) tokens from <paramref name="samples"/> samples.</summary>
-    public void Add(Tensor inputs, long samples)
+    /// <summary>The lowest batch index seen (orders merged Hessians).</summary>
+    public int FirstBatch => _firstBatch;
+
+    /// <summary>Adds batch <paramref name="batch"/>: <paramref name="inputs"/> (tokens, C) of real (unpadded) tokens from <paramref name="samples"/> samples.</summary>
+    public void Add(Tensor inputs, long samples, int batch)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = inputs.to_type(ScalarType.Float32);
-        Samples += samples;
-        Tokens += x.shape[0];
         if (Kind == StatisticsKind.ActivationNorms)
         {
-            var batch = x.pow(2).sum(0L).to_type(ScalarType.Float64); // (tokens, C) -> (C)
-            _sumSquares = Accumulate(_sumSquares, batch);
+            if (_perBatch.ContainsKey(batch))
+            {
+                throw new InvalidOperationException($"batch {batch} was observed twice");
+            }
+
+            _perBatch[batch] = x.pow(2).sum(0L).to_type(ScalarType.Float64).DetachFromDisposeScope(); // (tokens, C) -> (C)
         }
         else if (Kind == StatisticsKind.Hessian)
         {
-            var batch = x.t().matmul(x); // (C, tokens) x (tokens, C) -> (C, C)
-            _sumOuter = Accumulate(_sumOuter, batch);
+            var outer = x.t().matmul(x); // (C, tokens) x (tokens, C) -> (C, C)
+            if (_sumOuter is null)
+            {
+                _sumOuter = outer.DetachFromDisposeScope();
+            }
+            else
+            {
+                _sumOuter.add_(outer);
+            }
         }
+
+        Samples += samples;
+        Tokens += x.shape[0];
+        _firstBatch = Math.Min(_firstBatch, batch);
     }
 
-    private static Tensor Accumulate(Tensor? total, Tensor batch)
+    /// <summary>
+    /// Statistics of all batches from those of disjoint subsets (shards); the parts are left as they are. Norms are
+    /// summed in batch order (bit for bit one pass); Hessians in the order of each part's first batch.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Kinds differ or a batch appears in two parts.</exception>
+    public static InputStatistics Merge(IReadOnlyList<InputStatistics> parts)
     {
-        if (total is null)
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0 || parts.Any(p => p.Kind != parts[0].Kind))
         {
-            return batch.clone().DetachFromDisposeScope();
+            throw new InvalidOperationException("statistics to merge must be of one kind and at least one");
         }
 
-        total.add_(batch);
-        return total;
+        var merged = new InputStatistics(parts[0].Kind);
+        foreach (var part in parts.OrderBy(p => p.FirstBatch))
+        {
+            merged.Samples += part.Samples;
+            merged.Tokens += part.Tokens;
+            merged._firstBatch = Math.Min(merged._firstBatch, part._firstBatch);
+            foreach (var (batch, sums) in part._perBatch)
+            {
+                if (!merged._perBatch.TryAdd(batch, sums.clone().DetachFromDisposeScope()))
+                {
+                    merged.Dispose();
+                    throw new InvalidOperationException($"batch {batch} was observed by two shards");
+                }
+            }
+
+            if (part._sumOuter is not null)
+            {
+                if (merged._sumOuter is null)
+                {
+                    merged._sumOuter = part._sumOuter.clone().DetachFromDisposeScope();
+                }
+                else
+                {
+                    merged._sumOuter.add_(part._sumOuter);
+                }
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>Wanda's <c>scaler_row</c> (C), fp32; the caller owns it.</summary>
     public Tensor ScalerRow()
     {
-        if (Kind != StatisticsKind.ActivationNorms || _sumSquares is null || Samples == 0)
+        if (Kind != StatisticsKind.ActivationNorms || _perBatch.Count == 0 || Samples == 0)
         {
             throw new InvalidOperationException("no activation statistics were gathered (did the calibration forward run?)");
         }
 
         using var scope = NewDisposeScope();
-        return (_sumSquares / Samples).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        Tensor? total = null;
+        foreach (var sums in _perBatch.Values)
+        {
+            total = total is null ? sums.clone() : total.add_(sums);
+        }
+
+        return (total! / Samples).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>SparseGPT's Hessian (C, C), fp32; the caller owns it.</summary>
@@ -82,10 +141,58 @@ public sealed class InputStatistics : IDisposable
         return (_sumOuter * (2.0 / Samples)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Writes the statistics as raw little-endian bytes (what a shard sends to the job).</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write((int)Kind);
+        writer.Write(Samples);
+        writer.Write(Tokens);
+        writer.Write(_firstBatch);
+        writer.Write(_perBatch.Count);
+        foreach (var (batch, sums) in _perBatch)
+        {
+            writer.Write(batch);
+            TensorCodec.Write(writer, sums);
+        }
+
+        writer.Write(_sumOuter is not null);
+        if (_sumOuter is not null)
+        {
+            TensorCodec.Write(writer, _sumOuter);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote.</summary>
+    public static InputStatistics ReadFrom(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var s = new InputStatistics((StatisticsKind)reader.ReadInt32()) { Samples = reader.ReadInt64(), Tokens = reader.ReadInt64() };
+        s._firstBatch = reader.ReadInt32();
+        int batches = reader.ReadInt32();
+        for (int i = 0; i < batches; i++)
+        {
+            int batch = reader.ReadInt32();
+            s._perBatch[batch] = TensorCodec.Read(reader);
+        }
+
+        if (reader.ReadBoolean())
+        {
+            s._sumOuter = TensorCodec.Read(reader);
+        }
+
+        return s;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
-        _sumSquares?.Dispose();
+        foreach (var t in _perBatch.Values)
+        {
+            t.Dispose();
+        }
+
+        _perBatch.Clear();
         _sumOuter?.Dispose();
     }
 }

@@ -68,7 +68,7 @@ public sealed class LayerObserver : IDisposable
         // The hook runs inside the caller's scope; give its temporaries their own.
         using var scope = NewDisposeScope();
         var flat = input.reshape(-1, input.shape[^1]);  // (B, T, C) -> (B*T, C)
-        stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples);
+        stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples, batch.Index);
     }
 
     /// <summary>Removes the hooks; the statistics stay available until disposal.</summary>
@@ -80,6 +80,15 @@ public sealed class LayerObserver : IDisposable
         }
 
         _removers.Clear();
+    }
+
+    /// <summary>Detaches the hooks and hands the statistics over (the observer no longer owns them).</summary>
+    public LayerStatistics Take(int layer)
+    {
+        Detach();
+        var taken = new Dictionary<string, InputStatistics>(_statistics, StringComparer.Ordinal);
+        _statistics.Clear();
+        return new LayerStatistics(layer, taken);
     }
 
     /// <inheritdoc />

@@ -10,32 +10,23 @@ namespace Shear.Numerics.Pruning;
 public static class LayerPruner
 {
     /// <summary>Runs the still-dense layer over the inputs with hooks on all its Linears (one pass for all of them).</summary>
-    public static LayerObserver Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method)
+    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        var observer = new LayerObserver(layer, PruningMethods.Needs(method));
-        try
+        using var observer = new LayerObserver(layer, PruningMethods.Needs(method));
+        if (PruningMethods.Needs(method) != StatisticsKind.None)
         {
-            if (PruningMethods.Needs(method) != StatisticsKind.None)
-            {
-                observer.Run(layer, inputs);
-            }
+            observer.Run(layer, inputs);
+        }
 
-            observer.Detach();
-            return observer;
-        }
-        catch
-        {
-            observer.Dispose();
-            throw;
-        }
+        return observer.Take(layer.Index);
     }
 
     /// <summary>Computes every Linear's mask (and SparseGPT's new weights) from the statistics; weights are not changed.</summary>
-    public static LayerMasks ComputeMasks(DecoderLayer layer, LayerObserver observer, PruneSpec spec)
+    public static LayerMasks ComputeMasks(DecoderLayer layer, LayerStatistics statistics, PruneSpec spec)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(spec);
         var result = new LayerMasks { Layer = layer.Index };
         using var noGrad = no_grad();
@@ -46,13 +37,13 @@ public static class LayerPruner
             spec.Pattern.Validate(weight.shape[1], $"{layer.Prefix}{name}");
             if (spec.Method == PruningMethod.SparseGpt)
             {
-                using var h = observer.Statistics[name].Hessian();
+                using var h = statistics.Linears[name].Hessian();
                 var (w, mask) = SparseGptSolver.Prune(weight, h, spec.Pattern, spec.SparseGptBlockSize, spec.PercDamp);
                 result.Add(name, mask, w.to_type(weight.dtype));
                 continue;
             }
 
-            var score = Score(weight, spec.Method == PruningMethod.Magnitude ? null : observer.Statistics[name]);
+            var score = Score(weight, spec.Method == PruningMethod.Magnitude ? null : statistics.Linears[name]);
             result.Add(name, MaskFor(score, spec));
         }
 

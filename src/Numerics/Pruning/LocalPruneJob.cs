@@ -2,35 +2,56 @@ using System.Diagnostics;
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Models;
+using Shear.Numerics.Pruning.Loop;
+using Shear.Numerics.Runtime;
 using Shear.Numerics.Tokenization;
 
 namespace Shear.Numerics.Pruning;
 
 /// <summary>
 /// One pruning run in this process (<c>shear prune</c>): validate everything first (nothing is written on bad input),
-/// draw calibration samples, prune layer by layer, write the pruned checkpoint, masks and pruning.json atomically.
+/// draw calibration samples, run the <see cref="LayerLoop"/> with in-process shards (streamed: one layer in memory,
+/// the output written layer by layer in the base's dtypes), then complete the output atomically.
 /// </summary>
 public static class LocalPruneJob
 {
-    /// <summary>Runs <paramref name="request"/>; returns the report that was written.</summary>
-    public static PruningReport Run(PruneRequest request, IProgress<SequentialPruner.Progress>? progress = null, Action<string>? warn = null)
+    /// <summary>Runs <paramref name="request"/> with <paramref name="shards"/> in-process shards; returns the report that was written.</summary>
+    public static PruningReport Run(PruneRequest request, IProgress<LayerLoop.Progress>? progress = null, Action<string>? warn = null, int shards = 1)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
         Validate(request);
-        using var checkpoint = CheckpointReader.Open(request.Model);
         var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
-        using var model = CausalLM.Load(request.Model, new ModelOptions(request.DType));
-        using var writer = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
-        var layers = SequentialPruner.Run(model, samples, request.Spec, writer.WriteMasks, progress);
-        var report = PruningReport.Of(request, mode, samples, layers, TotalSparsity(model), clock.Elapsed.TotalSeconds);
-        writer.Complete(model, checkpoint, report);
-        return report;
+        var options = new ModelOptions(request.DType);
+        using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
+        var started = new List<InProcessShard>();
+        try
+        {
+            if (calibrate)
+            {
+                int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count);
+                for (int s = 0; s < count; s++)
+                {
+                    var setup = new ShardSetup(request.Model, output.Staging, request.Spec, samples, options, s, count, 0);
+                    started.Add(InProcessShard.StartAsync(setup, InlineCompute.Instance).GetAwaiter().GetResult());
+                }
+            }
+
+            var layers = LayerLoop.RunAsync(request.Model, request.Spec, options, output, started, InlineCompute.Instance, progress: progress)
+                .GetAwaiter().GetResult();
+            var report = PruningReport.Of(request, mode, samples, layers, LayerReport.TotalSparsity(layers), clock.Elapsed.TotalSeconds);
+            output.Complete(report);
+            return report;
+        }
+        finally
+        {
+            started.ForEach(s => s.Dispose());
+        }
     }
 
-    /// <summary>Checks a request before any work: counts, the output folder, the model's config.</summary>
-    /// <exception cref="ArgumentException">A bad count.</exception>
+    /// <summary>Checks a request before any work: counts, the output folder, the model's config and weights, the pattern against every Linear.</summary>
+    /// <exception cref="ArgumentException">A bad count or a pattern that does not fit a Linear.</exception>
     /// <exception cref="IOException">The output exists and is not empty.</exception>
     public static void Validate(PruneRequest request)
     {
@@ -47,11 +68,19 @@ public static class LocalPruneJob
 
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
         ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        using var checkpoint = CheckpointReader.Open(request.Model);
+        foreach (var name in checkpoint.Names.Where(n => n.StartsWith("model.layers.", StringComparison.Ordinal) && n.EndsWith("_proj.weight", StringComparison.Ordinal)))
+        {
+            var shape = checkpoint.Entry(name).Shape;
+            request.Spec.Pattern.Validate(shape[^1], name[..^".weight".Length]);
+        }
+
     }
 
     /// <summary>Draws the calibration samples of a request (its tokenizer, dataset, mode, count, length and seed).</summary>
     public static (List<int[]> Samples, string Mode) Calibration(PruneRequest request, Action<string>? warn)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrEmpty(request.Calibration))
         {
             throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a dataset name or a .txt/.jsonl file)");
@@ -61,13 +90,5 @@ public static class LocalPruneJob
         var (samples, mode) = CalibrationSource.Draw(request.Calibration, request.DataDirectory, tokenizer, request.Mode,
             request.NSamples, request.SeqLen, request.Seed, warn);
         return (samples, mode.ToString().ToLowerInvariant());
-    }
-
-    /// <summary>Exact zeros over all decoder-layer Linear weights (the reference's check_sparsity total).</summary>
-    public static double TotalSparsity(CausalLM model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var counts = model.Layers.Select(LayerPruner.CountZeros).ToList();
-        return (double)counts.Sum(c => c.Zeros) / counts.Sum(c => c.Total);
     }
 }

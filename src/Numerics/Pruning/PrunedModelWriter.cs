@@ -7,9 +7,12 @@ using static TorchSharp.torch;
 namespace Shear.Numerics.Pruning;
 
 /// <summary>
-/// Writes a pruned model in HF layout into a temp folder beside <c>out</c> (masks as each layer finishes, then the
-/// weights in the base checkpoint's dtypes, config and tokenizer files, pruning.json) and renames it into place only
-/// when everything is written. Disposing an uncompleted writer deletes the temp folder.
+/// Writes a pruned model in the base checkpoint's HF layout (its files, dtypes and tensor order) into a staging
+/// folder beside <c>out</c>, streamed: the weight files are laid out first (<see cref="StreamingCheckpointWriter"/>),
+/// the embedding, final norm and head are copied byte for byte from the base, each pruned layer is written as it
+/// finishes with its masks, and nothing more than one layer is ever in memory. <see cref="Complete"/> adds config,
+/// tokenizer files and pruning.json, syncs to disk and renames the folder into place. A local run's staging folder
+/// is deleted if it never completes; a job's (<see cref="Resume"/>) stays for the next attempt.
 /// </summary>
 public sealed class PrunedModelWriter : IDisposable
 {
@@ -19,26 +22,87 @@ public sealed class PrunedModelWriter : IDisposable
     /// <summary>The report file.</summary>
     public const string ReportFile = "pruning.json";
 
+    /// <summary>Marks a staging folder as Shear's own (only such a folder is ever replaced).</summary>
+    public const string StagingMarker = ".shear-staging";
+
+    private const string LayerPrefix = "model.layers.";
     private static readonly string[] WeightSuffixes = [".safetensors", ".bin", ".pt", ".pth", ".gguf", ".h5", ".msgpack"];
     private readonly string _source;
     private readonly string _out;
-    private readonly string _temp;
+    private readonly bool _keep;
+    private readonly CheckpointReader _base;
+    private readonly StreamingCheckpointWriter _checkpoint;
     private bool _completed;
 
-    private PrunedModelWriter(string source, string output, string temp) => (_source, _out, _temp) = (source, output, temp);
+    private PrunedModelWriter(string source, string output, string staging, bool keep, CheckpointReader baseReader, StreamingCheckpointWriter checkpoint)
+    {
+        (_source, _out, Staging, _keep, _base, _checkpoint) = (source, output, staging, keep, baseReader, checkpoint);
+    }
+
+    /// <summary>The staging folder: a readable checkpoint in which every finished layer is already pruned.</summary>
+    public string Staging { get; }
+
+    /// <summary>Bytes of tensor data written so far.</summary>
+    public long BytesWritten => _checkpoint.BytesWritten;
 
     /// <summary>
-    /// Checks <paramref name="output"/> before any work: it must not exist, or be an empty folder, unless
-    /// <paramref name="overwrite"/>. Then creates the temp folder.
+    /// Checks <paramref name="output"/> before any work (it must not exist, or be an empty folder, unless
+    /// <paramref name="overwrite"/>), then lays out a fresh staging folder beside it, deleted unless completed.
     /// </summary>
     /// <exception cref="IOException">The output exists and is not empty, or is a file.</exception>
     public static PrunedModelWriter Create(string sourceDirectory, string output, bool overwrite)
     {
         var full = Path.GetFullPath(output);
         CheckOutput(full, overwrite);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path.Combine(temp, MaskFolder));
-        return new PrunedModelWriter(Path.GetFullPath(sourceDirectory), full, temp);
+        var staging = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        return Open(sourceDirectory, full, staging, resume: false, keep: false);
+    }
+
+    /// <summary>
+    /// A job's writer over a fixed staging folder that outlives attempts: with <paramref name="resume"/> an existing
+    /// staging folder (Shear's own) is reopened as it is, so the layers written by earlier attempts stay; otherwise it
+    /// is laid out anew.
+    /// </summary>
+    /// <exception cref="IOException">The staging path exists and is not Shear's.</exception>
+    public static PrunedModelWriter Resume(string sourceDirectory, string output, string staging, bool resume) =>
+        Open(sourceDirectory, Path.GetFullPath(output), Path.GetFullPath(staging), resume, keep: true);
+
+    private static PrunedModelWriter Open(string source, string output, string staging, bool resume, bool keep)
+    {
+        var baseReader = CheckpointReader.Open(source);
+        try
+        {
+            bool ours = File.Exists(Path.Combine(staging, StagingMarker));
+            if (Directory.Exists(staging) && !ours)
+            {
+                throw new IOException($"{staging} exists and was not made by Shear: move it away or choose another output");
+            }
+
+            if (resume && ours && File.Exists(Path.Combine(staging, StagingMarker)))
+            {
+                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, StreamingCheckpointWriter.Open(staging));
+            }
+
+            if (ours)
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            Directory.CreateDirectory(Path.Combine(staging, MaskFolder));
+            File.WriteAllText(Path.Combine(staging, StagingMarker), output);
+            var checkpoint = StreamingCheckpointWriter.Create(staging, CheckpointLayout.Like(baseReader));
+            foreach (var name in baseReader.Names.Where(n => !n.StartsWith(LayerPrefix, StringComparison.Ordinal)))
+            {
+                checkpoint.Copy(name, baseReader); // embedding, final norm, head: unchanged, byte for byte
+            }
+
+            return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, checkpoint);
+        }
+        catch
+        {
+            baseReader.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Refuses an output that exists and is not empty (unless overwriting), or is a file.</summary>
@@ -56,61 +120,49 @@ public sealed class PrunedModelWriter : IDisposable
         }
     }
 
-    /// <summary>Writes one layer's masks (bit-packed, one file per Linear).</summary>
-    public void WriteMasks(LayerMasks masks)
+    /// <summary>The dtype the base stores a tensor in (what the output stores).</summary>
+    public ScalarType StoredDType(string name) => _checkpoint.DTypeOf(name);
+
+    /// <summary>Writes one pruned layer (in the base's dtypes; tensors of the layer that are not parameters copied from the base) and its masks.</summary>
+    public void WriteLayer(DecoderLayer layer, LayerMasks masks)
     {
+        ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(masks);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, p) in layer.named_parameters())
+        {
+            _checkpoint.Write(layer.Prefix + name, p);
+            written.Add(layer.Prefix + name);
+        }
+
+        foreach (var name in _base.Names.Where(n => n.StartsWith(layer.Prefix, StringComparison.Ordinal) && !written.Contains(n)))
+        {
+            _checkpoint.Copy(name, _base);
+        }
+
         foreach (var (name, mask) in masks.Masks)
         {
-            MaskFile.Write(Path.Combine(_temp, MaskFolder, MaskFile.FileName($"{DecoderLayer.StatePrefix(masks.Layer)}{name}")), mask);
+            MaskFile.Write(Path.Combine(Staging, MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}")), mask);
         }
     }
 
-    /// <summary>Copies mask files written elsewhere (a distributed job's work folder) into the output's mask folder.</summary>
-    public void AddMaskFiles(string folder)
+    /// <summary>Writes config, tokenizer files and the report, syncs the weights to disk, then moves the folder into place.</summary>
+    public void Complete(PruningReport report)
     {
-        foreach (var file in Directory.EnumerateFiles(folder, "*.mask.safetensors"))
-        {
-            File.Copy(file, Path.Combine(_temp, MaskFolder, Path.GetFileName(file)), overwrite: true);
-        }
-    }
-
-    /// <summary>Writes weights, config, tokenizer files and the report, then moves the folder into place.</summary>
-    public void Complete(CausalLM model, CheckpointReader baseCheckpoint, PruningReport report, long maxShardBytes = CheckpointWriter.DefaultMaxShardBytes)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(baseCheckpoint);
-        using var scope = NewDisposeScope();
-        Complete(model.StateDict(), baseCheckpoint, report, maxShardBytes);
-    }
-
-    /// <summary>
-    /// Writes the given tensors (converted to the dtypes the base checkpoint stored them in, so bf16 stays bf16),
-    /// config, tokenizer files and the report, then moves the folder into place.
-    /// </summary>
-    public void Complete(IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, CheckpointReader baseCheckpoint, PruningReport report, long maxShardBytes = CheckpointWriter.DefaultMaxShardBytes)
-    {
-        ArgumentNullException.ThrowIfNull(stateDict);
-        ArgumentNullException.ThrowIfNull(baseCheckpoint);
         ArgumentNullException.ThrowIfNull(report);
-        using (var scope = NewDisposeScope())
-        {
-            var tensors = stateDict
-                .Select(p => new KeyValuePair<string, Tensor>(p.Key, baseCheckpoint.Contains(p.Key) ? p.Value.to_type(baseCheckpoint.Entry(p.Key).DType) : p.Value))
-                .ToList();
-            CheckpointWriter.Write(_temp, tensors, maxShardBytes);
-        }
-
         foreach (var file in Directory.EnumerateFiles(_source))
         {
             var name = Path.GetFileName(file);
             if (!WeightSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)) && name != CheckpointReader.IndexFileName && name != ReportFile)
             {
-                File.Copy(file, Path.Combine(_temp, name));
+                File.Copy(file, Path.Combine(Staging, name), overwrite: true);
             }
         }
 
-        AtomicFile.WriteAllText(Path.Combine(_temp, ReportFile), JsonSerializer.Serialize(report, JsonOptions.Indented));
+        AtomicFile.WriteAllText(Path.Combine(Staging, ReportFile), JsonSerializer.Serialize(report, JsonOptions.Indented));
+        _checkpoint.Flush();
+        _checkpoint.Dispose();
+        File.Delete(Path.Combine(Staging, StagingMarker));
         MoveIntoPlace();
         _completed = true;
     }
@@ -124,7 +176,7 @@ public sealed class PrunedModelWriter : IDisposable
             Directory.Move(_out, old);
         }
 
-        Directory.Move(_temp, _out);
+        Directory.Move(Staging, _out);
         if (old is not null)
         {
             Directory.Delete(old, recursive: true);
@@ -134,9 +186,11 @@ public sealed class PrunedModelWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (!_completed && Directory.Exists(_temp))
+        _checkpoint.Dispose();
+        _base.Dispose();
+        if (!_completed && !_keep && Directory.Exists(Staging))
         {
-            Directory.Delete(_temp, recursive: true);
+            Directory.Delete(Staging, recursive: true);
         }
     }
 }

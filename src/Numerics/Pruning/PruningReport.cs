@@ -11,7 +11,28 @@ public sealed record LayerReport(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("sparsity")] double Sparsity,
     [property: JsonPropertyName("linears")] IReadOnlyDictionary<string, double> Linears,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    [property: JsonPropertyName("seconds")] double Seconds)
+{
+    /// <summary>Exact zeros over the layer's Linear weights.</summary>
+    [JsonPropertyName("zeros")]
+    public long Zeros { get; init; }
+
+    /// <summary>Elements of the layer's Linear weights.</summary>
+    [JsonPropertyName("total")]
+    public long Total { get; init; }
+
+    /// <summary>Real calibration tokens the layer's statistics saw (telemetry; not in pruning.json).</summary>
+    [JsonIgnore]
+    public long Tokens { get; init; }
+
+    /// <summary>Exact zeros over all given layers (the reference's check_sparsity total).</summary>
+    public static double TotalSparsity(IEnumerable<LayerReport> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var list = layers.ToList();
+        return (double)list.Sum(l => l.Zeros) / list.Sum(l => l.Total);
+    }
+}
 
 /// <summary>Where calibration came from.</summary>
 /// <param name="Dataset">Dataset name or file path.</param>

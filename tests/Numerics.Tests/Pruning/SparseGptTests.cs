@@ -30,8 +30,8 @@ public sealed class SparseGptTests
         using var scope = NewDisposeScope();
         using var stats = new InputStatistics(StatisticsKind.Hessian);
         // Batches of 2 and 4 samples, unlike the reference's one at a time.
-        stats.Add(cat([file.Read("sample.0"), file.Read("sample.1")], 0), 2);
-        stats.Add(cat([file.Read("sample.2"), file.Read("sample.3"), file.Read("sample.4"), file.Read("sample.5")], 0), 4);
+        stats.Add(cat([file.Read("sample.0"), file.Read("sample.1")], 0), 2, 0);
+        stats.Add(cat([file.Read("sample.2"), file.Read("sample.3"), file.Read("sample.4"), file.Read("sample.5")], 0), 4, 1);
         double diff = Fixtures.MaxAbsDiff(stats.Hessian(), file.Read("hessian"));
         Assert.True(diff < 1e-4, $"max |diff| = {diff:E3}");
     }
@@ -46,9 +46,9 @@ public sealed class SparseGptTests
         var x = randn(2048, cols).matmul(mix); // correlated inputs (tokens, C)
         var w = randn(rows, cols);
         using var hessianStats = new InputStatistics(StatisticsKind.Hessian);
-        hessianStats.Add(x, 16);
+        hessianStats.Add(x, 16, 0);
         using var normStats = new InputStatistics(StatisticsKind.ActivationNorms);
-        normStats.Add(x, 16);
+        normStats.Add(x, 16, 0);
         var (sparse, _) = SparseGptSolver.Prune(w, hessianStats.Hessian(), SparsityPattern.Unstructured(0.5));
         var wanda = w.masked_fill(SparsityMask.PerRow(LayerPruner.Score(w, normStats), 0.5), 0.0);
         double Error(Tensor pruned) => (x.matmul(w.t()) - x.matmul(pruned.t())).norm().item<float>();

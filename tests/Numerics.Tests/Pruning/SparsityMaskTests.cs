@@ -16,7 +16,7 @@ public sealed class SparsityMaskTests
     {
         using var stats = new InputStatistics(StatisticsKind.ActivationNorms);
         // One sample whose single token has x_j^2 = scaler_row[j]: scaler_row = (1/1) * x^2.
-        stats.Add(tensor(Scaler).sqrt().unsqueeze(0), 1);
+        stats.Add(tensor(Scaler).sqrt().unsqueeze(0), 1, 0);
         return LayerPruner.Score(tensor(W), stats);
     }
 
@@ -114,7 +114,7 @@ public sealed class SparsityMaskTests
         manual_seed(3);
         var w = randn(30, 48);
         using var stats = new InputStatistics(StatisticsKind.ActivationNorms);
-        stats.Add(full(5, 48, 0.7f), 5);
+        stats.Add(full(5, 48, 0.7f), 5, 0);
         var wanda = SparsityMask.PerRow(LayerPruner.Score(w, stats), 0.5);
         var magnitude = SparsityMask.PerRow(w.abs(), 0.5);
         Assert.True(wanda.equal(magnitude).all().item<bool>());

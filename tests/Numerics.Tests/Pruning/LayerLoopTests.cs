@@ -1,11 +1,13 @@
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
+using Shear.Numerics.Pruning.Loop;
+using Shear.Numerics.Runtime;
 using static TorchSharp.torch;
 
 namespace Shear.Numerics.Tests.Pruning;
 
-public sealed class SequentialPrunerTests
+public sealed class LayerLoopTests
 {
     private static SafetensorsFile Golden() => SafetensorsFile.Open(Path.Combine(Fixtures.Root, "pruning", "wanda_llama.safetensors"));
 
@@ -21,18 +23,19 @@ public sealed class SequentialPrunerTests
         return samples;
     }
 
-    private static Dictionary<string, Tensor> Prune(PruneSpec spec, IReadOnlyList<int[]> samples, string family = "llama")
+    /// <summary>Runs the layer loop over given samples with <paramref name="shards"/> in-process shards; the masks by full Linear name.</summary>
+    internal static Dictionary<string, Tensor> Prune(PruneSpec spec, IReadOnlyList<int[]> samples, string family = "llama", int shards = 1)
     {
-        using var model = CausalLM.Load(Fixtures.Model(family));
-        var masks = new Dictionary<string, Tensor>();
-        SequentialPruner.Run(model, samples, spec, m =>
-        {
-            foreach (var (name, mask) in m.Masks)
-            {
-                masks[$"{DecoderLayer.StatePrefix(m.Layer)}{name}"] = mask.clone().DetachFromDisposeScope();
-            }
-        });
-        return masks;
+        var model = Fixtures.Model(family);
+        using var output = PrunedModelWriter.Create(model, Path.Combine(Fixtures.TempDir(), "out"), false);
+        var started = Enumerable.Range(0, shards)
+            .Select(s => InProcessShard.StartAsync(new ShardSetup(model, output.Staging, spec, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
+            .ToList();
+        bool calibrate = PruningMethods.Needs(spec.Method) != StatisticsKind.None;
+        LayerLoop.RunAsync(model, spec, ModelOptions.Default, output, calibrate ? started : [], InlineCompute.Instance, cancellationToken: TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        started.ForEach(s => s.Dispose());
+        return Directory.GetFiles(Path.Combine(output.Staging, PrunedModelWriter.MaskFolder))
+            .ToDictionary(f => Path.GetFileName(f)[..^".mask.safetensors".Length], f => MaskFile.Read(f).DetachFromDisposeScope());
     }
 
     [Theory]
@@ -82,10 +85,12 @@ public sealed class SequentialPrunerTests
         var sequential = Prune(spec, samples);
         // Statistics of layer 1 taken from the dense model must differ from the sequential ones.
         using var dense = CausalLM.Load(Fixtures.Model("llama"));
-        using var set = ActivationSet.Embed(dense, samples);
+        using var rotary = new RotaryEmbedding(dense.Config);
+        var plan = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), spec.TokenBudget);
+        using var set = ActivationSet.Embed(dense.Config, rotary, dense.Body.EmbeddingWeight, samples, plan, Enumerable.Range(0, plan.Count), dense.Options.Device);
         LayerPruner.Forward(dense.Layers[0], set);
-        using var observer = LayerPruner.Observe(dense.Layers[1], set, PruningMethod.Wanda);
-        using var masks = LayerPruner.ComputeMasks(dense.Layers[1], observer, spec);
+        using var statistics = LayerPruner.Observe(dense.Layers[1], set, PruningMethod.Wanda);
+        using var masks = LayerPruner.ComputeMasks(dense.Layers[1], statistics, spec);
         bool anyDifferent = masks.Masks.Any(p => !p.Value.equal(sequential[$"model.layers.1.{p.Key}"]).all().item<bool>());
         Assert.True(anyDifferent, "layer 1 masks from dense inputs equal the sequential ones: the loop is not feeding pruned outputs");
     }

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Shear.Grains.Abstractions;
+using Shear.Grains.Placement;
+using Shear.Grains.Telemetry;
+using Shear.Numerics.Models;
+using Shear.Numerics.Pruning;
+using Shear.Numerics.Pruning.Loop;
+using Shear.Numerics.Runtime;
+
+namespace Shear.Grains;
+
+/// <summary>
+/// One shard of a prune job on one silo (placed where the job asks, else on the least-busy silo): its
+/// <see cref="LayerShard"/> lives in this activation between layers, and every step runs on the silo's device worker.
+/// The grain only hands work over and back.
+/// </summary>
+[LeastBusyPlacement]
+public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
+{
+    /// <summary>Statistics larger than this go through a file on the shared volume rather than a message.</summary>
+    public const int InlineStatisticsBytes = 16 << 20;
+
+    private LayerShard? _shard;
+    private ShardTask? _task;
+    private IDisposable? _busy;
+
+    /// <inheritdoc />
+    public async Task<int> Start(ShardTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (_shard is not null)
+        {
+            return _shard.BatchCount;
+        }
+
+        _task = task;
+        _busy = ShearTelemetry.Work();
+        var request = JobSpecs.Request(task.Job);
+        _shard = await Timed(() => GrainErrors.Translate(() =>
+        {
+            var (samples, _) = LocalPruneJob.Calibration(request, null);
+            var setup = new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
+            return LayerShard.Start(setup);
+        }));
+        return _shard.BatchCount;
+    }
+
+    /// <inheritdoc />
+    public async Task<ShardStatistics> Observe(int layer)
+    {
+        var shard = Shard();
+        using var activity = ShearTelemetry.Source.StartActivity("shard.observe");
+        activity?.SetTag("shear.layer", layer);
+        var bytes = await Timed(() =>
+        {
+            using var statistics = shard.Observe(layer);
+            return statistics.ToBytes();
+        });
+        ShearTelemetry.CalibrationTokens.Add(shard.Tokens);
+        ShearTelemetry.StatisticsBytes.Add(bytes.Length);
+        if (bytes.Length <= InlineStatisticsBytes)
+        {
+            return new ShardStatistics(layer, bytes, null, bytes.Length);
+        }
+
+        var file = Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"layer-{layer:D5}-shard-{_task.Shard:D3}.bin");
+        await Timed(() =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, bytes);
+            return 0;
+        });
+        return new ShardStatistics(layer, null, file, bytes.Length);
+    }
+
+    /// <inheritdoc />
+    public async Task Forward(int layer)
+    {
+        var shard = Shard();
+        using var activity = ShearTelemetry.Source.StartActivity("shard.forward");
+        activity?.SetTag("shear.layer", layer);
+        await Timed(() =>
+        {
+            shard.Forward(layer);
+            return 0;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task Stop()
+    {
+        Release();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Release();
+        return Task.CompletedTask;
+    }
+
+    private LayerShard Shard() => _shard ?? throw new InvalidOperationException($"shard grain {this.GetPrimaryKeyString()} was asked to work before Start");
+
+    private async Task<T> Timed<T>(Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return await compute.Run(work);
+        }
+        finally
+        {
+            ShearTelemetry.BusySeconds.Add(clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    private void Release()
+    {
+        var shard = _shard;
+        _shard = null;
+        if (shard is not null)
+        {
+            _ = compute.Run(() =>
+            {
+                shard.Dispose(); // on the worker thread that made its tensors
+                return 0;
+            });
+        }
+
+        _busy?.Dispose();
+        _busy = null;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Models;
+using Shear.Numerics.Runtime;
+using static TorchSharp.torch;
+
+namespace Shear.Numerics.Pruning.Loop;
+
+/// <summary>
+/// The layer loop, the one place that orders Wanda's sequential steps (ANCHORS §1.6) for every path (<c>shear prune</c>,
+/// the cluster's job grain, the tests). Per layer: every shard observes its own batches on the dense layer, the job
+/// reduces their statistics in batch order (so the result does not depend on the shard count), computes the masks
+/// once, applies them and writes the pruned layer and its masks to the output; then every shard runs its batches
+/// through the pruned layer, so layer k+1 calibrates on what the pruned layers 0..k produce. One layer's weights at
+/// a time are loaded, from the checkpoint; the last layer's outputs feed nothing, so that forward is skipped.
+/// </summary>
+public static class LayerLoop
+{
+    /// <summary>Progress of one layer.</summary>
+    /// <param name="Layer">Layer index.</param>
+    /// <param name="Layers">Layer count.</param>
+    /// <param name="Stage">observe, masks, forward or done.</param>
+    public readonly record struct Progress(int Layer, int Layers, string Stage);
+
+    /// <summary>
+    /// Runs layers <paramref name="firstLayer"/>.. of the base <paramref name="model"/> through <paramref name="shards"/>
+    /// (none when the method needs no calibration), writing into <paramref name="output"/>. The mask step runs on
+    /// <paramref name="compute"/>; <paramref name="finished"/> hears of each finished layer (a job records it there).
+    /// Returns the reports of the layers run, in order.
+    /// </summary>
+    public static async Task<IReadOnlyList<LayerReport>> RunAsync(string model, PruneSpec spec, ModelOptions options, PrunedModelWriter output,
+        IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int firstLayer = 0, Func<LayerReport, Task>? finished = null,
+        IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(compute);
+        bool calibrate = PruningMethods.Needs(spec.Method) != StatisticsKind.None;
+        if (calibrate && shards.Count == 0)
+        {
+            throw new ArgumentException($"method {PruningMethods.Name(spec.Method)} needs at least one shard of calibration batches", nameof(shards));
+        }
+
+        var config = ModelConfigLoader.Load(model);
+        int n = config.NumHiddenLayers;
+        var reports = new List<LayerReport>();
+        for (int k = firstLayer; k < n; k++)
+        {
+            var clock = Stopwatch.StartNew();
+            progress?.Report(new Progress(k, n, "observe"));
+            var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(k, cancellationToken))) : [];
+            progress?.Report(new Progress(k, n, "masks"));
+            int layer = k;
+            var report = await compute.Run(() => PruneLayer(config, model, layer, parts, spec, options, output), cancellationToken);
+            if (calibrate && k < n - 1)
+            {
+                progress?.Report(new Progress(k, n, "forward"));
+                await Task.WhenAll(shards.Select(s => s.ForwardAsync(layer, cancellationToken)));
+            }
+
+            report = report with { Seconds = clock.Elapsed.TotalSeconds };
+            reports.Add(report);
+            if (finished is not null)
+            {
+                await finished(report);
+            }
+
+            progress?.Report(new Progress(k, n, "done"));
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// The job's step of one layer: reduce the shards' statistics, load the dense layer, compute its masks once, apply
+    /// them, round the kept weights through the stored dtype (what every shard will read back), write the layer and
+    /// its masks, count its zeros.
+    /// </summary>
+    private static LayerReport PruneLayer(ModelConfig config, string model, int k, LayerStatistics[] parts, PruneSpec spec, ModelOptions options, PrunedModelWriter output)
+    {
+        try
+        {
+            using var reduced = parts.Length > 0 ? LayerStatistics.Reduce(parts) : new LayerStatistics(k, []);
+            using var reader = CheckpointReader.Open(model);
+            using var layer = CausalLM.LoadLayer(config, reader, k, options);
+            using var masks = LayerPruner.ComputeMasks(layer, reduced, spec);
+            LayerPruner.Apply(layer, masks);
+            RoundToStored(layer, output);
+            output.WriteLayer(layer, masks);
+            var (zeros, total, linears) = LayerPruner.CountZeros(layer);
+            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = reduced.Tokens };
+        }
+        finally
+        {
+            foreach (var p in parts)
+            {
+                p.Dispose();
+            }
+        }
+    }
+
+    // SparseGPT's reconstructed weights are computed in the compute dtype; the output stores the base's. Every shard
+    // forwards with what is stored, so the job counts and writes exactly that (a no-op for masks alone: masking
+    // never makes a value the stored dtype cannot hold).
+    private static void RoundToStored(DecoderLayer layer, PrunedModelWriter output)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, p) in layer.named_parameters())
+        {
+            var stored = output.StoredDType(layer.Prefix + name);
+            if (stored != p.dtype)
+            {
+                using var scope = NewDisposeScope();
+                p.copy_(p.to_type(stored));
+            }
+        }
+    }
+}

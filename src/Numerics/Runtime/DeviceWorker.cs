@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+
+namespace Shear.Numerics.Runtime;
+
+/// <summary>
+/// One device's compute thread: work items run one at a time, in order, on a dedicated thread that owns the device
+/// (TorchSharp's dispose scopes are per thread), never on the caller's scheduler. A silo runs one per device; grains
+/// await it, so an Orleans scheduler thread is never blocked by a layer's seconds of compute.
+/// </summary>
+public sealed class DeviceWorker : IComputeQueue, IDisposable
+{
+    private readonly BlockingCollection<Action> _queue = [];
+    private readonly Thread _thread;
+    private int _pending;
+
+    /// <summary>Starts the worker thread for <paramref name="device"/> (<c>cpu</c>, <c>cuda:0</c> ...).</summary>
+    public DeviceWorker(string device)
+    {
+        Device = device;
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"shear-device-{device}" };
+        _thread.Start();
+    }
+
+    /// <summary>The device this worker computes on.</summary>
+    public string Device { get; }
+
+    /// <summary>Work items queued or running.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <inheritdoc />
+    public Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pending);
+        _queue.Add(() =>
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pending);
+            }
+        }, CancellationToken.None);
+        return done.Task;
+    }
+
+    private void Loop()
+    {
+        foreach (var item in _queue.GetConsumingEnumerable())
+        {
+            item();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _thread.Join(TimeSpan.FromSeconds(30));
+        _queue.Dispose();
+    }
+}
