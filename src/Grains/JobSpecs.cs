@@ -11,7 +11,7 @@ public static class JobSpecs
     public static PruneSpec Spec(JobSpec job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new PruneSpec(PruningMethods.Parse(job.Method), SparsityPattern.Parse(job.Pattern, job.Sparsity));
+        return new PruneSpec(PruningMethods.Parse(job.Method), SparsityPattern.Parse(job.Pattern, job.Sparsity)) { TokenBudget = job.TokenBudget };
     }
 
     /// <summary>The same job as a single-process request (what <c>shear prune</c> would run).</summary>

@@ -37,6 +37,10 @@ public sealed class PruneJobState
     /// <summary>Error of the last attempt.</summary>
     [Id(5)]
     public string Message { get; set; } = "";
+
+    /// <summary>The job's shard count, fixed at its first attempt (so a retry on fewer silos gives the same bits).</summary>
+    [Id(6)]
+    public int Shards { get; set; }
 }
 
 /// <summary>
@@ -75,8 +79,8 @@ public sealed partial class PruneJobGrain(
         await state.WriteStateAsync();
         var clock = Stopwatch.StartNew();
         var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => LogCalibration(spec.JobId, message))));
-        var output = await compute.Run(() => GrainErrors.Translate(() =>
-            PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume: state.State.Layers.Count > 0)));
+        bool resume = state.State.Layers.Count > 0; // grain state is read here, never on the worker thread
+        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume)));
         try
         {
             while (state.State.Layers.Count < config.NumHiddenLayers)
@@ -125,7 +129,13 @@ public sealed partial class PruneJobGrain(
             if (calibrate)
             {
                 int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
-                var silos = await ShardSilos.Choose(GrainFactory, spec.Shards, batches);
+                var silos = await ShardSilos.Choose(GrainFactory, state.State.Shards > 0 ? state.State.Shards : spec.Shards, batches);
+                if (state.State.Shards == 0)
+                {
+                    state.State.Shards = silos.Count;
+                    await state.WriteStateAsync();
+                }
+
                 for (int s = 0; s < silos.Count; s++)
                 {
                     var grain = GrainFactory.GetGrain<IShardGrain>($"{spec.JobId}/{state.State.Attempt}/s{s}");

@@ -50,6 +50,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
     {
         var shard = Shard();
         using var activity = ShearTelemetry.Source.StartActivity("shard.observe");
+        activity?.SetTag("shear.job", _task!.Job.JobId);
         activity?.SetTag("shear.layer", layer);
         var bytes = await Timed(() =>
         {
@@ -78,6 +79,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
     {
         var shard = Shard();
         using var activity = ShearTelemetry.Source.StartActivity("shard.forward");
+        activity?.SetTag("shear.job", _task!.Job.JobId);
         activity?.SetTag("shear.layer", layer);
         await Timed(() =>
         {

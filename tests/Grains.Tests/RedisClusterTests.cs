@@ -34,13 +34,14 @@ public sealed class RedisClusterTests
         using var client = builder.Build();
         await client.StartAsync(TestContext.Current.CancellationToken);
         var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, 1,
-            Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data"));
+            Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, Shards = 2 }; // 4 batches in 2 shards: one per silo while both live
         var sweep = client.Services.GetRequiredService<IClusterClient>().GetGrain<ISweepGrain>("killed");
         await sweep.Submit(spec);
 
-        // Kill silo 1 as soon as the first job has finished (the others are still to run).
+        // Kill silo 1 once the first job has finished a layer: the job is between layers or inside layer 1, with a
+        // shard on each silo; it goes on with both shards on the live silo, and the later jobs run there too.
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < until && (await sweep.GetStatus())!.Jobs.Count(j => j.State == WorkState.Done) < 1)
+        while (DateTime.UtcNow < until && (await sweep.GetStatus())!.Jobs[0].LayersDone < 1)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
@@ -71,7 +72,7 @@ public sealed class RedisClusterTests
         foreach (var job in SweepPlan.Jobs("killed", spec))
         {
             var local = Path.Combine(root, "local", Path.GetFileName(job.Output));
-            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }));
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }), shards: 2); // a job keeps its shard count through failures
             Paths.AssertSameCheckpoint(local, job.Output);
         }
 

@@ -31,8 +31,11 @@ public sealed class TraceTests(ClusterFixture fixture)
         var status = await SweepTests.WaitDone(sweep, TimeSpan.FromMinutes(3));
         Assert.Equal(WorkState.Done, status.State);
         provider.ForceFlush();
-        var shear = exported.Where(a => a.Source.Name == ShearTelemetry.Name).ToList();
-        foreach (var name in new[] { "sweep.drive", "job.run", "layer.load", "layer.prune", "eval.shard" })
+        // Only this sweep's spans: other tests share the cluster (and the exporter) and run their own sweeps meanwhile.
+        static bool OfThisSweep(Activity a) => new[] { "shear.sweep", "shear.job", "shear.shard" }
+            .Any(t => a.GetTagItem(t) is string id && (id == "traced" || id.StartsWith("traced/", StringComparison.Ordinal)));
+        var shear = exported.Where(a => a.Source.Name == ShearTelemetry.Name && OfThisSweep(a)).ToList();
+        foreach (var name in new[] { "sweep.drive", "job.run", "shard.observe", "shard.forward", "eval.shard" })
         {
             var spans = shear.Where(a => a.OperationName == name).ToList();
             Assert.True(spans.Count > 0, $"no {name} span");

@@ -17,7 +17,7 @@ internal static class SweepFile
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
-        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards",
+        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget",
     ];
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
@@ -140,6 +140,11 @@ internal static class SweepFile
             Fail(fields["shards"], "shards must be 0 (every silo) or positive");
         }
 
+        if (fields.ContainsKey("token_budget") && Number("token_budget", 16384) <= 0)
+        {
+            Fail(fields["token_budget"], "token_budget must be positive");
+        }
+
         static string Full(string p) => Path.GetFullPath(p); // relative to the current folder, as command-line paths
         return new SweepSpec([.. List("models").Select(Full)], [.. List("calibrations").Select(c => File.Exists(Full(c)) ? Full(c) : c)],
             List("methods", ["wanda"]), List("patterns", ["unstructured"]), sparsity, List("domains", [.. EvalBenchmarks.Domains]),
@@ -150,6 +155,7 @@ internal static class SweepFile
             CodeSamples = Number("code_samples", 10), TranslationSamples = Number("translation_samples", 5),
             CodeMaxNewTokens = Number("code_max_tokens", 500), TranslationMaxNewTokens = Number("translation_max_tokens", 128),
             Shards = shards,
+            TokenBudget = Number("token_budget", 16384),
         };
     }
 }

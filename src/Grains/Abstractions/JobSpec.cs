@@ -30,6 +30,11 @@ public sealed record JobSpec(
     [Id(11)]
     public int Shards { get; init; }
 
+    /// <summary>Padded tokens per calibration batch (batches are what shards split).</summary>
+    /// <value>Default 16384.</value>
+    [Id(12)]
+    public int TokenBudget { get; init; } = 16384;
+
     /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";
 }

@@ -51,4 +51,9 @@ public sealed record SweepSpec(
     /// <value>Default 0: every active silo, capped by the job's batch count.</value>
     [Id(16)]
     public int Shards { get; init; }
+
+    /// <summary>Padded tokens per calibration batch.</summary>
+    /// <value>Default 16384.</value>
+    [Id(17)]
+    public int TokenBudget { get; init; } = 16384;
 }

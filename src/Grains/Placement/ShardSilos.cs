@@ -7,8 +7,9 @@ namespace Shear.Grains.Placement;
 public static class ShardSilos
 {
     /// <summary>
-    /// Up to <paramref name="wanted"/> (0: all) active silos, capped by <paramref name="batches"/>, the least busy on the
-    /// work board first (GPU silos before CPU ones, then by address, so a job's choice is stable).
+    /// A silo for each of <paramref name="wanted"/> shards (0: one per active silo), capped by <paramref name="batches"/>:
+    /// the least busy on the work board first (GPU silos before CPU ones, then by address). With fewer silos than
+    /// shards (a retry after a silo was lost), silos take several shards in turn.
     /// </summary>
     public static async Task<IReadOnlyList<SiloAddress>> Choose(IGrainFactory grains, int wanted, int batches)
     {
@@ -30,8 +31,8 @@ public static class ShardSilos
             .ThenBy(s => loads.TryGetValue(s.ToString(), out var l) ? l.Running : 0)
             .ThenBy(s => s.ToString(), StringComparer.Ordinal)
             .ToList();
-        int count = Math.Max(1, Math.Min(wanted <= 0 ? ordered.Count : Math.Min(wanted, ordered.Count), batches));
-        return ordered.Take(count).ToList();
+        int count = Math.Max(1, Math.Min(wanted <= 0 ? ordered.Count : wanted, batches));
+        return Enumerable.Range(0, count).Select(i => ordered[i % ordered.Count]).ToList();
     }
 
     /// <summary>Asks that the next new activation called from this flow be placed on <paramref name="silo"/>.</summary>

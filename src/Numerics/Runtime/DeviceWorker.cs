@@ -12,6 +12,7 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
     private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
     private int _pending;
+    private long _completed;
 
     /// <summary>Starts the worker thread for <paramref name="device"/> (<c>cpu</c>, <c>cuda:0</c> ...).</summary>
     public DeviceWorker(string device)
@@ -23,6 +24,9 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
 
     /// <summary>The device this worker computes on.</summary>
     public string Device { get; }
+
+    /// <summary>Work items run to the end so far.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>Work items queued or running.</summary>
     public int Pending => Volatile.Read(ref _pending);
@@ -47,6 +51,7 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
             finally
             {
                 Interlocked.Decrement(ref _pending);
+                Interlocked.Increment(ref _completed);
             }
         }, CancellationToken.None);
         return done.Task;
