@@ -11,8 +11,7 @@ using Shear.Numerics.Pruning;
 namespace Shear.Bench;
 
 /// <summary>
-/// A prune of the tiny model through the grains (one in-process silo: job grain, 4 layer grains, activations in 4 MB
-/// chunked messages) against the single-process <c>shear prune</c> of the same spec; and the silo's start-up time.
+/// A prune of the tiny model through the grains (one in-process silo: the job grain and one shard grain) against the single-process <c>shear prune</c> of the same spec; and the silo's start-up time.
 /// </summary>
 internal static class ClusterBench
 {
@@ -45,7 +44,14 @@ internal static class ClusterBench
         foreach (var job in jobs)
         {
             var clock = Stopwatch.StartNew();
-            await grains.GetGrain<IPruneJobGrain>(job.JobId).Run(job);
+            var grain = grains.GetGrain<IPruneJobGrain>(job.JobId);
+            var progress = await grain.Start(job);
+            while (progress.State is WorkState.Running or WorkState.Pending)
+            {
+                await Task.Delay(100);
+                progress = (await grain.GetProgress())!;
+            }
+
             double seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {job.Method} | {local[job.JobId]:F2} | {seconds:F2} | {seconds / local[job.JobId]:F2} |"));
         }

@@ -127,7 +127,7 @@ internal static class TwoSiloBench
         }
     }
 
-    private static Process Start(string file, string arguments) =>
+    internal static Process Start(string file, string arguments) =>
         Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true }) is { } p
             ? Drain(p) : throw new InvalidOperationException($"cannot start {file}");
 
@@ -140,7 +140,7 @@ internal static class TwoSiloBench
         return p;
     }
 
-    private static async Task<double> Ready(int port, Stopwatch clock)
+    internal static async Task<double> Ready(int port, Stopwatch clock)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (clock.Elapsed < TimeSpan.FromMinutes(2))

@@ -1,181 +1,172 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
-using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
-using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Pruning.Loop;
 using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
 
-/// <summary>A prune job's persisted state: the last finished layer and the layers' outcomes.</summary>
-[GenerateSerializer, Alias("shear.v1.PruneJobState")]
-public sealed class PruneJobState
-{
-    /// <summary>The job.</summary>
-    [Id(0)]
-    public JobSpec? Spec { get; set; }
-
-    /// <summary>Where it stands.</summary>
-    [Id(1)]
-    public WorkState State { get; set; }
-
-    /// <summary>Layers finished, in order (they are already in the staged output).</summary>
-    [Id(2)]
-    public List<LayerOutcome> Layers { get; set; } = [];
-
-    /// <summary>Layer count.</summary>
-    [Id(3)]
-    public int LayerCount { get; set; }
-
-    /// <summary>Attempts so far (each retry uses fresh shard grains).</summary>
-    [Id(4)]
-    public int Attempt { get; set; }
-
-    /// <summary>Error of the last attempt.</summary>
-    [Id(5)]
-    public string Message { get; set; } = "";
-
-    /// <summary>The job's shard count, fixed at its first attempt (so a retry on fewer silos gives the same bits).</summary>
-    [Id(6)]
-    public int Shards { get; set; }
-}
-
 /// <summary>
-/// Drives one job through the <see cref="LayerLoop"/> with R shard grains, one per silo: each shard observes its own
-/// batches and forwards them in memory on its silo; only statistics come here. Masks are computed here once per layer
-/// on this silo's device worker. Every finished layer is recorded; after a failure (a silo lost) the job goes on after
-/// the last finished layer with fresh shards, which replay their batches from the staged output.
+/// Drives one job through the <see cref="LayerLoop"/>, one layer per <see cref="Step"/> call, with R shard grains (one
+/// per silo: each observes its own batches and forwards them in memory on its silo; only statistics come here). Masks
+/// are computed here once per layer on this silo's device worker. Every finished layer is persisted; after a failure (a
+/// silo lost) the job goes on after the last finished layer with fresh shards, which replay their batches from the
+/// staged output. A reminder (and any progress query) restarts the steps when this activation was lost.
 /// </summary>
 public sealed partial class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
     IComputeQueue compute,
-    ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain
+    ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain, IRemindable
 {
     /// <summary>Attempts before a job is declared failed.</summary>
-    public const int MaxAttempts = 4;
+    public const int MaxAttempts = 6;
+
+    private const string ReminderName = "step";
+    private PruneJobSession? _session;
+    private bool _stepping;
 
     /// <inheritdoc />
-    public Task<JobProgress?> GetProgress() => Task.FromResult(state.State.Spec is null ? null : Progress());
-
-    /// <inheritdoc />
-    public async Task<JobProgress> Run(JobSpec spec)
+    public async Task<JobProgress> Start(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (state.State.State == WorkState.Done)
+        if (state.State.Spec is null)
         {
-            return Progress();
+            state.State.Spec = spec;
+            state.State.State = WorkState.Running;
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
-        using var activity = ShearTelemetry.Source.StartActivity("job.run");
-        activity?.SetTag("shear.job", spec.JobId);
-        state.State.Spec = spec;
-        state.State.State = WorkState.Running;
-        var request = JobSpecs.Request(spec);
-        var config = await compute.Run(() => GrainErrors.Translate(() => ModelConfigLoader.Load(spec.Model)));
-        state.State.LayerCount = config.NumHiddenLayers;
-        await state.WriteStateAsync();
-        var clock = Stopwatch.StartNew();
-        var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => LogCalibration(spec.JobId, message))));
-        bool resume = state.State.Layers.Count > 0; // grain state is read here, never on the worker thread
-        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume)));
-        try
-        {
-            while (state.State.Layers.Count < config.NumHiddenLayers)
-            {
-                try
-                {
-                    await RunAttempt(spec, request, samples, output);
-                }
-                catch (Exception e) when (e is not ArgumentException && state.State.Attempt + 1 < MaxAttempts)
-                {
-                    // A shard's silo died: go on after the last finished layer with fresh shards.
-                    LogResume(e, spec.JobId, state.State.Attempt, state.State.Layers.Count);
-                    state.State.Attempt++;
-                    state.State.Message = e.GetType().Name + ": " + e.Message;
-                    await state.WriteStateAsync();
-                }
-            }
-
-            var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total }).ToList();
-            var report = PruningReport.Of(request, mode, samples, layers, LayerReport.TotalSparsity(layers), clock.Elapsed.TotalSeconds);
-            await compute.Run(() =>
-            {
-                output.Complete(report);
-                return 0;
-            });
-        }
-        finally
-        {
-            output.Dispose();
-        }
-
-        state.State.State = WorkState.Done;
-        state.State.Message = "";
-        await state.WriteStateAsync();
-        ShearTelemetry.JobsFinished.Add(1);
+        Kick();
         return Progress();
     }
 
-    private async Task RunAttempt(JobSpec spec, PruneRequest request, List<int[]> samples, PrunedModelWriter output)
+    /// <inheritdoc />
+    public Task<JobProgress?> GetProgress()
     {
-        int first = state.State.Layers.Count;
-        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
-        var shards = new List<GrainShard>();
-        try
+        Kick();
+        return Task.FromResult(state.State.Spec is null ? null : Progress());
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.State == WorkState.Running)
         {
-            if (calibrate)
-            {
-                int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
-                var silos = await ShardSilos.Choose(GrainFactory, state.State.Shards > 0 ? state.State.Shards : spec.Shards, batches);
-                if (state.State.Shards == 0)
-                {
-                    state.State.Shards = silos.Count;
-                    await state.WriteStateAsync();
-                }
-
-                for (int s = 0; s < silos.Count; s++)
-                {
-                    var grain = GrainFactory.GetGrain<IShardGrain>($"{spec.JobId}/{state.State.Attempt}/s{s}");
-                    shards.Add(new GrainShard(grain));
-                    ShardSilos.Pin(silos[s]);
-                    try
-                    {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, first));
-                    }
-                    finally
-                    {
-                        ShardSilos.Unpin();
-                    }
-                }
-            }
-
-            await LayerLoop.RunAsync(spec.Model, request.Spec, new ModelOptions(request.DType), output, shards, compute, first, Record);
+            Kick();
+            return;
         }
-        finally
+
+        if (await this.GetReminder(ReminderName) is { } reminder)
         {
-            foreach (var shard in shards)
-            {
-                try
-                {
-                    await shard.Grain.Stop();
-                }
-                catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
-                {
-                    LogStopFailed(spec.JobId, e.Message); // its silo is gone, and its memory with it
-                }
-            }
+            await this.UnregisterReminder(reminder);
         }
     }
 
-    private async Task Record(LayerReport report)
+    /// <inheritdoc />
+    public async Task Step()
     {
+        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
+        {
+            _stepping = false;
+            return;
+        }
+
+        try
+        {
+            _session ??= await PruneJobSession.Open(spec, state.State, GrainFactory, compute, LogCalibration);
+            if (state.State.Layers.Count < state.State.LayerCount)
+            {
+                await Layer(spec, _session);
+            }
+            else
+            {
+                await Complete(_session);
+                return;
+            }
+        }
+        catch (Exception e) when (e is ArgumentException || state.State.Attempt + 1 >= MaxAttempts)
+        {
+            await Fail(e);
+            return;
+        }
+        catch (Exception e)
+        {
+            // A shard's silo died (or a transfer broke): go on after the last finished layer with fresh shards.
+            LogResume(e, spec.JobId, state.State.Attempt, state.State.Layers.Count);
+            await CloseSession();
+            state.State.Attempt++;
+            state.State.Message = e.GetType().Name + ": " + e.Message;
+            await state.WriteStateAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5 * state.State.Attempt)); // let membership declare the lost silo dead
+        }
+
+        await this.AsReference<IPruneJobGrain>().Step();
+    }
+
+    private async Task Layer(JobSpec spec, PruneJobSession session)
+    {
+        using var activity = ShearTelemetry.Source.StartActivity("job.layer");
+        activity?.SetTag("shear.job", spec.JobId);
+        int k = state.State.Layers.Count;
+        activity?.SetTag("shear.layer", k);
+        var report = await LayerLoop.StepAsync(spec.Model, session.Request.Spec, session.Options, session.Output, session.Shards, compute, k);
         state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total });
         await state.WriteStateAsync();
         ShearTelemetry.LayersPruned.Add(1);
     }
+
+    private async Task Complete(PruneJobSession session)
+    {
+        var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total }).ToList();
+        var report = PruningReport.Of(session.Request, session.Mode, session.Samples, layers, LayerReport.TotalSparsity(layers), layers.Sum(l => l.Seconds));
+        await compute.Run(() =>
+        {
+            session.Output.Complete(report);
+            return 0;
+        });
+        await CloseSession();
+        state.State.State = WorkState.Done;
+        state.State.Message = "";
+        await state.WriteStateAsync();
+        _stepping = false;
+        ShearTelemetry.JobsFinished.Add(1);
+    }
+
+    private async Task Fail(Exception e)
+    {
+        LogFailed(e, state.State.Spec!.JobId);
+        await CloseSession();
+        state.State.State = WorkState.Failed;
+        state.State.Message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        await state.WriteStateAsync();
+        _stepping = false;
+    }
+
+    private async Task CloseSession()
+    {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.Close(compute, message => LogStopFailed(state.State.Spec!.JobId, message));
+        }
+    }
+
+    // Sends the first step unless one is already on its way (steps are one-way calls to this grain, so they queue).
+    private void Kick()
+    {
+        if (_stepping || state.State.State != WorkState.Running)
+        {
+            return;
+        }
+
+        _stepping = true;
+        _ = this.AsReference<IPruneJobGrain>().Step(); // a one-way call completes when sent
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await CloseSession();
 
     private JobProgress Progress()
     {
@@ -188,6 +179,9 @@ public sealed partial class PruneJobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: attempt {Attempt} failed after {Layers} layers; resuming")]
     private partial void LogResume(Exception e, string job, int attempt, int layers);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Job}: failed")]
+    private partial void LogFailed(Exception e, string job);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: a shard could not be stopped: {Message}")]
     private partial void LogStopFailed(string job, string message);

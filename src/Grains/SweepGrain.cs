@@ -129,7 +129,7 @@ public sealed class SweepGrain(
 
                 state.State.JobProgress[job.JobId] = state.State.JobProgress[job.JobId] with { State = WorkState.Running };
                 await Save();
-                state.State.JobProgress[job.JobId] = await Retry(() => GrainFactory.GetGrain<IPruneJobGrain>(job.JobId).Run(job), job.JobId);
+                state.State.JobProgress[job.JobId] = await Follow(job);
                 await Save();
             }
 
@@ -155,6 +155,29 @@ public sealed class SweepGrain(
         {
             _driving = false;
         }
+    }
+
+    /// <summary>
+    /// Starts a job and follows it with short progress calls until it ends (the job advances itself layer by layer and
+    /// retries its own failures); a progress call that finds the job's silo gone reactivates the job elsewhere.
+    /// </summary>
+    private async Task<JobProgress> Follow(JobSpec job)
+    {
+        var grain = GrainFactory.GetGrain<IPruneJobGrain>(job.JobId);
+        var progress = await Retry(() => grain.Start(job), job.JobId);
+        while (progress.State is WorkState.Running or WorkState.Pending && state.State.State == WorkState.Running)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            progress = await Retry(async () => await grain.GetProgress() ?? progress, job.JobId);
+            state.State.JobProgress[job.JobId] = progress;
+        }
+
+        if (progress.State == WorkState.Failed)
+        {
+            throw new ArgumentException($"job {job.JobId} failed: {progress.Message}");
+        }
+
+        return progress;
     }
 
     private async Task Evaluate(EvalShard shard)

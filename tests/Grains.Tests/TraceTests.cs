@@ -35,7 +35,7 @@ public sealed class TraceTests(ClusterFixture fixture)
         static bool OfThisSweep(Activity a) => new[] { "shear.sweep", "shear.job", "shear.shard" }
             .Any(t => a.GetTagItem(t) is string id && (id == "traced" || id.StartsWith("traced/", StringComparison.Ordinal)));
         var shear = exported.Where(a => a.Source.Name == ShearTelemetry.Name && OfThisSweep(a)).ToList();
-        foreach (var name in new[] { "sweep.drive", "job.run", "shard.observe", "shard.forward", "eval.shard" })
+        foreach (var name in new[] { "sweep.drive", "job.layer", "shard.observe", "shard.forward", "eval.shard" })
         {
             var spans = shear.Where(a => a.OperationName == name).ToList();
             Assert.True(spans.Count > 0, $"no {name} span");

@@ -19,15 +19,22 @@ public interface ISweepGrain : IGrainWithStringKey
     Task Cancel();
 }
 
-/// <summary>A prune job (key: job id): drives the layers in order and records the last finished one.</summary>
+/// <summary>
+/// A prune job (key: job id): a persisted state machine that advances one layer per <see cref="Step"/> call (it sends
+/// itself the next one), with a reminder that restarts it after its silo was lost.
+/// </summary>
 [Alias("shear.v1.IPruneJobGrain")]
 public interface IPruneJobGrain : IGrainWithStringKey
 {
-    /// <summary>Runs the job to the end (resuming after the last finished layer) and returns the final progress.</summary>
-    [Alias("Run")]
-    Task<JobProgress> Run(JobSpec spec);
+    /// <summary>Starts the job (idempotent; a finished job stays finished) and returns at once with its progress.</summary>
+    [Alias("Start")]
+    Task<JobProgress> Start(JobSpec spec);
 
-    /// <summary>Where it stands.</summary>
+    /// <summary>Runs the next layer (or the completion) and sends itself the next step; callers never wait on it.</summary>
+    [Alias("Step"), OneWay]
+    Task Step();
+
+    /// <summary>Where it stands (and a restart if the job is running but nothing drives it, after its silo was lost).</summary>
     [Alias("GetProgress"), AlwaysInterleave]
     Task<JobProgress?> GetProgress();
 }

@@ -32,6 +32,29 @@ public static class LayerLoop
         IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int firstLayer = 0, Func<LayerReport, Task>? finished = null,
         IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
+        int n = ModelConfigLoader.Load(model).NumHiddenLayers;
+        var reports = new List<LayerReport>();
+        for (int k = firstLayer; k < n; k++)
+        {
+            var report = await StepAsync(model, spec, options, output, shards, compute, k, progress, cancellationToken);
+            reports.Add(report);
+            if (finished is not null)
+            {
+                await finished(report);
+            }
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// One layer of the loop: every shard observes layer <paramref name="layer"/>, the statistics are reduced, the masks
+    /// computed once and written with the pruned layer, and (unless it is the last layer) every shard forwards its
+    /// batches through it. A job that advances one layer per grain call calls this directly.
+    /// </summary>
+    public static async Task<LayerReport> StepAsync(string model, PruneSpec spec, ModelOptions options, PrunedModelWriter output,
+        IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int layer, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(shards);
@@ -44,32 +67,19 @@ public static class LayerLoop
 
         var config = ModelConfigLoader.Load(model);
         int n = config.NumHiddenLayers;
-        var reports = new List<LayerReport>();
-        for (int k = firstLayer; k < n; k++)
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new Progress(layer, n, "observe"));
+        var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(layer, cancellationToken))) : [];
+        progress?.Report(new Progress(layer, n, "masks"));
+        var report = await compute.Run(() => PruneLayer(config, model, layer, parts, spec, options, output), cancellationToken);
+        if (calibrate && layer < n - 1)
         {
-            var clock = Stopwatch.StartNew();
-            progress?.Report(new Progress(k, n, "observe"));
-            var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(k, cancellationToken))) : [];
-            progress?.Report(new Progress(k, n, "masks"));
-            int layer = k;
-            var report = await compute.Run(() => PruneLayer(config, model, layer, parts, spec, options, output), cancellationToken);
-            if (calibrate && k < n - 1)
-            {
-                progress?.Report(new Progress(k, n, "forward"));
-                await Task.WhenAll(shards.Select(s => s.ForwardAsync(layer, cancellationToken)));
-            }
-
-            report = report with { Seconds = clock.Elapsed.TotalSeconds };
-            reports.Add(report);
-            if (finished is not null)
-            {
-                await finished(report);
-            }
-
-            progress?.Report(new Progress(k, n, "done"));
+            progress?.Report(new Progress(layer, n, "forward"));
+            await Task.WhenAll(shards.Select(s => s.ForwardAsync(layer, cancellationToken)));
         }
 
-        return reports;
+        progress?.Report(new Progress(layer, n, "done"));
+        return report with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
     /// <summary>

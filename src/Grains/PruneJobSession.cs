@@ -1,0 +1,100 @@
+using Shear.Grains.Abstractions;
+using Shear.Grains.Placement;
+using Shear.Numerics.Models;
+using Shear.Numerics.Pruning;
+using Shear.Numerics.Runtime;
+
+namespace Shear.Grains;
+
+/// <summary>
+/// What one attempt of a job holds in memory (never persisted): its calibration samples, the staged output it writes
+/// and its started shard grains. A new activation or a retry opens a fresh one; the persisted state says where to go on.
+/// </summary>
+internal sealed class PruneJobSession
+{
+    private PruneJobSession(PruneRequest request, List<int[]> samples, string mode, PrunedModelWriter output, List<GrainShard> shards)
+    {
+        (Request, Samples, Mode, Output, Shards) = (request, samples, mode, output, shards);
+    }
+
+    public PruneRequest Request { get; }
+
+    public ModelOptions Options => new(Request.DType);
+
+    public List<int[]> Samples { get; }
+
+    public string Mode { get; }
+
+    public PrunedModelWriter Output { get; }
+
+    public List<GrainShard> Shards { get; }
+
+    /// <summary>
+    /// Loads the config (sets the layer count), draws the samples, reopens the staged output after the finished layers
+    /// and starts the shards (their count fixed at the first attempt), each on its own silo while there are enough.
+    /// All file and tensor work runs on <paramref name="compute"/>; grain state is read and written here only.
+    /// </summary>
+    public static async Task<PruneJobSession> Open(JobSpec spec, PruneJobState state, IGrainFactory grains, IComputeQueue compute, Action<string, string> warn)
+    {
+        var request = JobSpecs.Request(spec);
+        var config = await compute.Run(() => GrainErrors.Translate(() => ModelConfigLoader.Load(spec.Model)));
+        state.LayerCount = config.NumHiddenLayers;
+        var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
+        bool resume = state.Layers.Count > 0;
+        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume)));
+        var shards = new List<GrainShard>();
+        var session = new PruneJobSession(request, samples, mode, output, shards);
+        try
+        {
+            if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+            {
+                int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
+                var silos = await ShardSilos.Choose(grains, state.Shards > 0 ? state.Shards : spec.Shards, batches);
+                state.Shards = silos.Count;
+                for (int s = 0; s < silos.Count; s++)
+                {
+                    var grain = grains.GetGrain<IShardGrain>($"{spec.JobId}/{state.Attempt}/s{s}");
+                    shards.Add(new GrainShard(grain));
+                    ShardSilos.Pin(silos[s]);
+                    try
+                    {
+                        await grain.Start(new ShardTask(spec, s, silos.Count, state.Layers.Count));
+                    }
+                    finally
+                    {
+                        ShardSilos.Unpin();
+                    }
+                }
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.Close(compute, _ => { });
+            throw;
+        }
+    }
+
+    /// <summary>Stops the shards (a shard on a lost silo is gone already) and closes the staged output (kept for the next attempt).</summary>
+    public async Task Close(IComputeQueue compute, Action<string> warn)
+    {
+        foreach (var shard in Shards)
+        {
+            try
+            {
+                await shard.Grain.Stop();
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansException or TimeoutException)
+            {
+                warn(e.Message);
+            }
+        }
+
+        await compute.Run(() =>
+        {
+            Output.Dispose();
+            return 0;
+        });
+    }
+}
