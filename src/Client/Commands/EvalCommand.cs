@@ -22,9 +22,10 @@ internal static class EvalCommand
         var order = new Option<string>("--meteor-order") { Description = "conventional (gold as reference) or thesis (samples as references, gold as hypothesis)", DefaultValueFactory = _ => "conventional" };
         var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
+        var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output,
+            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +45,7 @@ internal static class EvalCommand
                 CodeMaxNewTokens = parse.GetValue(codeTokens),
                 TranslationSamples = parse.GetValue(translationSamples),
                 TranslationMaxNewTokens = parse.GetValue(translationTokens),
+                AllowUnisolatedCode = parse.GetValue(unisolated),
                 MeteorOrder = parse.GetValue(order) switch
                 {
                     "conventional" => MeteorOrder.Conventional,

@@ -48,7 +48,8 @@ internal static class SweepCommand
             stdout.WriteLine($"submitted sweep {name}");
             if (p.GetValue(watch))
             {
-                await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+                var final = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+                return final.State == WorkState.Done ? 0 : 1;
             }
 
             return 0;
@@ -57,7 +58,7 @@ internal static class SweepCommand
         {
             await using var cluster = await Connect(p);
             var final = await SweepProgressDisplay.Follow(cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!), stdout, p.GetValue(watch), TimeSpan.FromMilliseconds(500));
-            return final.State == WorkState.Failed ? 1 : 0;
+            return final.State is WorkState.Failed or WorkState.Cancelled ? 1 : 0;
         });
         results.SetAction(async (p, _) =>
         {

@@ -31,7 +31,7 @@ internal static class SweepProgressDisplay
                 }
 
                 await Task.Delay(poll);
-                status = (await sweep.GetStatus())!;
+                status = await Poll(sweep, status);
             }
         }
 
@@ -69,10 +69,35 @@ internal static class SweepProgressDisplay
                     }
 
                     await Task.Delay(poll);
-                    status = (await sweep.GetStatus())!;
+                    status = await Poll(sweep, status);
                 }
             });
         return status;
+    }
+
+    /// <summary>How long --watch keeps asking through slow replies and a lost silo before it gives up.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    // One status query that rides out a slow reply or the sweep grain's silo going away (its grain comes back on a
+    // live silo): retried for up to Patience, then one line saying the cluster stopped answering.
+    private static async Task<SweepStatus> Poll(ISweepGrain sweep, SweepStatus last)
+    {
+        var until = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await sweep.GetStatus() ?? last;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException && DateTime.UtcNow < until)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException)
+            {
+                throw new ClusterUnavailableException($"sweep {sweep.GetPrimaryKeyString()}: the cluster did not answer for {Patience.TotalMinutes:F0} minutes ({e.GetType().Name}); its work goes on: `shear sweep status {sweep.GetPrimaryKeyString()} --watch` follows it again");
+            }
+        }
     }
 
     private static bool Running(SweepStatus s) => s.State is WorkState.Running or WorkState.Pending;

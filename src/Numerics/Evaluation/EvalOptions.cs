@@ -55,6 +55,10 @@ public sealed record EvalOptions
     /// <value>Default 10 s (DeepSeek's).</value>
     public TimeSpan SandboxTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Run generated code even where bubblewrap cannot isolate it (an explicit opt-in, as lm-eval and bigcode ask for).</summary>
+    /// <value>Default false: code evaluation refuses to run without isolation.</value>
+    public bool AllowUnisolatedCode { get; init; }
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">An unknown domain or a non-positive count (named).</exception>
     public void Validate()
@@ -63,6 +67,11 @@ public sealed record EvalOptions
         if (unknown.Count > 0 || Domains.Count == 0)
         {
             throw new ArgumentException($"unknown domain(s) '{string.Join(",", unknown)}' (known: {string.Join(", ", EvalBenchmarks.Domains)})");
+        }
+
+        if (Domains.Contains("code") && !AllowUnisolatedCode && Code.PythonSandbox.WhyUnavailable is { } why)
+        {
+            throw new Code.SandboxUnavailableException($"code evaluation refuses to run generated code without isolation: {why}; {Code.PythonSandbox.EnableHint}, or pass --allow-unisolated-code to run it anyway");
         }
 
         if (Limit is <= 0 || CodeSamples <= 0 || TranslationSamples <= 0 || CodeMaxNewTokens <= 0 || TranslationMaxNewTokens <= 0)

@@ -30,7 +30,7 @@ public static partial class LocalEvalJob
             }
 
             items = items.Take(Take(items.Count)).ToList();
-            var sandbox = new PythonSandbox(options.SandboxTimeout);
+            var sandbox = new PythonSandbox(options.SandboxTimeout, allowUnisolated: options.AllowUnisolatedCode);
             log($"{benchmark.Name}: {items.Count} problems x {options.CodeSamples} samples; sandbox: {sandbox.Isolation}");
             var results = CodeTask.Run(new TextGenerator(lm, tokenizer), sandbox, items, options.CodeSamples, options.CodeMaxNewTokens, options.Seed,
                 (done, total) => progress(benchmark.Name, done, total));

@@ -5,7 +5,6 @@ namespace Shear.Numerics.Tests.Evaluation;
 
 public sealed class PythonSandboxTests
 {
-    private static readonly bool Root = Environment.UserName == "root";
     private readonly PythonSandbox _sandbox = new(TimeSpan.FromSeconds(3), memoryBytes: 512L << 20);
 
     [Fact]
@@ -52,21 +51,17 @@ public sealed class PythonSandboxTests
     [Fact]
     public void AForkBombIsContainedAndKilled()
     {
-        var r = _sandbox.Run("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n");
+        var r = _sandbox.Run("import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/usr/bin/sleep', ['sleep', '4711.4'])\n    except OSError:\n        pass\n");
         Assert.NotEqual(SandboxOutcome.Passed, r.Outcome);
-        if (Root)
-        {
-            // Everything ran as nobody in one session: nothing of it may survive the kill.
-            using var pgrep = Process.Start(new ProcessStartInfo("pgrep", "-u nobody -f program.py") { RedirectStandardOutput = true })!;
-            pgrep.WaitForExit();
-            Assert.Equal("", pgrep.StandardOutput.ReadToEnd());
-        }
+        // Its pid namespace died with it: nothing of it may survive the kill.
+        using var pgrep = Process.Start(new ProcessStartInfo("pgrep", "-f \"sleep 4711.4\"") { RedirectStandardOutput = true })!;
+        pgrep.WaitForExit();
+        Assert.Equal("", pgrep.StandardOutput.ReadToEnd());
     }
 
     [Fact]
     public void ItCannotDeleteFilesOutsideItsFolder()
     {
-        Assert.SkipUnless(Root, "needs root to run the program as nobody");
         var dir = Fixtures.TempDir();
         var victim = Path.Combine(dir, "keep.txt");
         File.WriteAllText(victim, "precious");
@@ -77,18 +72,17 @@ public sealed class PythonSandboxTests
 
         var r = _sandbox.Run($"import os\nos.remove({System.Text.Json.JsonSerializer.Serialize(victim)})\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
-        Assert.Contains("PermissionError", r.Output, StringComparison.Ordinal);
+        Assert.Contains("FileNotFoundError", r.Output, StringComparison.Ordinal); // the host's folders are not there at all
         Assert.Equal("precious", File.ReadAllText(victim));
     }
 
     [Fact]
     public void ItHasNoNetwork()
     {
-        Assert.SkipUnless(Root, "needs root for a network namespace");
         var r = _sandbox.Run("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
-        Assert.Contains("Network is unreachable", r.Output, StringComparison.Ordinal);
-        Assert.Contains("no network (unshare -n)", _sandbox.Isolation, StringComparison.Ordinal);
+        Assert.True(r.Output.Contains("Connection refused", StringComparison.Ordinal) || r.Output.Contains("unreachable", StringComparison.Ordinal), r.Output); // its own loopback only
+        Assert.Contains("network", _sandbox.Isolation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,7 +92,7 @@ public sealed class PythonSandboxTests
         [
             ("while True: pass\n", [SandboxOutcome.TimedOut]),
             ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n", [SandboxOutcome.TimedOut, SandboxOutcome.Failed]),
-            ("open('/etc/x', 'w').write('x')\n", Root ? [SandboxOutcome.Failed] : [SandboxOutcome.Failed, SandboxOutcome.Passed]),
+            ("open('/etc/x', 'w').write('x')\n", [SandboxOutcome.Failed]),
             ("x = bytearray(50 * 2**30)\n", [SandboxOutcome.Failed]),
             ("import sys\nchunk = 'x' * 2**20\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n", [SandboxOutcome.Passed, SandboxOutcome.TimedOut, SandboxOutcome.Failed]),
             ("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n", [SandboxOutcome.Failed]),
@@ -113,9 +107,6 @@ public sealed class PythonSandboxTests
             Assert.Equal(SandboxOutcome.Passed, _sandbox.Run("assert 1 + 1 == 2\n").Outcome); // the harness is healthy
         }
 
-        if (Root)
-        {
-            Assert.False(File.Exists("/etc/x"));
-        }
+        Assert.False(File.Exists("/etc/x"));
     }
 }

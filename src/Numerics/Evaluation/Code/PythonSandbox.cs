@@ -1,27 +1,73 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
+using System.Security.Cryptography;
 
 namespace Shear.Numerics.Evaluation.Code;
 
 /// <summary>
-/// Runs one generated Python program in its own process and fresh temp folder, with a wall-clock timeout and, as
-/// root on Linux: no network (<c>unshare -n</c>), an unprivileged user (<c>setpriv</c> to nobody), limits on address
-/// space, CPU seconds, processes, open files and file size (<c>prlimit</c>), its own session so the whole group is
-/// killed at the timeout, and output capped. <see cref="Isolation"/> says what is in force.
+/// Runs one generated Python program in bubblewrap (Debian's <c>bubblewrap</c>, the sandbox Flatpak uses): new user,
+/// pid, network, IPC, UTS and cgroup namespaces (every descendant dies with the run; no network, no Unix sockets of
+/// the host), a read-only mount namespace with only /usr of the host and fresh size-limited tmpfs folders (/tmp, /dev/shm) as
+/// the run's only writable places (no host /tmp, /dev/shm, project, home or models), a cleared environment, a new session, die-with-parent,
+/// every capability dropped and no-new-privileges; as root it first drops to nobody, so the process limit holds.
+/// Per run: address space, CPU seconds, processes, open files and file size (<c>prlimit</c>), a wall clock and an
+/// output cap. A run passes only if its code ran to its end: the harness's wrapper prints a per-run token (read from
+/// stdin, never in the program text) after the program's last statement, so exiting 0 before the asserts fails.
+/// Without bubblewrap (or user namespaces) code evaluation refuses to run unless <c>allowUnisolated</c> is set.
 /// </summary>
-public sealed partial class PythonSandbox(TimeSpan timeout, long memoryBytes = 1L << 30, int maxProcesses = 64, int outputCap = 64 * 1024)
+public sealed partial class PythonSandbox
 {
+    /// <summary>How to enable isolation, for messages.</summary>
+    public const string EnableHint = "install bubblewrap (sudo apt-get install bubblewrap) and allow unprivileged user namespaces";
+
+    private const string Wrapper = """
+        import sys
+        def _shear_run():
+            token = sys.stdin.readline().strip()
+            sys.stdin.close()
+            sys.stdin = open('/dev/null')
+            with open('/run/shear/program.py') as f:
+                source = f.read()
+            exec(compile(source, '/run/shear/program.py', 'exec'), {'__name__': '__main__', '__file__': '/run/shear/program.py'})
+            sys.stdout.flush()
+            sys.stderr.flush()
+            import os
+            os.write(1, ('\n' + token + '\n').encode())
+        _shear_run()
+        """;
+
     private static readonly bool IsRoot = OperatingSystem.IsLinux() && Environment.UserName == "root";
+    private static readonly Lazy<string?> Unavailable = new(Probe);
+    private readonly TimeSpan _timeout;
+    private readonly long _memoryBytes;
+    private readonly int _maxProcesses;
+    private readonly int _outputCap;
+    private readonly long _diskBytes;
+    private readonly bool _isolated;
+
+    /// <summary>A sandbox with the given limits.</summary>
+    /// <exception cref="SandboxUnavailableException">No bubblewrap here and <paramref name="allowUnisolated"/> is false.</exception>
+    public PythonSandbox(TimeSpan timeout, long memoryBytes = 1L << 30, int maxProcesses = 64, int outputCap = 64 * 1024, long diskBytes = 64L << 20, bool allowUnisolated = false)
+    {
+        (_timeout, _memoryBytes, _maxProcesses, _outputCap, _diskBytes) = (timeout, memoryBytes, maxProcesses, outputCap, diskBytes);
+        _isolated = Unavailable.Value is null;
+        if (!_isolated && !allowUnisolated)
+        {
+            throw new SandboxUnavailableException($"code evaluation refuses to run generated code without isolation: {Unavailable.Value}; {EnableHint}, or pass --allow-unisolated-code to run it anyway");
+        }
+    }
+
+    /// <summary>Why bubblewrap cannot isolate a program here, or null when it can.</summary>
+    public static string? WhyUnavailable => Unavailable.Value;
 
     /// <summary>The isolation this sandbox applies on this machine, in words.</summary>
-    public string Isolation => IsRoot
-        ? $"own session; no network (unshare -n); user nobody (setpriv); prlimit: address space {memoryBytes >> 20} MiB, {maxProcesses} processes, CPU {CpuSeconds} s, files 16 MiB, 64 open files; wall clock {timeout.TotalSeconds:F0} s; output {outputCap / 1024} KiB"
-        : $"own session; prlimit: address space {memoryBytes >> 20} MiB, CPU {CpuSeconds} s, files 16 MiB; wall clock {timeout.TotalSeconds:F0} s; output {outputCap / 1024} KiB (not root: network and user are not isolated)";
+    public string Isolation => _isolated
+        ? $"bubblewrap: own user/pid/network/ipc/uts/cgroup namespaces, a read-only root with /usr and no host folders, writable only a {_diskBytes >> 20} MiB /tmp and a 16 MiB /dev/shm, cleared environment, no capabilities, no new privileges{(IsRoot ? ", run as nobody" : "")}; prlimit: address space {_memoryBytes >> 20} MiB, {_maxProcesses} processes, CPU {CpuSeconds} s, files 16 MiB, 64 open files; wall clock {_timeout.TotalSeconds:F0} s; output {_outputCap / 1024} KiB; pass needs the run-to-the-end token"
+        : $"NOT ISOLATED (--allow-unisolated-code): own session; prlimit: address space {_memoryBytes >> 20} MiB, CPU {CpuSeconds} s, files 16 MiB; wall clock {_timeout.TotalSeconds:F0} s; output {_outputCap / 1024} KiB; pass needs the run-to-the-end token";
 
-    private int CpuSeconds => (int)Math.Ceiling(timeout.TotalSeconds) + 1;
+    private int CpuSeconds => (int)Math.Ceiling(_timeout.TotalSeconds) + 1;
 
-    /// <summary>The Python interpreter: Debian's, readable by nobody, else python3 on PATH.</summary>
+    /// <summary>The Python interpreter: Debian's (what the sandbox mounts), else python3 on PATH.</summary>
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
     /// <summary>Runs <paramref name="program"/> and cleans up its folder.</summary>
@@ -31,12 +77,14 @@ public sealed partial class PythonSandbox(TimeSpan timeout, long memoryBytes = 1
         var dir = Directory.CreateTempSubdirectory("shear-sandbox-").FullName;
         try
         {
-            var file = Path.Combine(dir, "program.py");
-            File.WriteAllText(file, program);
+            File.WriteAllText(Path.Combine(dir, "program.py"), program);
+            File.WriteAllText(Path.Combine(dir, "run.py"), Wrapper);
             if (OperatingSystem.IsLinux())
             {
-                File.SetUnixFileMode(dir, (UnixFileMode)0x1FF); // rwxrwxrwx: the unprivileged user works here
-                File.SetUnixFileMode(file, (UnixFileMode)0x1A4); // rw-r--r--
+                // Read-only for everyone: the sandbox (nobody, as root) binds the files; nothing may change them.
+                File.SetUnixFileMode(Path.Combine(dir, "program.py"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                File.SetUnixFileMode(Path.Combine(dir, "run.py"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             }
 
             return Execute(dir);
@@ -50,40 +98,96 @@ public sealed partial class PythonSandbox(TimeSpan timeout, long memoryBytes = 1
     private SandboxResult Execute(string dir)
     {
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in Command())
+        foreach (var arg in Command(dir))
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment["HOME"] = dir;
+        start.Environment["HOME"] = _isolated ? "/tmp" : dir;
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = new CappedText(outputCap);
+        var output = new CappedText(_outputCap);
         var readOut = process.StandardOutput.BaseStream.CopyToAsync(output);
         var readErr = process.StandardError.BaseStream.CopyToAsync(output);
-        bool exited = process.WaitForExit(timeout);
+        try
+        {
+            process.StandardInput.WriteLine(token);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // the program ended (or closed its stdin) before reading the token: it cannot pass
+        }
+
+        bool exited = process.WaitForExit(_timeout);
         if (!exited)
         {
-            _ = Kill(-process.Id, 9); // the whole session's process group
+            _ = Kill(-process.Id, 9); // the whole session's process group; bubblewrap's pid namespace dies with it
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
 
         Task.WaitAll([readOut, readErr], TimeSpan.FromSeconds(5));
-        return !exited ? new SandboxResult(SandboxOutcome.TimedOut, -1, output.Text)
-            : new SandboxResult(process.ExitCode == 0 ? SandboxOutcome.Passed : SandboxOutcome.Failed, process.ExitCode, output.Text);
+        return Verdict(exited, exited ? process.ExitCode : -1, output, token);
     }
 
-    private IEnumerable<string> Command()
+    private static SandboxResult Verdict(bool exited, int exitCode, CappedText output, string token)
+    {
+        var text = output.Text;
+        var marker = "\n" + token + "\n";
+        bool ranToEnd = output.Tail.EndsWith(marker, StringComparison.Ordinal);
+        if (text.EndsWith(marker, StringComparison.Ordinal))
+        {
+            text = text[..^marker.Length];
+        }
+
+        if (!exited)
+        {
+            return new SandboxResult(SandboxOutcome.TimedOut, -1, text);
+        }
+
+        if (exitCode == 0 && !ranToEnd)
+        {
+            return new SandboxResult(SandboxOutcome.Failed, 0, text + "\n[shear: exited 0 before its code ran to the end: not a pass]");
+        }
+
+        return new SandboxResult(exitCode == 0 ? SandboxOutcome.Passed : SandboxOutcome.Failed, exitCode, text);
+    }
+
+    private IEnumerable<string> Command(string dir)
+    {
+        string script = "run.py";
+        if (_isolated)
+        {
+            foreach (var arg in Bubblewrap(dir))
+            {
+                yield return arg;
+            }
+
+            script = "/run/shear/run.py";
+        }
+
+        yield return "prlimit";
+        yield return $"--as={_memoryBytes}";
+        yield return $"--cpu={CpuSeconds}";
+        yield return $"--fsize={16 << 20}";
+        yield return "--nofile=64";
+        yield return $"--nproc={_maxProcesses}";
+        yield return "--";
+        yield return Python;
+        yield return "-I"; // isolated: no user site, no PYTHON* variables, script dir not on sys.path
+        yield return "-B";
+        yield return script;
+    }
+
+    private IEnumerable<string> Bubblewrap(string dir)
     {
         if (IsRoot)
         {
-            yield return "unshare";
-            yield return "-n";
-            yield return "--";
+            // Never run generated code with a real uid of root: the process limit does not hold for root.
             yield return "setpriv";
             yield return "--reuid=65534";
             yield return "--regid=65534";
@@ -91,70 +195,57 @@ public sealed partial class PythonSandbox(TimeSpan timeout, long memoryBytes = 1
             yield return "--";
         }
 
-        yield return "prlimit";
-        yield return $"--as={memoryBytes}";
-        yield return $"--cpu={CpuSeconds}";
-        yield return $"--fsize={16 << 20}";
-        yield return "--nofile=64";
-        if (IsRoot)
+        string[] args =
+        [
+            "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+            "--ro-bind-try", "/etc/alternatives", "/etc/alternatives", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+            "--proc", "/proc", "--dev", "/dev", "--size", (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+            "--size", _diskBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+            "--ro-bind", Path.Combine(dir, "program.py"), "/run/shear/program.py", "--ro-bind", Path.Combine(dir, "run.py"), "/run/shear/run.py",
+            "--remount-ro", "/", "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--",
+        ];
+        foreach (var a in args)
         {
-            yield return $"--nproc={maxProcesses}";
+            yield return a;
+        }
+    }
+
+    // One trivial program through bubblewrap, as the runs go: null when it works, else why not.
+    private static string? Probe()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "bubblewrap needs Linux";
         }
 
-        yield return "--";
-        yield return Python;
-        yield return "-I"; // isolated: no user site, no PYTHON* variables, script dir not on sys.path
-        yield return "-B";
-        yield return "program.py";
+        try
+        {
+            var start = new ProcessStartInfo(IsRoot ? "setpriv" : "bwrap") { RedirectStandardOutput = true, RedirectStandardError = true };
+            var args = (IsRoot ? new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "bwrap" } : [])
+                .Concat(["--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                    "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"]);
+            foreach (var a in args)
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(start)!;
+            var err = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                p.Kill(entireProcessTree: true);
+                return "bubblewrap did not answer within 20 s";
+            }
+
+            return p.ExitCode == 0 ? null : $"bubblewrap failed: {err.Result.Trim().ReplaceLineEndings(" ")}";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "bubblewrap (bwrap) is not installed";
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
-
-    /// <summary>Keeps the first bytes written to it, drops the rest (so a program printing gigabytes cannot fill memory).</summary>
-    private sealed class CappedText(int cap) : Stream
-    {
-        private readonly MemoryStream _kept = new();
-        private readonly Lock _gate = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return Encoding.UTF8.GetString(_kept.ToArray());
-                }
-            }
-        }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _kept.Length;
-
-        public override long Position { get => _kept.Length; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            lock (_gate)
-            {
-                int room = (int)Math.Max(0, cap - _kept.Length);
-                _kept.Write(buffer, offset, Math.Min(room, count));
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }
