@@ -8,11 +8,14 @@ COPY src/ src/
 RUN dotnet publish src/Client/Client.csproj -c Release -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
-RUN groupadd --system --gid 10001 shear && useradd --system --uid 10001 --gid shear --home /app shear
+# bubblewrap isolates generated code (shear eval refuses to run code without it); files stay root's, read-only to
+# the runtime user.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 shear && useradd --system --uid 10001 --gid shear --home /tmp shear
 WORKDIR /app
-COPY --from=build --chown=shear:shear /app ./
+COPY --from=build /app ./
 # The built-in tiny model and data, so `shear demo` and local commands work inside the image.
-COPY --chown=shear:shear models/ /app/models/
-COPY --chown=shear:shear data/ /app/data/
+COPY models/ /app/models/
+COPY data/ /app/data/
 USER 10001
 ENTRYPOINT ["dotnet", "shear.dll"]

@@ -12,16 +12,21 @@ COPY build/ build/
 COPY src/ src/
 RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app -p:ShearTorchBackend=${TORCH_BACKEND} -p:UseAppHost=false
 
+# The .NET runtime comes from Microsoft's runtime image by copy (no piped install script); on the .NET base it is
+# there already.
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
+
 FROM ${RUNTIME_BASE} AS runtime
-# The CUDA base has no .NET: install the runtime there (a no-op on the .NET base, which has it).
+COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet-copy
 RUN if ! command -v dotnet >/dev/null 2>&1; then \
-      apt-get update && apt-get install -y --no-install-recommends ca-certificates curl libicu-dev && \
-      curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0 --runtime dotnet --install-dir /usr/share/dotnet && \
-      ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet && rm -rf /var/lib/apt/lists/*; fi \
+      mv /usr/share/dotnet-copy /usr/share/dotnet && ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet; \
+    else rm -rf /usr/share/dotnet-copy; fi \
+ && apt-get update && apt-get install -y --no-install-recommends bubblewrap libicu-dev ca-certificates && rm -rf /var/lib/apt/lists/* \
  && (getent group shear || groupadd --system --gid 10001 shear) \
- && (id -u shear >/dev/null 2>&1 || useradd --system --uid 10001 --gid shear --home /app shear)
+ && (id -u shear >/dev/null 2>&1 || useradd --system --uid 10001 --gid shear --home /tmp shear)
 WORKDIR /app
-COPY --from=build --chown=shear:shear /app ./
+# Application files stay root's: the runtime user (10001) can read them, not change them.
+COPY --from=build /app ./
 USER 10001
 # Silo, gateway, health, Prometheus (see src/Silo/SiloDefaults.cs).
 EXPOSE 11111 30000 8081 9464
