@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "prune" => PruneBench.Run(args.ElementAtOrDefault(1), Int(2, 32), Int(3, 512), Int(4, 1)),
     "shards" => await ShardBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", Int(2, 2), (args.ElementAtOrDefault(3) ?? "1,2").Split(',').Select(int.Parse).ToList(),
         Int(4, 32), Int(5, 256), Int(6, 2048), args.ElementAtOrDefault(7) ?? "wanda"),
+    "sandbox" => SandboxBench.Run(args.ElementAtOrDefault(1) ?? "data/builtin"),
     "write-7b" => Write7B(args.ElementAtOrDefault(1) ?? "/tmp/llama7b-random"),
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
@@ -23,7 +24,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
 }
 

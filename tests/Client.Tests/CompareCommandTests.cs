@@ -24,4 +24,18 @@ public sealed class CompareCommandTests
         Assert.Equal(2, code);
         Assert.Equal("error: --names has 1 labels for 2 folders", err.TrimEnd('\n'));
     }
+
+    [Fact]
+    public void AReportIntoTheCurrentFolderOrANonEmptyOneIsRefusedAndNothingIsTouched()
+    {
+        var mine = NewDir();
+        File.WriteAllText(Path.Combine(mine, "notes.txt"), "mine");
+        var (code, _, err) = Shear("compare", "a", "b", "--out", mine);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out {mine} exists and is not empty (use --overwrite to replace it)", err.TrimEnd('\n'));
+        (code, _, err) = Shear("compare", "a", "b", "--out", ".", "--overwrite");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --out . is the current folder or one above it: choose a new folder", err.TrimEnd('\n'));
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(mine).Select(Path.GetFileName));
+    }
 }

@@ -14,15 +14,17 @@ internal static class CompareCommand
         var folders = new Argument<string[]>("folders") { Description = "Pruned checkpoint folders (their masks/) or folders of mask files; two or more", Arity = ArgumentArity.OneOrMore };
         var names = new Option<string?>("--names") { Description = "Comma-separated labels, one per folder (default: folder names)" };
         var dense = new Option<string?>("--dense") { Description = "The unpruned model's folder (its eval.json is the table's first row)" };
-        var output = new Option<string>("--out") { Description = "Report folder (replaced)", DefaultValueFactory = _ => "compare-report" };
+        var output = new Option<string>("--out") { Description = "Report folder (must not exist or be empty)", DefaultValueFactory = _ => "compare-report" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out (atomically)" };
         var layer = new Option<int>("--layer") { Description = "Layer of the weight-mask image", DefaultValueFactory = _ => 0 };
         var matrix = new Option<string>("--matrix") { Description = "Linear of the weight-mask image", DefaultValueFactory = _ => "self_attn.q_proj" };
         var command = new Command("compare", "Compare sub-models: Jaccard distance of their pruning masks per matrix/layer/model, pictures, results table, HTML report")
         {
-            folders, names, dense, output, layer, matrix,
+            folders, names, dense, output, layer, matrix, overwrite,
         };
         command.SetAction(parse =>
         {
+            Numerics.IO.OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(overwrite)); // before any work
             var dirs = parse.GetValue(folders)!;
             var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries);
             if (labels is not null && labels.Length != dirs.Length)
@@ -44,7 +46,7 @@ internal static class CompareCommand
             var input = new ComparisonInput(sets, evaluations, denseDir is null ? null : ReadEval(denseDir) ?? throw new ArgumentException($"--dense {denseDir}: no eval.json (run shear eval on it first)"),
                 parse.GetValue(layer), parse.GetValue(matrix)!);
             var outDir = parse.GetValue(output)!;
-            var pairs = ComparisonReport.Write(input, outDir);
+            var pairs = ComparisonReport.Write(input, outDir, parse.GetValue(overwrite));
             stdout.WriteLine("| A | B | similarity | distance | chance similarity |");
             stdout.WriteLine("|---|---|---|---|---|");
             foreach (var p in pairs)

@@ -30,6 +30,11 @@ internal static class DemoCommand
         };
         command.SetAction(async (p, cancel) =>
         {
+            if (p.GetValue(report) is { } target)
+            {
+                Numerics.IO.OutputFolder.Check(target, overwrite: false, "--report"); // before any work
+            }
+
             var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries);
             if (wanted.Contains("code") && Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable is { } why)
             {

@@ -28,7 +28,8 @@ internal static class SweepCommand
         var status = new Command("status", "Show a sweep's progress") { sweepId, watch };
         var format = new Option<string>("--format") { Description = "md, csv or json", DefaultValueFactory = _ => "md" };
         var report = new Option<string?>("--report") { Description = "Also write the comparison report (mask similarity, pictures, HTML) into this folder" };
-        var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --report folder (atomically)" };
+        var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report, overwrite };
         var cancel = new Command("cancel", "Stop scheduling a sweep's remaining work") { sweepId };
         foreach (var c in new[] { submit, status, results, cancel })
         {
@@ -62,12 +63,17 @@ internal static class SweepCommand
         });
         results.SetAction(async (p, _) =>
         {
+            if (p.GetValue(report) is { } target)
+            {
+                Numerics.IO.OutputFolder.Check(target, p.GetValue(overwrite), "--report"); // before connecting
+            }
+
             await using var cluster = await Connect(p);
             var s = await cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!).GetStatus() ?? throw new ArgumentException($"no sweep with id '{p.GetValue(sweepId)}'");
             stdout.Write(SweepResults.Format(s, p.GetValue(format)!));
             if (p.GetValue(report) is { } dir)
             {
-                WriteReport(s, dir);
+                WriteReport(s, dir, p.GetValue(overwrite));
                 stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
             }
 
@@ -86,7 +92,7 @@ internal static class SweepCommand
     }
 
     /// <summary>The comparison report of a finished sweep: every pruned job's masks, with its evaluation.</summary>
-    public static void WriteReport(SweepStatus status, string directory)
+    public static void WriteReport(SweepStatus status, string directory, bool overwrite = false)
     {
         var jobs = status.Jobs.Where(j => j.State == WorkState.Done).ToList();
         var table = SweepResults.Table(status);
@@ -95,6 +101,6 @@ internal static class SweepCommand
         var rows = jobs.ToDictionary(j => j.JobId, j => status.Evaluations.FirstOrDefault(e => e.Shard.Model == j.Output)?.Shard.Row ?? j.Calibration);
         var sets = jobs.Select(j => MaskSet.Load(j.Output, rows[j.JobId])).ToList();
         var evaluations = sets.Select(s => (s.Name, Report(s.Name))).Where(x => x.Item2 is not null).ToDictionary(x => x.Name, x => x.Item2!);
-        ComparisonReport.Write(new ComparisonInput(sets, evaluations, Report(ResultsTable.Dense)), directory);
+        ComparisonReport.Write(new ComparisonInput(sets, evaluations, Report(ResultsTable.Dense)), directory, overwrite, "--report");
     }
 }

@@ -25,7 +25,7 @@ public static class ComparisonReport
 {
     /// <summary>Writes the report into <paramref name="outDirectory"/> (replaced if it exists) and returns the pairs compared.</summary>
     /// <exception cref="ArgumentException">Fewer than two sets, duplicate names, mismatched masks, or no such matrix (named).</exception>
-    public static List<MaskSimilarity> Write(ComparisonInput input, string outDirectory)
+    public static List<MaskSimilarity> Write(ComparisonInput input, string outDirectory, bool overwrite = false, string option = "--out")
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Sets.Count < 2)
@@ -52,8 +52,8 @@ public static class ComparisonReport
         }
 
         var full = Path.GetFullPath(outDirectory);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        Directory.CreateDirectory(temp);
+        OutputFolder.Check(full, overwrite, option);
+        var temp = OutputFolder.Stage(full);
         try
         {
             var pictures = new List<(string File, string Caption)>();
@@ -86,19 +86,11 @@ public static class ComparisonReport
             }
 
             File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, pictures, temp));
-            if (Directory.Exists(full))
-            {
-                Directory.Delete(full, recursive: true);
-            }
-
-            Directory.Move(temp, full);
+            OutputFolder.Commit(temp, full);
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
+            OutputFolder.Abandon(temp);
         }
 
         return pairs;

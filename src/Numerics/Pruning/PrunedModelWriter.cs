@@ -54,7 +54,8 @@ public sealed class PrunedModelWriter : IDisposable
     {
         var full = Path.GetFullPath(output);
         CheckOutput(full, overwrite);
-        var staging = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        var staging = OutputFolder.Stage(full);
+        Directory.Delete(staging, recursive: true); // laid out again below, with the checkpoint
         return Open(sourceDirectory, full, staging, resume: false, keep: false);
     }
 
@@ -107,18 +108,7 @@ public sealed class PrunedModelWriter : IDisposable
 
     /// <summary>Refuses an output that exists and is not empty (unless overwriting), or is a file.</summary>
     /// <exception cref="IOException">With the path and the reason.</exception>
-    public static void CheckOutput(string output, bool overwrite)
-    {
-        if (File.Exists(output))
-        {
-            throw new IOException($"--out {output} is a file, not a folder");
-        }
-
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !overwrite)
-        {
-            throw new IOException($"--out {output} exists and is not empty (use --overwrite to replace it)");
-        }
-    }
+    public static void CheckOutput(string output, bool overwrite) => OutputFolder.Check(output, overwrite);
 
     /// <summary>The dtype the base stores a tensor in (what the output stores).</summary>
     public ScalarType StoredDType(string name) => _checkpoint.DTypeOf(name);
@@ -162,25 +152,8 @@ public sealed class PrunedModelWriter : IDisposable
         AtomicFile.WriteAllText(Path.Combine(Staging, ReportFile), JsonSerializer.Serialize(report, JsonOptions.Indented));
         _checkpoint.Flush();
         _checkpoint.Dispose();
-        File.Delete(Path.Combine(Staging, StagingMarker));
-        MoveIntoPlace();
+        OutputFolder.Commit(Staging, _out);
         _completed = true;
-    }
-
-    private void MoveIntoPlace()
-    {
-        string? old = null;
-        if (Directory.Exists(_out))
-        {
-            old = Path.Combine(Path.GetDirectoryName(_out)!, $".{Path.GetFileName(_out)}.old-{Guid.NewGuid():N}");
-            Directory.Move(_out, old);
-        }
-
-        Directory.Move(Staging, _out);
-        if (old is not null)
-        {
-            Directory.Delete(old, recursive: true);
-        }
     }
 
     /// <inheritdoc />
@@ -188,9 +161,9 @@ public sealed class PrunedModelWriter : IDisposable
     {
         _checkpoint.Dispose();
         _base.Dispose();
-        if (!_completed && !_keep && Directory.Exists(Staging))
+        if (!_completed && !_keep)
         {
-            Directory.Delete(Staging, recursive: true);
+            OutputFolder.Abandon(Staging);
         }
     }
 }

@@ -25,24 +25,18 @@ public static class TinyModelBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         var full = Path.GetFullPath(output);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        // Retraining replaces a tiny model Shear made (it has training.json), never another folder.
+        OutputFolder.Check(full, overwrite: File.Exists(Path.Combine(full, "training.json")));
+        var temp = OutputFolder.Stage(full);
         try
         {
             var result = Build(dataDirectory, temp, options, log, report);
-            if (Directory.Exists(full))
-            {
-                Directory.Delete(full, recursive: true);
-            }
-
-            Directory.Move(temp, full);
+            OutputFolder.Commit(temp, full);
             return result;
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
+            OutputFolder.Abandon(temp);
         }
     }
 
