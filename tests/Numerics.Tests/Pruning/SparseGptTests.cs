@@ -40,11 +40,11 @@ public sealed class SparseGptTests
     public void ReconstructsCorrelatedInputsBetterThanWanda()
     {
         using var scope = NewDisposeScope();
-        manual_seed(5);
+        using var gen = new Generator(5); // its own generator: tests in parallel share the global one
         int rows = 64, cols = 128;
-        var mix = (randn(cols, cols) / Math.Sqrt(cols)) + (eye(cols) * 0.3);
-        var x = randn(2048, cols).matmul(mix); // correlated inputs (tokens, C)
-        var w = randn(rows, cols);
+        var mix = (randn([cols, cols], generator: gen) / Math.Sqrt(cols)) + (eye(cols) * 0.3);
+        var x = randn([2048, cols], generator: gen).matmul(mix); // correlated inputs (tokens, C)
+        var w = randn([rows, cols], generator: gen);
         using var hessianStats = new InputStatistics(StatisticsKind.Hessian);
         hessianStats.Add(x, 16, 0);
         using var normStats = new InputStatistics(StatisticsKind.ActivationNorms);
