@@ -31,7 +31,9 @@ rc=$?
 set -e
 echo "client: exit $rc after $(( $(date +%s) - start )) s"
 curl -s http://127.0.0.1:$metrics/metrics | grep -E "^shear_(compute_busy|statistics_bytes|activation_bytes|layers_pruned)" || true
-kill "$(pgrep -f "shear-silo.dll --Shear:SiloPort=$silo_port")" || true
+for pid in $(pgrep -f "shear-silo.dll --Shear:SiloPort=$silo_port"); do
+  [ "$(cat /proc/$pid/comm 2>/dev/null)" = dotnet ] && kill "$pid"
+done
 wait $capped || true
 tail -1 "$work/silo.log"
 echo "long-turn warnings in the silo log: $(grep -c 'longer than' "$work/silo.log" || true)"

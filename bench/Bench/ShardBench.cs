@@ -22,6 +22,7 @@ internal static class ShardBench
         var siloDll = Path.GetFullPath(Path.Combine("src", "Silo", "bin", "Release", "net10.0", "shear-silo.dll"));
         var processes = new List<Process>();
         var logs = new List<List<string>>();
+        var siloProcesses = new List<Process>();
         try
         {
             int redisPort = ClusterSettings.FreePort();
@@ -36,8 +37,9 @@ internal static class ShardBench
             {
                 var log = new List<string>();
                 logs.Add(log);
-                processes.Add(Logged(log, $"{siloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={ClusterSettings.FreePort()} " +
+                siloProcesses.Add(Logged(log, $"{siloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={ClusterSettings.FreePort()} " +
                     $"--Shear:GatewayPort={ClusterSettings.FreePort()} --Shear:HealthPort={health[i]} --Shear:PrometheusPort={metrics[i]} --Shear:AdvertisedAddress=127.0.0.1"));
+                processes.Add(siloProcesses[^1]);
             }
 
             await Task.WhenAll(health.Select(h => TwoSiloBench.Ready(h, clock)));
@@ -49,11 +51,12 @@ internal static class ShardBench
             var client = host.Services.GetRequiredService<IClusterClient>();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"model {model}; {method} 50%, {nsamples} x {seqlen} tokens in batches of {tokenBudget} tokens; {silos} silo process(es) on {Environment.ProcessorCount} cores"));
-            Console.WriteLine("| shards | wall s | busy s per silo | statistics MB sent | activation MB sent | long-turn warnings |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| shards | wall s | CPU s per silo process | device-worker busy s per silo | statistics MB sent | activation MB sent | long-turn warnings |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (int shards in shardCounts)
             {
                 var before = await Scrape(metrics);
+                var cpuBefore = siloProcesses.Select(p => p.TotalProcessorTime.TotalSeconds).ToArray();
                 int warningsBefore = logs.Sum(l => l.Count(IsLongTurn));
                 var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], [method], ["unstructured"], 0.5, [], nsamples, seqlen, 0, null,
                     Path.Combine(root, $"r{shards}"), Path.GetFullPath("data")) { Shards = shards, TokenBudget = tokenBudget };
@@ -70,10 +73,11 @@ internal static class ShardBench
 
                 double seconds = wall.Elapsed.TotalSeconds;
                 var after = await Scrape(metrics);
+                var cpu = string.Join(" / ", siloProcesses.Select((p, i) => (p.TotalProcessorTime.TotalSeconds - cpuBefore[i]).ToString("F1", CultureInfo.InvariantCulture)));
                 string Delta(string name, double scale, string format) => string.Join(" / ",
                     Enumerable.Range(0, silos).Select(i => ((after[i].GetValueOrDefault(name) - before[i].GetValueOrDefault(name)) / scale).ToString(format, CultureInfo.InvariantCulture)));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {shards} | {seconds:F1} | {Delta("shear_compute_busy_seconds_total", 1, "F1")} | {Delta("shear_statistics_bytes_total", 1e6, "F2")} | {Delta("shear_activation_bytes_total", 1e6, "F1")} | {logs.Sum(l => l.Count(IsLongTurn)) - warningsBefore} | {status.State} {status.Message}"));
+                    $"| {shards} | {seconds:F1} | {cpu} | {Delta("shear_compute_busy_seconds_total", 1, "F1")} | {Delta("shear_statistics_bytes_total", 1e6, "F2")} | {Delta("shear_activation_bytes_total", 1e6, "F1")} | {logs.Sum(l => l.Count(IsLongTurn)) - warningsBefore} | {status.State} {status.Message}"));
             }
 
             await host.StopAsync();
@@ -81,16 +85,7 @@ internal static class ShardBench
         }
         finally
         {
-            foreach (var p in processes)
-            {
-                try
-                {
-                    p.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }
+            TwoSiloBench.KillAll(processes);
 
             foreach (var line in logs.SelectMany(l => l).Where(IsLongTurn).Take(5))
             {

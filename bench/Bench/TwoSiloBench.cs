@@ -114,15 +114,21 @@ internal static class TwoSiloBench
         }
         finally
         {
-            foreach (var p in processes)
+            KillAll(processes);
+        }
+    }
+
+    internal static void KillAll(IEnumerable<Process> processes)
+    {
+        foreach (var p in processes)
+        {
+            try
             {
-                try
-                {
-                    p.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
+                p.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
             }
         }
     }

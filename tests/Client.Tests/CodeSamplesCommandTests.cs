@@ -20,6 +20,10 @@ public sealed class CodeSamplesCommandTests
     // Completions for Shear/0 (add) that pass only if their attack works.
     private static readonly string[] Hostile =
     [
+        "    import os\n    for _ in range(10000):\n        try:\n            if os.fork() == 0:\n                os.execv('/usr/bin/sleep', ['sleep', '4711.6'])\n        except OSError:\n            break\n    raise SystemExit(0)\n",
+        "    import os, glob, time\n    if os.fork() == 0:\n        os.setsid()\n        end = time.time() + 20\n        while time.time() < end:\n            for p in glob.glob('/tmp/shear-sandbox-*/*.py') + glob.glob('/run/shear/*.py'):\n                try:\n                    open(p, 'w').write('pass\\n')\n                except Exception:\n                    pass\n            time.sleep(0.01)\n        os._exit(0)\n    os._exit(0)\n",
+        "    import os\n    assert any(b'dotnet' in open(f'/proc/{p}/cmdline', 'rb').read() for p in os.listdir('/proc') if p.isdigit())\n    return a + b\n",
+        "    import socket\n    s = socket.socket(socket.AF_UNIX)\n    s.connect('" + UnixSocket + "')\n    return a + b\n",
         "    import os\n    if os.fork() == 0:\n        os.setsid()\n        os.execv('/usr/bin/sleep', ['sleep', '4711.6'])\n    raise SystemExit(0)\n",
         "    import os\n    if os.fork() == 0:\n        if os.fork() == 0:\n            os.execv('/usr/bin/sleep', ['sleep', '4711.6'])\n        os._exit(0)\n    os._exit(0)\n",
         "    open('/etc/shear-hostile', 'w').write('x')\n    return a + b\n",
@@ -32,6 +36,17 @@ public sealed class CodeSamplesCommandTests
         "    import sys\n    sys.exit(0)\n",
     ];
 
+    private static readonly string UnixSocket = Path.Combine(Path.GetTempPath(), $"shear-host-{Guid.NewGuid():N}.sock");
+
+    private static System.Net.Sockets.Socket Listen()
+    {
+        File.Delete(UnixSocket);
+        var unix = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        unix.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(UnixSocket));
+        unix.Listen(1);
+        return unix;
+    }
+
     private static string SamplesFile(string dir)
     {
         var lines = new List<string>();
@@ -43,6 +58,8 @@ public sealed class CodeSamplesCommandTests
         }
 
         lines.AddRange(Hostile.Select(h => Line("Shear/0", h)));
+        lines.Add(Line("Shear/0", "    return a - b\n"));  // after all of them: a wrong one still fails ...
+        lines.Add(Line("Shear/0", "    return a + b\n"));  // ... and a right one still passes
         var file = Path.Combine(dir, "samples.jsonl");
         File.WriteAllLines(file, lines);
         return file;
@@ -56,8 +73,13 @@ public sealed class CodeSamplesCommandTests
         {
             var outcomes = task.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
             var id = task.GetProperty("task_id").GetString();
+            bool last = id == "Shear/0"; // its list ends with a wrong and a right completion after the hostile ones
             Assert.Equal("passed", outcomes[0]);  // canonical
-            Assert.All(outcomes.Skip(1), o => Assert.True(o != "passed", $"{id}: a wrong or hostile completion passed")); // wrong, then (Shear/0) hostile
+            Assert.All(outcomes.Skip(1).SkipLast(last ? 1 : 0), o => Assert.True(o != "passed", $"{id}: a wrong or hostile completion passed"));
+            if (last)
+            {
+                Assert.Equal("passed", outcomes[^1]);
+            }
         }
 
         Assert.Equal(Problems().Count, doc.RootElement.GetProperty("tasks").GetArrayLength());
@@ -72,6 +94,7 @@ public sealed class CodeSamplesCommandTests
     public void CanonicalPassWrongAndHostileFail()
     {
         Environment.SetEnvironmentVariable("SHEAR_SECRET", "in the harness's environment");
+        using var host = Listen();
         var dir = Cli.NewDir();
         var results = Path.Combine(dir, "results.json");
         var (code, stdout, err) = Cli.Shear("eval", "--code-samples", SamplesFile(dir), "--benchmark", "builtin_humaneval", "--data-dir", Data, "--out", results);
@@ -84,6 +107,7 @@ public sealed class CodeSamplesCommandTests
     public async Task TheSameHoldsWhenTheHarnessRunsAsAnUnprivilegedUser()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && Environment.UserName == "root", "needs root on Linux to start the CLI as nobody (CI runs as root)");
+        using var host = Listen();
         var dir = Cli.NewDir();
         if (OperatingSystem.IsLinux())
         {
