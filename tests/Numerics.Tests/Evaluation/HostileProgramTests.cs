@@ -117,6 +117,16 @@ public sealed class HostileProgramTests
     }
 
     [Fact]
+    public void ARunsProcessesTogetherGetOneMemoryBudget()
+    {
+        // Four children of 300 MB each stay under the per-process address-space limit (512 MiB here) but not under
+        // the run's one budget: the run's cgroup (root) kills one of them.
+        Assert.SkipUnless(Environment.UserName == "root", "per-run cgroups need root (CI runs as root)");
+        Assert.Contains("per-run cgroup", Sandbox.Isolation, StringComparison.Ordinal);
+        AssertContained("import os, time\npids = []\nfor _ in range(4):\n    pid = os.fork()\n    if pid == 0:\n        x = b'x' * (300 << 20)\n        time.sleep(2)\n        os._exit(0)\n    pids.append(pid)\nassert all(os.waitpid(p, 0)[1] == 0 for p in pids)\n");
+    }
+
+    [Fact]
     public void ExhaustingProcessesLeavesTheNextRunItsOwn()
     {
         AssertContained("import os, time\nfor _ in range(10000):\n    try:\n        if os.fork() == 0:\n            os.execv('/usr/bin/sleep', ['sleep', '4711.3'])\n    except OSError:\n        break\nassert False\n", "sleep 4711.3");

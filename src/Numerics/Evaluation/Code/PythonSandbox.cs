@@ -63,6 +63,7 @@ public sealed partial class PythonSandbox
     /// <summary>The isolation this sandbox applies on this machine, in words.</summary>
     public string Isolation => _isolated
         ? $"bubblewrap: own user/pid/network/ipc/uts/cgroup namespaces, a read-only root with /usr and no host folders, writable only a {_diskBytes >> 20} MiB /tmp and a 16 MiB /dev/shm, cleared environment, no capabilities, no new privileges{(IsRoot ? ", run as nobody" : "")}; prlimit: address space {_memoryBytes >> 20} MiB, {_maxProcesses} processes, CPU {CpuSeconds} s, files 16 MiB, 64 open files; wall clock {_timeout.TotalSeconds:F0} s; output {_outputCap / 1024} KiB; pass needs the run-to-the-end token"
+        + (RunCgroup.Available ? $"; per-run cgroup: {_memoryBytes >> 20} MiB and {_maxProcesses} processes for all its processes together" : "")
         : $"NOT ISOLATED (--allow-unisolated-code): own session; prlimit: address space {_memoryBytes >> 20} MiB, CPU {CpuSeconds} s, files 16 MiB; wall clock {_timeout.TotalSeconds:F0} s; output {_outputCap / 1024} KiB; pass needs the run-to-the-end token";
 
     private int CpuSeconds => (int)Math.Ceiling(_timeout.TotalSeconds) + 1;
@@ -97,7 +98,16 @@ public sealed partial class PythonSandbox
 
     private SandboxResult Execute(string dir)
     {
-        var start = new ProcessStartInfo("setsid") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // The run's memory and process budget as one group (root, cgroup v1): all its processes together.
+        using var cgroup = _isolated ? RunCgroup.Create(_memoryBytes, _maxProcesses + 4) : null;
+        var start = new ProcessStartInfo(cgroup is null ? "setsid" : "/bin/sh") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (cgroup is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(string.Concat(cgroup.ProcsFiles.Select(f => $"echo $$ > {f} && ")) + "exec setsid \"$@\"");
+            start.ArgumentList.Add("sh");
+        }
+
         foreach (var arg in Command(dir))
         {
             start.ArgumentList.Add(arg);
