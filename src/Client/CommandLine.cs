@@ -8,6 +8,9 @@ internal static class CommandLine
 {
     public const int BadInput = 2;
 
+    /// <summary>Exit code of an internal error (a bug): EX_SOFTWARE.</summary>
+    public const int InternalError = 70;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Shear: domain-specific sub-models of LLMs by pruning.")
@@ -37,6 +40,22 @@ internal static class CommandLine
         {
             stderr.WriteLine($"error: {UserError.OneLine(e)}");
             return BadInput;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not the user's input: one line, the full trace in a file (the top-level loop is the one place that catches everything).
+            var log = Path.Combine(Path.GetTempPath(), $"shear-internal-error-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
+            try
+            {
+                File.WriteAllText(log, $"shear {string.Join(' ', args)}\n{e}\n");
+            }
+            catch (IOException)
+            {
+                log = "(could not be written)";
+            }
+
+            stderr.WriteLine($"internal error: {e.GetType().Name}: {UserError.OneLine(e)} (full trace: {log})");
+            return InternalError;
         }
     }
 }

@@ -53,6 +53,11 @@ public sealed class SweepGrain(
         GrainErrors.Translate(() => SweepPlan.Validate(spec));
         if (state.State.Spec is not null)
         {
+            if (!SweepPlan.SameSpec(state.State.Spec, spec))
+            {
+                throw new ArgumentException($"sweep id '{this.GetPrimaryKeyString()}' exists with another spec: choose another --id");
+            }
+
             return; // already submitted: the drive (or the reminder) carries on
         }
 

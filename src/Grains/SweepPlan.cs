@@ -19,6 +19,11 @@ public static class SweepPlan
             throw new ArgumentException("a sweep needs at least one model, calibration, method and pattern");
         }
 
+        foreach (var m in spec.Models.Where(m => !File.Exists(Path.Combine(m, "config.json"))))
+        {
+            throw new ArgumentException($"model {m}: not a model folder the silos can see (no config.json)");
+        }
+
         foreach (var c in spec.Calibrations.Where(c => !File.Exists(c)))
         {
             DatasetRegistry.Find(c); // a dataset name unless it is a .txt/.jsonl file
@@ -36,7 +41,16 @@ public static class SweepPlan
 
         if (spec.Domains.Length > 0)
         {
-            new EvalOptions { Domains = spec.Domains, Limit = spec.EvalLimit }.Validate();
+            new EvalOptions
+            {
+                Domains = spec.Domains, Limit = spec.EvalLimit, CodeSamples = spec.CodeSamples, TranslationSamples = spec.TranslationSamples,
+                CodeMaxNewTokens = spec.CodeMaxNewTokens, TranslationMaxNewTokens = spec.TranslationMaxNewTokens,
+            }.Validate();
+        }
+
+        if (spec.Shards < 0 || spec.TokenBudget <= 0)
+        {
+            throw new ArgumentException($"shards must be 0 (every silo) or positive and token_budget positive (got {spec.Shards}, {spec.TokenBudget})");
         }
 
         if (spec.NSamples <= 0 || spec.SeqLen <= 0)
@@ -44,6 +58,10 @@ public static class SweepPlan
             throw new ArgumentException($"nsamples and seqlen must be positive (got {spec.NSamples}, {spec.SeqLen})");
         }
     }
+
+    /// <summary>Whether two specs ask for the same sweep (by value: arrays compared element by element).</summary>
+    public static bool SameSpec(SweepSpec a, SweepSpec b) =>
+        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 
     /// <summary>Every job, in model, calibration, method, pattern order.</summary>
     public static List<JobSpec> Jobs(string sweepId, SweepSpec spec)

@@ -82,4 +82,25 @@ public sealed class SweepTests(ClusterFixture fixture)
         Assert.StartsWith("nosuchset: unknown dataset", d.Message, StringComparison.Ordinal);
         Assert.Null(await sweep.GetStatus());
     }
+
+    [Fact]
+    public async Task MissingModelsBadCountsAndAReusedIdWithAnotherSpecAreRefusedAtSubmission()
+    {
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("refused");
+        var root = Paths.TempDir();
+        var missing = Path.Combine(root, "no-model");
+        var m = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root) with { Models = [missing] }));
+        Assert.Equal($"model {missing}: not a model folder the silos can see (no config.json)", m.Message);
+        var c = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root, "code") with { CodeSamples = -1 }));
+        Assert.StartsWith("limit, samples and token counts must be positive", c.Message, StringComparison.Ordinal);
+        Assert.Null(await sweep.GetStatus());
+
+        var reused = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("reused");
+        var spec = Spec(Path.Combine(root, "out")) with { Methods = ["magnitude"], Patterns = ["unstructured"] };
+        await reused.Submit(spec);
+        await reused.Submit(spec with { Models = [.. spec.Models] }); // the same spec again (new arrays, same values): fine
+        var r = await Assert.ThrowsAsync<ArgumentException>(() => reused.Submit(spec with { Sparsity = 0.6 }));
+        Assert.Equal("sweep id 'reused' exists with another spec: choose another --id", r.Message);
+        Assert.Equal(WorkState.Done, (await WaitDone(reused, TimeSpan.FromMinutes(2))).State);
+    }
 }
