@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using Shear.Grains.Abstractions;
-using Shear.Numerics.Pruning.Distributed;
 
 namespace Shear.Grains;
 
@@ -34,9 +33,9 @@ public sealed class ProbeGrain(DataPlane.DataPlane dataPlane) : Grain, IProbeGra
             }
             else
             {
-                for (int at = 0; at < bytes; at += ActivationCodec.DefaultChunkBytes)
+                for (int at = 0; at < bytes; at += ShearLimits.ChunkBytes)
                 {
-                    await other.Take(data[at..Math.Min(bytes, at + ActivationCodec.DefaultChunkBytes)]);
+                    await other.Take(data[at..Math.Min(bytes, at + ShearLimits.ChunkBytes)]);
                 }
             }
         }
