@@ -34,6 +34,9 @@ public sealed class CodeSamplesCommandTests
         "    x = bytearray(8 << 30)\n    return a + b\n",
         "    import os\n    os._exit(0)\n",
         "    import sys\n    sys.exit(0)\n",
+        "    import os\n    os.kill(" + Environment.ProcessId + ", 0)\n    return a + b\n",                       // signal the test host
+        "    import ctypes\n    assert ctypes.CDLL(None).ptrace(16, " + Environment.ProcessId + ", 0, 0) == 0\n    return a + b\n", // PTRACE_ATTACH to it
+        "    import os\n    assert os.listdir('/root') or os.listdir('/home')\n    return a + b\n",                 // home folders
     ];
 
     private static readonly string UnixSocket = Path.Combine(Path.GetTempPath(), $"shear-host-{Guid.NewGuid():N}.sock");
