@@ -34,7 +34,7 @@ public sealed partial class PruneJobGrain(
         {
             state.State.Spec = spec;
             state.State.State = WorkState.Running;
-            await state.WriteStateAsync();
+            await StateWrites.Persist(state);
             await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
@@ -67,10 +67,37 @@ public sealed partial class PruneJobGrain(
     /// <inheritdoc />
     public async Task Step()
     {
-        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
+        bool again;
+        try
         {
+            again = await Advance();
+        }
+        catch (Exception e)
+        {
+            // Even the bookkeeping failed (storage gone for longer than its patience): nothing drives the job now;
+            // the reminder or the next progress query starts the steps again from the persisted state.
+            LogStepFailed(e, state.State.Spec?.JobId ?? this.GetPrimaryKeyString());
+            await CloseSession();
             _stepping = false;
             return;
+        }
+
+        if (again)
+        {
+            await this.AsReference<IPruneJobGrain>().Step();
+        }
+        else
+        {
+            _stepping = false;
+        }
+    }
+
+    // One layer, the completion, or the handling of a failed attempt; true when another step should follow.
+    private async Task<bool> Advance()
+    {
+        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
+        {
+            return false;
         }
 
         try
@@ -83,13 +110,13 @@ public sealed partial class PruneJobGrain(
             else
             {
                 await Complete(_session);
-                return;
+                return false;
             }
         }
         catch (Exception e) when (e is ArgumentException || state.State.Attempt + 1 >= MaxAttempts)
         {
             await Fail(e);
-            return;
+            return false;
         }
         catch (Exception e)
         {
@@ -98,11 +125,11 @@ public sealed partial class PruneJobGrain(
             await CloseSession();
             state.State.Attempt++;
             state.State.Message = e.GetType().Name + ": " + e.Message;
-            await state.WriteStateAsync();
+            await StateWrites.Persist(state);
             await Task.Delay(TimeSpan.FromSeconds(5 * state.State.Attempt)); // let membership declare the lost silo dead
         }
 
-        await this.AsReference<IPruneJobGrain>().Step();
+        return true;
     }
 
     private async Task Layer(JobSpec spec, PruneJobSession session)
@@ -113,7 +140,7 @@ public sealed partial class PruneJobGrain(
         activity?.SetTag("shear.layer", k);
         var report = await LayerLoop.StepAsync(spec.Model, session.Request.Spec, session.Options, session.Output, session.Shards, compute, k);
         state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total });
-        await state.WriteStateAsync();
+        await StateWrites.Persist(state);
         ShearTelemetry.LayersPruned.Add(1);
     }
 
@@ -129,8 +156,7 @@ public sealed partial class PruneJobGrain(
         await CloseSession();
         state.State.State = WorkState.Done;
         state.State.Message = "";
-        await state.WriteStateAsync();
-        _stepping = false;
+        await StateWrites.Persist(state);
         ShearTelemetry.JobsFinished.Add(1);
     }
 
@@ -140,8 +166,7 @@ public sealed partial class PruneJobGrain(
         await CloseSession();
         state.State.State = WorkState.Failed;
         state.State.Message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-        await state.WriteStateAsync();
-        _stepping = false;
+        await StateWrites.Persist(state);
     }
 
     private async Task CloseSession()
@@ -179,6 +204,9 @@ public sealed partial class PruneJobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: attempt {Attempt} failed after {Layers} layers; resuming")]
     private partial void LogResume(Exception e, string job, int attempt, int layers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: a step failed before its state was saved; the reminder or the next progress query restarts it")]
+    private partial void LogStepFailed(Exception e, string job);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Job}: failed")]
     private partial void LogFailed(Exception e, string job);

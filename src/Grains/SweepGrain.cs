@@ -234,7 +234,7 @@ public sealed class SweepGrain(
             var s = state.State;
             int total = s.Jobs.Count + s.Evaluations.Count;
             ShearTelemetry.SweepProgress(total == 0 ? 0 : (s.JobProgress.Values.Count(j => j.State == WorkState.Done) + s.Evaluations.Values.Count(e => e.State == WorkState.Done)) / (double)total);
-            await state.WriteStateAsync();
+            await StateWrites.Persist(state);
         }
         finally
         {

@@ -33,8 +33,21 @@ internal sealed class Processes : IDisposable
         return p;
     }
 
-    public Process Redis(int port, string dir) =>
-        Start(RedisServer!, $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no --dir {dir}", Path.Combine(dir, "redis.log"));
+    private Process? _redis;
+
+    /// <summary>redis-server with its data in an append-only file synced on every write (as the k8s manifest runs it); a restart on the same folder reloads it.</summary>
+    public Process Redis(int port, string dir)
+    {
+        _redis = Start(RedisServer!, $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly yes --appendfsync always --dir {dir}", Path.Combine(dir, "redis.log"));
+        return _redis;
+    }
+
+    /// <summary>Stops the last started redis-server as a crash would (SIGKILL; the append-only file has every write).</summary>
+    public void StopRedis()
+    {
+        _redis?.Kill();
+        _redis?.WaitForExit();
+    }
 
     public Process Silo(string redis, string clusterId, int siloPort, int gatewayPort, int healthPort, string log) =>
         Start("dotnet", $"{SiloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={siloPort} --Shear:GatewayPort={gatewayPort} " +
