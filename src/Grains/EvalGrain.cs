@@ -2,15 +2,19 @@ using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
 
-/// <summary>Runs one evaluation shard (one domain of one model) where the placement director put it, then deactivates.</summary>
+/// <summary>
+/// Runs one evaluation shard (one domain of one model) where the placement director put it, on the silo's device
+/// worker (never in the grain turn), then deactivates.
+/// </summary>
 [LeastBusyPlacement]
-public sealed class EvalGrain : Grain, IEvalGrain
+public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
 {
     /// <inheritdoc />
-    public Task<EvalShardProgress> Run(EvalShard shard)
+    public async Task<EvalShardProgress> Run(EvalShard shard)
     {
         ArgumentNullException.ThrowIfNull(shard);
         using var activity = ShearTelemetry.Source.StartActivity("eval.shard");
@@ -24,16 +28,16 @@ public sealed class EvalGrain : Grain, IEvalGrain
             CodeMaxNewTokens = shard.CodeMaxNewTokens, TranslationMaxNewTokens = shard.TranslationMaxNewTokens,
         };
         var notes = new List<string>();
-        var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
+        var report = await compute.Run(() => GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
         {
             if (line.Contains("apt-get install", StringComparison.Ordinal))
             {
                 notes.Add(line); // what was skipped and how to enable it reaches the client
             }
-        }));
+        })));
         ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
         DeactivateOnIdle();
         var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items)).ToArray();
-        return Task.FromResult(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)) { Seconds = report.Seconds });
+        return new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)) { Seconds = report.Seconds };
     }
 }

@@ -78,7 +78,7 @@ public static class SweepPlan
                     {
                         var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
                         jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
-                            pattern == "unstructured" ? spec.Sparsity : double.NaN, spec.NSamples, spec.SeqLen, spec.Seed,
+                            pattern == "unstructured" ? spec.Sparsity : null, spec.NSamples, spec.SeqLen, spec.Seed,
                             Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget });
                     }
                 }

@@ -6,7 +6,7 @@ namespace Shear.Grains.Abstractions;
 /// <param name="Calibration">Calibration dataset.</param>
 /// <param name="Method">Pruning method name.</param>
 /// <param name="Pattern">Sparsity pattern text.</param>
-/// <param name="Sparsity">Fraction pruned (unstructured).</param>
+/// <param name="Sparsity">Fraction pruned for an unstructured pattern; null for N:M (the pattern fixes it).</param>
 /// <param name="NSamples">Calibration samples.</param>
 /// <param name="SeqLen">Calibration length.</param>
 /// <param name="Seed">Sampling seed.</param>
@@ -19,7 +19,7 @@ public sealed record JobSpec(
     [property: Id(2)] string Calibration,
     [property: Id(3)] string Method,
     [property: Id(4)] string Pattern,
-    [property: Id(5)] double Sparsity,
+    [property: Id(5)] double? Sparsity,
     [property: Id(6)] int NSamples,
     [property: Id(7)] int SeqLen,
     [property: Id(8)] long Seed,

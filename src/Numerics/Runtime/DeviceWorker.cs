@@ -12,6 +12,7 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
     private readonly BlockingCollection<Action> _queue = [];
     private readonly Thread _thread;
     private int _pending;
+    private int _disposed;
     private long _completed;
 
     /// <summary>Starts the worker thread for <paramref name="device"/> (<c>cpu</c>, <c>cuda:0</c> ...).</summary>
@@ -68,6 +69,11 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // registered under two service types: disposed once
+        }
+
         _queue.CompleteAdding();
         _thread.Join(TimeSpan.FromSeconds(30));
         _queue.Dispose();
