@@ -19,7 +19,8 @@ public static class GrainErrors
         {
             return work();
         }
-        catch (Exception e) when (e is DataFormatException or CheckpointFormatException or ModelConfigException or TokenizerFormatException or FileNotFoundException or DirectoryNotFoundException or Numerics.Evaluation.Code.SandboxUnavailableException)
+        catch (Exception e) when (e is DataFormatException or CheckpointFormatException or ModelConfigException or TokenizerFormatException or FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException
+            or Numerics.Evaluation.Code.SandboxUnavailableException)
         {
             throw new ArgumentException(e.Message); // no inner exception: it has no codec either
         }

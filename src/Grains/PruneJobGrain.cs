@@ -20,7 +20,7 @@ public sealed partial class PruneJobGrain(
     ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain, IRemindable
 {
     /// <summary>Attempts before a job is declared failed.</summary>
-    public const int MaxAttempts = 6;
+    public const int MaxAttempts = 10;
 
     private const string ReminderName = "step";
     private PruneJobSession? _session;
@@ -126,7 +126,7 @@ public sealed partial class PruneJobGrain(
             state.State.Attempt++;
             state.State.Message = e.GetType().Name + ": " + e.Message;
             await StateWrites.Persist(state);
-            await Task.Delay(TimeSpan.FromSeconds(5 * state.State.Attempt)); // let membership declare the lost silo dead
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 5 * state.State.Attempt))); // let membership declare the lost silo dead
         }
 
         return true;

@@ -38,11 +38,14 @@ public sealed class SweepState
 /// every base model (the dense row) shard by shard in parallel across the silos. State is persisted after every step;
 /// a reminder restarts the drive after a silo loss, skipping what is done.
 /// </summary>
-public sealed class SweepGrain(
+public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorage.Name)] IPersistentState<SweepState> state,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string ReminderName = "drive";
+
+    /// <summary>How long a job may go without answering a progress query before the sweep gives up on it.</summary>
+    private static readonly TimeSpan FollowPatience = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _write = new(1, 1);
     private bool _driving;
 
@@ -170,11 +173,22 @@ public sealed class SweepGrain(
     {
         var grain = GrainFactory.GetGrain<IPruneJobGrain>(job.JobId);
         var progress = await Retry(() => grain.Start(job), job.JobId);
+        var answered = DateTime.UtcNow;
         while (progress.State is WorkState.Running or WorkState.Pending && state.State.State == WorkState.Running)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            progress = await Retry(async () => await grain.GetProgress() ?? progress, job.JobId);
-            state.State.JobProgress[job.JobId] = progress;
+            try
+            {
+                progress = await grain.GetProgress() ?? progress;
+                answered = DateTime.UtcNow;
+                state.State.JobProgress[job.JobId] = progress;
+            }
+            catch (Exception e) when (e is not ArgumentException && DateTime.UtcNow - answered < FollowPatience)
+            {
+                // The job's silo was lost: until membership says so, calls to it fail; then the job reactivates on a
+                // live silo (and its next progress query restarts its steps).
+                LogFollow(job.JobId, e.GetType().Name);
+            }
         }
 
         if (progress.State == WorkState.Failed)
@@ -184,6 +198,9 @@ public sealed class SweepGrain(
 
         return progress;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: no progress reply ({Error}); asking again")]
+    private partial void LogFollow(string job, string error);
 
     private async Task Evaluate(EvalShard shard)
     {

@@ -26,8 +26,25 @@ internal static class Fixtures
         return result;
     }
 
-    private static readonly Lazy<bool> Numpy = new(() =>
+    private static readonly Lazy<bool> Numpy = new(() => Shear.Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable is null &&
         new Shear.Numerics.Evaluation.Code.PythonSandbox(TimeSpan.FromSeconds(20)).Run("import numpy\n").Outcome == Shear.Numerics.Evaluation.Code.SandboxOutcome.Passed);
+
+    /// <summary>
+    /// A code sandbox for a test; skips the test, naming the package, where bubblewrap cannot isolate code here (CI
+    /// installs it and fails on any skipped test).
+    /// </summary>
+    public static Shear.Numerics.Evaluation.Code.PythonSandbox Sandbox(TimeSpan timeout, long memoryBytes = 1L << 30)
+    {
+        RequireSandbox();
+        return new Shear.Numerics.Evaluation.Code.PythonSandbox(timeout, memoryBytes);
+    }
+
+    /// <summary>Skips the test, naming the package, where bubblewrap cannot isolate generated code here.</summary>
+    public static void RequireSandbox()
+    {
+        var why = Shear.Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable;
+        Assert.SkipWhen(why is not null, $"{why}: sudo apt-get install bubblewrap (.ci/run installs it)");
+    }
 
     /// <summary>Whether the sandbox's python3 has numpy (DeepSeek's import header needs it; .ci/run installs python3-numpy).</summary>
     public static bool SandboxHasNumpy => Numpy.Value;

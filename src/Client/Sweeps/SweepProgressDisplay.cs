@@ -8,7 +8,7 @@ internal static class SweepProgressDisplay
 {
     public static async Task<SweepStatus> Follow(ISweepGrain sweep, TextWriter stdout, bool watch, TimeSpan poll)
     {
-        var status = await sweep.GetStatus() ?? throw new ArgumentException($"no sweep with id '{sweep.GetPrimaryKeyString()}'");
+        var status = await Poll(sweep, null) ?? throw new ArgumentException($"no sweep with id '{sweep.GetPrimaryKeyString()}'");
         if (!watch)
         {
             Print(status, stdout);
@@ -31,7 +31,7 @@ internal static class SweepProgressDisplay
                 }
 
                 await Task.Delay(poll);
-                status = await Poll(sweep, status);
+                status = await Poll(sweep, status) ?? status;
             }
         }
 
@@ -69,7 +69,7 @@ internal static class SweepProgressDisplay
                     }
 
                     await Task.Delay(poll);
-                    status = await Poll(sweep, status);
+                    status = await Poll(sweep, status) ?? status;
                 }
             });
         return status;
@@ -80,7 +80,7 @@ internal static class SweepProgressDisplay
 
     // One status query that rides out a slow reply or the sweep grain's silo going away (its grain comes back on a
     // live silo): retried for up to Patience, then one line saying the cluster stopped answering.
-    private static async Task<SweepStatus> Poll(ISweepGrain sweep, SweepStatus last)
+    private static async Task<SweepStatus?> Poll(ISweepGrain sweep, SweepStatus? last)
     {
         var until = DateTime.UtcNow + Patience;
         while (true)

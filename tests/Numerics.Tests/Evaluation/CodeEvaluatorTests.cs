@@ -6,7 +6,7 @@ public sealed class CodeEvaluatorTests
 {
     private static string Fixture(string name) => Path.Combine(Fixtures.Root, "code", name);
 
-    private readonly CodeEvaluator _evaluator = new(new PythonSandbox(TimeSpan.FromSeconds(5)));
+    private static CodeEvaluator Evaluator => new(Fixtures.Sandbox(TimeSpan.FromSeconds(5)));
 
     [Fact]
     public void CanonicalSolutionsPassAndWrongOnesFail()
@@ -14,7 +14,7 @@ public sealed class CodeEvaluatorTests
         var problems = HumanEvalProblem.Load(Fixture("HumanEval.jsonl"));
         Assert.Equal(["HumanEval/0", "HumanEval/1"], problems.Select(p => p.TaskId));
         var completions = problems.ToDictionary(p => p.TaskId, p => (IReadOnlyList<string>)[p.CanonicalSolution, "    return 0\n"]);
-        var results = _evaluator.Run(problems, completions);
+        var results = Evaluator.Run(problems, completions);
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Passed, r.Results[0].Outcome));
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Failed, r.Results[1].Outcome));
         // Each problem: 1 of 2 samples passes -> pass@1 = 0.5; pass@10 needs 10 samples, so it is not reported.
@@ -28,7 +28,7 @@ public sealed class CodeEvaluatorTests
         var problem = Assert.Single(HumanEvalProblem.Load(Fixture("humaneval-python.jsonl")));
         Assert.True(problem.IsDeepSeek);
         Assert.StartsWith("import math\nimport re\n", problem.Program("    return x + y\n"), StringComparison.Ordinal);
-        var results = _evaluator.Run([problem], new Dictionary<string, IReadOnlyList<string>> { ["Python/1"] = ["    return x + y\n", "    return x - y\n"] });
+        var results = Evaluator.Run([problem], new Dictionary<string, IReadOnlyList<string>> { ["Python/1"] = ["    return x + y\n", "    return x - y\n"] });
         Assert.Equal([SandboxOutcome.Passed, SandboxOutcome.Failed], results[0].Results.Select(r => r.Outcome));
     }
 

@@ -4,7 +4,7 @@ namespace Shear.Numerics.Tests.Evaluation;
 
 public sealed class CodeTaskTests
 {
-    private static readonly PythonSandbox Sandbox = new(TimeSpan.FromSeconds(10));
+    private static PythonSandbox Sandbox => Fixtures.Sandbox(TimeSpan.FromSeconds(10));
 
     private static List<HumanEvalProblem> Builtin() =>
         HumanEvalProblem.Load(Path.Combine(ArchitectureTests.RepoRoot(), "data", "builtin", "builtin_humaneval", "test.jsonl"));

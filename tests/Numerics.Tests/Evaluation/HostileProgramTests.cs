@@ -14,7 +14,7 @@ namespace Shear.Numerics.Tests.Evaluation;
 /// </summary>
 public sealed class HostileProgramTests
 {
-    private static readonly PythonSandbox Sandbox = new(TimeSpan.FromSeconds(4), memoryBytes: 512L << 20);
+    private static PythonSandbox Sandbox => Fixtures.Sandbox(TimeSpan.FromSeconds(4), memoryBytes: 512L << 20);
 
     private static string Q(string s) => JsonSerializer.Serialize(s);
 

@@ -19,6 +19,7 @@ public sealed class LocalEvalJobTests
     public void TinyModelGetsEveryBuiltinBenchmarkScoredWithProgress()
     {
         var seen = new List<(string, int, int)>();
+        Fixtures.RequireSandbox();
         var report = LocalEvalJob.Run(TinyModel, Small(Path.Combine(Repo, "data"), "code", "csr", "translation", "math", "ppl"), (b, d, t) => seen.Add((b, d, t)));
         Assert.Equal(
             ["builtin_humaneval", "builtin_commonsense", "builtin_commonsense", "builtin_translation", "builtin_math",

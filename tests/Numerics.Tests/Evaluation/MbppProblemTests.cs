@@ -45,7 +45,7 @@ public sealed class MbppProblemTests
     public void ReferenceCodePassesItsTestsAndAWrongOneFails()
     {
         var p = Problems()[2];
-        var sandbox = new PythonSandbox(TimeSpan.FromSeconds(10));
+        var sandbox = Fixtures.Sandbox(TimeSpan.FromSeconds(10));
         Assert.SkipUnless(Fixtures.SandboxHasNumpy, "DeepSeek's import header needs numpy: apt-get install python3-numpy");
         Assert.Equal(SandboxOutcome.Passed, sandbox.Run(p.Program(p.Code.Replace("\r", "", StringComparison.Ordinal))).Outcome);
         Assert.Equal(SandboxOutcome.Failed, sandbox.Run(p.Program("def is_not_prime(n):\n    return False")).Outcome);

@@ -5,12 +5,12 @@ namespace Shear.Numerics.Tests.Evaluation;
 
 public sealed class PythonSandboxTests
 {
-    private readonly PythonSandbox _sandbox = new(TimeSpan.FromSeconds(3), memoryBytes: 512L << 20);
+    private static PythonSandbox Box => Fixtures.Sandbox(TimeSpan.FromSeconds(3), memoryBytes: 512L << 20);
 
     [Fact]
     public void ACorrectProgramPasses()
     {
-        var r = _sandbox.Run("def add(a, b):\n    return a + b\n\nassert add(2, 3) == 5\nprint('ok')\n");
+        var r = Box.Run("def add(a, b):\n    return a + b\n\nassert add(2, 3) == 5\nprint('ok')\n");
         Assert.Equal(SandboxOutcome.Passed, r.Outcome);
         Assert.Equal("ok\n", r.Output);
     }
@@ -18,7 +18,7 @@ public sealed class PythonSandboxTests
     [Fact]
     public void AFailingAssertFails()
     {
-        var r = _sandbox.Run("assert 1 + 1 == 3, 'wrong sum'\n");
+        var r = Box.Run("assert 1 + 1 == 3, 'wrong sum'\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
         Assert.Contains("AssertionError: wrong sum", r.Output, StringComparison.Ordinal);
     }
@@ -27,7 +27,7 @@ public sealed class PythonSandboxTests
     public void AnEndlessLoopTimesOut()
     {
         var clock = Stopwatch.StartNew();
-        var r = _sandbox.Run("while True:\n    pass\n");
+        var r = Box.Run("while True:\n    pass\n");
         Assert.Equal(SandboxOutcome.TimedOut, r.Outcome);
         Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 20);
     }
@@ -35,7 +35,7 @@ public sealed class PythonSandboxTests
     [Fact]
     public void UnboundedAllocationFails()
     {
-        var r = _sandbox.Run("x = bytearray(4 << 30)\n");
+        var r = Box.Run("x = bytearray(4 << 30)\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
         Assert.Contains("MemoryError", r.Output, StringComparison.Ordinal);
     }
@@ -43,7 +43,7 @@ public sealed class PythonSandboxTests
     [Fact]
     public void PrintingWithoutEndIsCappedAndStopped()
     {
-        var r = _sandbox.Run("while True:\n    print('x' * 10000)\n");
+        var r = Box.Run("while True:\n    print('x' * 10000)\n");
         Assert.Equal(SandboxOutcome.TimedOut, r.Outcome);
         Assert.Equal(64 * 1024, r.Output.Length);
     }
@@ -51,7 +51,7 @@ public sealed class PythonSandboxTests
     [Fact]
     public void AForkBombIsContainedAndKilled()
     {
-        var r = _sandbox.Run("import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/usr/bin/sleep', ['sleep', '4711.4'])\n    except OSError:\n        pass\n");
+        var r = Box.Run("import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/usr/bin/sleep', ['sleep', '4711.4'])\n    except OSError:\n        pass\n");
         Assert.NotEqual(SandboxOutcome.Passed, r.Outcome);
         // Its pid namespace died with it: nothing of it may survive the kill.
         using var pgrep = Process.Start(new ProcessStartInfo("pgrep", "-f \"sleep 4711.4\"") { RedirectStandardOutput = true })!;
@@ -70,7 +70,7 @@ public sealed class PythonSandboxTests
             File.SetUnixFileMode(dir, (UnixFileMode)0x1ED); // rwxr-xr-x, owned by root
         }
 
-        var r = _sandbox.Run($"import os\nos.remove({System.Text.Json.JsonSerializer.Serialize(victim)})\n");
+        var r = Box.Run($"import os\nos.remove({System.Text.Json.JsonSerializer.Serialize(victim)})\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
         Assert.Contains("FileNotFoundError", r.Output, StringComparison.Ordinal); // the host's folders are not there at all
         Assert.Equal("precious", File.ReadAllText(victim));
@@ -79,10 +79,10 @@ public sealed class PythonSandboxTests
     [Fact]
     public void ItHasNoNetwork()
     {
-        var r = _sandbox.Run("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n");
+        var r = Box.Run("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)\n");
         Assert.Equal(SandboxOutcome.Failed, r.Outcome);
         Assert.True(r.Output.Contains("Connection refused", StringComparison.Ordinal) || r.Output.Contains("unreachable", StringComparison.Ordinal), r.Output); // its own loopback only
-        Assert.Contains("network", _sandbox.Isolation, StringComparison.Ordinal);
+        Assert.Contains("network", Box.Isolation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,11 +100,11 @@ public sealed class PythonSandboxTests
         foreach (var (program, allowed) in cases)
         {
             var clock = Stopwatch.StartNew();
-            var r = _sandbox.Run(program);
+            var r = Box.Run(program);
             Assert.True(allowed.Contains(r.Outcome), $"{program}: {r.Outcome}");
             Assert.InRange(clock.Elapsed.TotalSeconds, 0, 30); // within the 10 s wall clock plus the kill
             Assert.InRange(r.Output.Length, 0, 64 * 1024);
-            Assert.Equal(SandboxOutcome.Passed, _sandbox.Run("assert 1 + 1 == 2\n").Outcome); // the harness is healthy
+            Assert.Equal(SandboxOutcome.Passed, Box.Run("assert 1 + 1 == 2\n").Outcome); // the harness is healthy
         }
 
         Assert.False(File.Exists("/etc/x"));

@@ -107,6 +107,8 @@ public static class LayerLoop
             {
                 p.Dispose();
             }
+
+            NativeHeap.Trim();
         }
     }
 

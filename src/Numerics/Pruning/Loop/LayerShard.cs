@@ -66,9 +66,16 @@ public sealed class LayerShard : IDisposable
     public LayerStatistics Observe(int layer)
     {
         Expect(layer);
-        using var reader = CheckpointReader.Open(_setup.Model);
-        using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
-        return LayerPruner.Observe(dense, _set, _setup.Spec.Method);
+        try
+        {
+            using var reader = CheckpointReader.Open(_setup.Model);
+            using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
+            return LayerPruner.Observe(dense, _set, _setup.Spec.Method);
+        }
+        finally
+        {
+            Runtime.NativeHeap.Trim(); // the dense layer's memory goes back before the mask step loads its own copy
+        }
     }
 
     /// <summary>Runs this shard's batches through the pruned layer <paramref name="layer"/>; the shard then stands before the next layer.</summary>
@@ -86,6 +93,7 @@ public sealed class LayerShard : IDisposable
             LayerPruner.Forward(pruned, _set);
         }
 
+        Runtime.NativeHeap.Trim();
         _next = layer + 1;
     }
 
