@@ -25,9 +25,6 @@ public sealed class StreamingCheckpointWriter : IDisposable
     /// <summary>The folder written.</summary>
     public string Directory { get; }
 
-    /// <summary>Bytes of tensor data written so far by this writer.</summary>
-    public long BytesWritten { get; private set; }
-
     /// <summary>Creates every file of <paramref name="layout"/> in <paramref name="directory"/> (headers, index, full sizes).</summary>
     public static StreamingCheckpointWriter Create(string directory, CheckpointLayout layout)
     {
@@ -104,9 +101,6 @@ public sealed class StreamingCheckpointWriter : IDisposable
         }
     }
 
-    /// <summary>True when the layout has a tensor of that name.</summary>
-    public bool Contains(string name) => _where.ContainsKey(name);
-
     /// <summary>The stored dtype of a tensor.</summary>
     public torch.ScalarType DTypeOf(string name) => Place(name).Spec.DType;
 
@@ -122,7 +116,6 @@ public sealed class StreamingCheckpointWriter : IDisposable
 
         using var scope = torch.NewDisposeScope();
         TensorBytes.WriteAt(tensor.to_type(spec.DType).cpu().contiguous(), handle, offset);
-        BytesWritten += spec.ByteLength;
     }
 
     /// <summary>Copies one tensor's stored bytes from <paramref name="source"/> (same dtype and shape), without tensors.</summary>
@@ -145,8 +138,6 @@ public sealed class StreamingCheckpointWriter : IDisposable
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        BytesWritten += spec.ByteLength;
     }
 
     /// <summary>Forces every file's data to disk (before the folder is renamed into place).</summary>

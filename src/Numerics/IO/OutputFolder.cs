@@ -50,10 +50,19 @@ public static class OutputFolder
         }
 
         var staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        File.WriteAllText(Path.Combine(staging, Marker), full);
+        MarkAsOurs(staging, full);
         return staging;
     }
+
+    /// <summary>Creates <paramref name="folder"/> as a staging folder of Shear's for <paramref name="target"/> (a fixed path such as a job's work folder).</summary>
+    public static void MarkAsOurs(string folder, string target)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, Marker), target);
+    }
+
+    /// <summary>True when <paramref name="folder"/> carries Shear's marker (only such a folder is ever deleted or replaced).</summary>
+    public static bool IsOurs(string folder) => File.Exists(Path.Combine(folder, Marker));
 
     /// <summary>Syncs the staging folder's files and renames it over <paramref name="output"/> (the old one aside until the new one is in place).</summary>
     public static void Commit(string staging, string output)
@@ -105,8 +114,6 @@ public static class OutputFolder
 
         asides.ForEach(TryDelete);
     }
-
-    private static bool IsOurs(string folder) => File.Exists(Path.Combine(folder, Marker));
 
     private static void TryDelete(string folder)
     {

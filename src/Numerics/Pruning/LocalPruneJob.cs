@@ -74,7 +74,6 @@ public static class LocalPruneJob
             var shape = checkpoint.Entry(name).Shape;
             request.Spec.Pattern.Validate(shape[^1], name[..^".weight".Length]);
         }
-
     }
 
     /// <summary>Draws the calibration samples of a request (its tokenizer, dataset, mode, count, length and seed).</summary>

@@ -42,8 +42,8 @@ public sealed class PrunedModelWriter : IDisposable
     /// <summary>The staging folder: a readable checkpoint in which every finished layer is already pruned.</summary>
     public string Staging { get; }
 
-    /// <summary>Bytes of tensor data written so far.</summary>
-    public long BytesWritten => _checkpoint.BytesWritten;
+    /// <summary>The base checkpoint (one reader for the copies and the job's mask step).</summary>
+    internal CheckpointReader Base => _base;
 
     /// <summary>
     /// Checks <paramref name="output"/> before any work (it must not exist, or be an empty folder, unless
@@ -54,9 +54,7 @@ public sealed class PrunedModelWriter : IDisposable
     {
         var full = Path.GetFullPath(output);
         CheckOutput(full, overwrite);
-        var staging = OutputFolder.Stage(full);
-        Directory.Delete(staging, recursive: true); // laid out again below, with the checkpoint
-        return Open(sourceDirectory, full, staging, resume: false, keep: false);
+        return Open(sourceDirectory, full, OutputFolder.Stage(full), resume: false, keep: false);
     }
 
     /// <summary>
@@ -73,24 +71,24 @@ public sealed class PrunedModelWriter : IDisposable
         var baseReader = CheckpointReader.Open(source);
         try
         {
-            bool ours = File.Exists(Path.Combine(staging, StagingMarker));
+            bool ours = OutputFolder.IsOurs(staging);
             if (Directory.Exists(staging) && !ours)
             {
                 throw new IOException($"{staging} exists and was not made by Shear: move it away or choose another output");
             }
 
-            if (resume && ours && File.Exists(Path.Combine(staging, StagingMarker)))
+            if (resume && ours)
             {
                 return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, StreamingCheckpointWriter.Open(staging));
             }
 
-            if (ours)
+            if (ours && Directory.EnumerateFileSystemEntries(staging).Any(e => Path.GetFileName(e) != OutputFolder.Marker))
             {
-                Directory.Delete(staging, recursive: true);
+                Directory.Delete(staging, recursive: true); // an earlier attempt's, laid out anew
             }
 
+            OutputFolder.MarkAsOurs(staging, output);
             Directory.CreateDirectory(Path.Combine(staging, MaskFolder));
-            File.WriteAllText(Path.Combine(staging, StagingMarker), output);
             var checkpoint = StreamingCheckpointWriter.Create(staging, CheckpointLayout.Like(baseReader));
             foreach (var name in baseReader.Names.Where(n => !n.StartsWith(LayerPrefix, StringComparison.Ordinal)))
             {
@@ -136,7 +134,7 @@ public sealed class PrunedModelWriter : IDisposable
         }
     }
 
-    /// <summary>Writes config, tokenizer files and the report, syncs the weights to disk, then moves the folder into place.</summary>
+    /// <summary>Writes config, tokenizer files and the report, then syncs and moves the folder into place (<see cref="OutputFolder.Commit"/>).</summary>
     public void Complete(PruningReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -150,9 +148,8 @@ public sealed class PrunedModelWriter : IDisposable
         }
 
         AtomicFile.WriteAllText(Path.Combine(Staging, ReportFile), JsonSerializer.Serialize(report, JsonOptions.Indented));
-        _checkpoint.Flush();
         _checkpoint.Dispose();
-        OutputFolder.Commit(Staging, _out);
+        OutputFolder.Commit(Staging, _out); // fsyncs every file, the weights included
         _completed = true;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Models;
 using Shear.Numerics.Runtime;
 using static TorchSharp.torch;
@@ -71,7 +70,7 @@ public static class LayerLoop
         progress?.Report(new Progress(layer, n, "observe"));
         var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(layer, cancellationToken))) : [];
         progress?.Report(new Progress(layer, n, "masks"));
-        var report = await compute.Run(() => PruneLayer(config, model, layer, parts, spec, options, output), cancellationToken);
+        var report = await compute.Run(() => PruneLayer(config, layer, parts, spec, options, output), cancellationToken);
         if (calibrate && layer < n - 1)
         {
             progress?.Report(new Progress(layer, n, "forward"));
@@ -83,17 +82,16 @@ public static class LayerLoop
     }
 
     /// <summary>
-    /// The job's step of one layer: reduce the shards' statistics, load the dense layer, compute its masks once, apply
+    /// The job's step of one layer: reduce the shards' statistics, load the dense layer (from the writer's base reader), compute its masks once, apply
     /// them, round the kept weights through the stored dtype (what every shard will read back), write the layer and
     /// its masks, count its zeros.
     /// </summary>
-    private static LayerReport PruneLayer(ModelConfig config, string model, int k, LayerStatistics[] parts, PruneSpec spec, ModelOptions options, PrunedModelWriter output)
+    private static LayerReport PruneLayer(ModelConfig config, int k, LayerStatistics[] parts, PruneSpec spec, ModelOptions options, PrunedModelWriter output)
     {
         try
         {
             using var reduced = parts.Length > 0 ? LayerStatistics.Reduce(parts) : new LayerStatistics(k, []);
-            using var reader = CheckpointReader.Open(model);
-            using var layer = CausalLM.LoadLayer(config, reader, k, options);
+            using var layer = CausalLM.LoadLayer(config, output.Base, k, options);
             using var masks = LayerPruner.ComputeMasks(layer, reduced, spec);
             LayerPruner.Apply(layer, masks);
             RoundToStored(layer, output);
