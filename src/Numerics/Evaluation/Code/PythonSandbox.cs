@@ -193,35 +193,30 @@ public sealed partial class PythonSandbox
         yield return script;
     }
 
-    private IEnumerable<string> Bubblewrap(string dir)
-    {
-        if (IsRoot)
-        {
-            // Never run generated code with a real uid of root: the process limit does not hold for root.
-            yield return "setpriv";
-            yield return "--reuid=65534";
-            yield return "--regid=65534";
-            yield return "--clear-groups";
-            yield return "--";
-        }
+    private IEnumerable<string> Bubblewrap(string dir) => Isolating(_diskBytes,
+        ["--ro-bind", Path.Combine(dir, "program.py"), "/run/shear/program.py", "--ro-bind", Path.Combine(dir, "run.py"), "/run/shear/run.py"]);
 
+    // The isolation every run gets, up to the command (and what the probe checks): as root first nobody (the process
+    // limit does not hold for a real uid of root), then bubblewrap with the run's files bound read-only.
+    private static IEnumerable<string> Isolating(long diskBytes, string[] binds)
+    {
+        var prefix = IsRoot ? new[] { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" } : [];
         string[] args =
         [
             "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
             "--ro-bind-try", "/etc/alternatives", "/etc/alternatives", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
             "--proc", "/proc", "--dev", "/dev", "--size", (16 << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-            "--size", _diskBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
-            "--ro-bind", Path.Combine(dir, "program.py"), "/run/shear/program.py", "--ro-bind", Path.Combine(dir, "run.py"), "/run/shear/run.py",
+            "--size", diskBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+        ];
+        string[] rest =
+        [
             "--remount-ro", "/", "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--",
         ];
-        foreach (var a in args)
-        {
-            yield return a;
-        }
+        return prefix.Concat(args).Concat(binds).Concat(rest);
     }
 
-    // One trivial program through bubblewrap, as the runs go: null when it works, else why not.
+    // One trivial program through the same isolation as the runs: null when it works, else why not.
     private static string? Probe()
     {
         if (!OperatingSystem.IsLinux())
@@ -231,11 +226,9 @@ public sealed partial class PythonSandbox
 
         try
         {
-            var start = new ProcessStartInfo(IsRoot ? "setpriv" : "bwrap") { RedirectStandardOutput = true, RedirectStandardError = true };
-            var args = (IsRoot ? new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "bwrap" } : [])
-                .Concat(["--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                    "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"]);
-            foreach (var a in args)
+            var args = Isolating(1 << 20, []).Append("/usr/bin/true").ToList();
+            var start = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args.Skip(1))
             {
                 start.ArgumentList.Add(a);
             }
