@@ -37,8 +37,7 @@ internal static class ShardBench
             {
                 var log = new List<string>();
                 logs.Add(log);
-                siloProcesses.Add(Logged(log, $"{siloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={ClusterSettings.FreePort()} " +
-                    $"--Shear:GatewayPort={ClusterSettings.FreePort()} --Shear:HealthPort={health[i]} --Shear:PrometheusPort={metrics[i]} --Shear:AdvertisedAddress=127.0.0.1"));
+                siloProcesses.Add(Logged(log, TwoSiloBench.SiloArguments(siloDll, redis, clusterId, health[i], metrics[i])));
                 processes.Add(siloProcesses[^1]);
             }
 

@@ -35,8 +35,7 @@ internal static class TwoSiloBench
             var clock = Stopwatch.StartNew();
             foreach (var h in health)
             {
-                processes.Add(Start("dotnet", $"{silo} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={ClusterSettings.FreePort()} " +
-                    $"--Shear:GatewayPort={ClusterSettings.FreePort()} --Shear:HealthPort={h} --Shear:PrometheusPort=0 --Shear:AdvertisedAddress=127.0.0.1"));
+                processes.Add(Start("dotnet", SiloArguments(silo, redis, clusterId, h, 0)));
             }
 
             var ready = await Task.WhenAll(health.Select(h => Ready(h, clock)));
@@ -117,6 +116,11 @@ internal static class TwoSiloBench
             KillAll(processes);
         }
     }
+
+    /// <summary>A silo process on Redis with free silo and gateway ports, advertised on loopback.</summary>
+    internal static string SiloArguments(string siloDll, string redis, string clusterId, int healthPort, int prometheusPort) =>
+        $"{siloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={ClusterSettings.FreePort()} " +
+        $"--Shear:GatewayPort={ClusterSettings.FreePort()} --Shear:HealthPort={healthPort} --Shear:PrometheusPort={prometheusPort} --Shear:AdvertisedAddress=127.0.0.1";
 
     internal static void KillAll(IEnumerable<Process> processes)
     {

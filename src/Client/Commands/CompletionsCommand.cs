@@ -24,7 +24,7 @@ internal static class CompletionsCommand
             throw new IOException($"--out {path} is a folder");
         }
 
-        var sandbox = new PythonSandbox(TimeSpan.FromSeconds(10), allowUnisolated: allowUnisolated);
+        var sandbox = new PythonSandbox(new EvalOptions().SandboxTimeout, allowUnisolated: allowUnisolated); // the eval's one default
         stdout.WriteLine($"sandbox: {sandbox.Isolation}");
         CompletionsReport report;
         if (ConsoleMode.IsInteractive(stdout))

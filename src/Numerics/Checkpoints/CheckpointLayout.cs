@@ -10,7 +10,7 @@ namespace Shear.Numerics.Checkpoints;
 public sealed record TensorSpec(string Name, torch.ScalarType DType, long[] Shape)
 {
     /// <summary>Bytes of data.</summary>
-    public long ByteLength => Shape.Aggregate(1L, (a, b) => a * b) * ElementSize(DType);
+    public long ByteLength => Shape.Aggregate(1L, (a, b) => a * b) * SafetensorsDType.SizeOf(DType);
 
     /// <summary>The spec of a tensor as it is.</summary>
     public static TensorSpec Of(string name, torch.Tensor tensor)
@@ -18,9 +18,6 @@ public sealed record TensorSpec(string Name, torch.ScalarType DType, long[] Shap
         ArgumentNullException.ThrowIfNull(tensor);
         return new TensorSpec(name, tensor.dtype, tensor.shape);
     }
-
-    private static int ElementSize(torch.ScalarType type) =>
-        SafetensorsDType.TryParse(SafetensorsDType.NameOf(type), out _, out int size) ? size : throw new NotSupportedException(type.ToString());
 }
 
 /// <summary>

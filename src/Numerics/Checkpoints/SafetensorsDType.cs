@@ -37,13 +37,19 @@ public static class SafetensorsDType
 
     /// <summary>The format's name for a torch dtype.</summary>
     /// <exception cref="NotSupportedException">The dtype has no safetensors name Shear writes.</exception>
-    public static string NameOf(torch.ScalarType type)
+    public static string NameOf(torch.ScalarType type) => Row(type).Name;
+
+    /// <summary>Bytes per element of a torch dtype Shear writes.</summary>
+    /// <exception cref="NotSupportedException">A dtype with no safetensors name.</exception>
+    public static int SizeOf(torch.ScalarType type) => Row(type).Size;
+
+    private static (string Name, torch.ScalarType Type, int Size) Row(torch.ScalarType type)
     {
         foreach (var row in Table)
         {
             if (row.Type == type)
             {
-                return row.Name;
+                return row;
             }
         }
 
