@@ -49,9 +49,9 @@ internal sealed class Processes : IDisposable
         _redis?.WaitForExit();
     }
 
-    public Process Silo(string redis, string clusterId, int siloPort, int gatewayPort, int healthPort, string log) =>
+    public Process Silo(string redis, string clusterId, int siloPort, int gatewayPort, int healthPort, int prometheusPort, string log) =>
         Start("dotnet", $"{SiloDll} --Shear:Redis={redis} --Shear:ClusterId={clusterId} --Shear:SiloPort={siloPort} --Shear:GatewayPort={gatewayPort} " +
-            $"--Shear:HealthPort={healthPort} --Shear:PrometheusPort=0 --Shear:AdvertisedAddress=127.0.0.1", log);
+            $"--Shear:HealthPort={healthPort} --Shear:PrometheusPort={prometheusPort} --Shear:AdvertisedAddress=127.0.0.1", log);
 
     public Process LocalSilo(int siloPort, int gatewayPort, int healthPort, int prometheusPort, string log) =>
         Start("dotnet", $"{SiloDll} --Shear:ClusterId=local-{Guid.NewGuid():N} --Shear:SiloPort={siloPort} --Shear:GatewayPort={gatewayPort} " +
