@@ -18,7 +18,7 @@ internal static class ClusterBench
     public static async Task<int> Run(string model, string data)
     {
         var root = Path.Combine(Path.GetTempPath(), "shear-cluster-bench", Guid.NewGuid().ToString("N"));
-        var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], ["wanda", "sparsegpt"], ["unstructured"], 0.5, [], 128, 256, 0, null,
+        var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], ["wanda", "sparsegpt"], ["unstructured"], 0.5, [], 128, 256, 0, new EvalSettings(),
             Path.Combine(root, "grains"), Path.GetFullPath(data));
         var jobs = SweepPlan.Jobs("bench", spec);
         var local = new Dictionary<string, double>();

@@ -101,9 +101,9 @@ internal static class TwoSiloBench
             }
 
             // Eval shards over the two silos: 8 perplexity shards placed by the least-busy director.
-            var shards = Enumerable.Range(0, 8).Select(i => new EvalShard($"bench/{i}", "dense", Path.GetFullPath(model), "ppl", 8, 0, Path.GetFullPath(data))).ToList();
+            var shards = Enumerable.Range(0, 8).Select(i => new EvalShard($"bench/{i}", "dense", Path.GetFullPath(model), "ppl", new EvalSettings { Limit = 8 }, 0, Path.GetFullPath(data))).ToList();
             var wall = Stopwatch.StartNew();
-            var results = await Task.WhenAll(shards.Select(s => client.GetGrain<IEvalGrain>(s.ShardId).Run(s)));
+            var results = await Task.WhenAll(shards.Select(s => client.GetGrain<IEvalGrain>(s.ShardId).Evaluate(s, TimeSpan.FromMilliseconds(200))));
             double seconds = wall.Elapsed.TotalSeconds;
             var bySilo = results.GroupBy(r => r.Silo).Select(g => $"{g.Count()} shards / {g.Sum(r => r.Seconds):F1} s on {g.Key}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
@@ -7,37 +8,77 @@ using Shear.Numerics.Runtime;
 namespace Shear.Grains;
 
 /// <summary>
-/// Runs one evaluation shard (one domain of one model) where the placement director put it, on the silo's device
-/// worker (never in the grain turn), then deactivates.
+/// Runs one evaluation shard (one domain of one model) where the placement director put it. <see cref="Start"/> hands
+/// the work to the silo's device worker and returns at once (no grain call waits on the evaluation, and it never runs
+/// in a grain turn); <see cref="Poll"/> reports it. A shard whose silo was lost comes back empty here, and the sweep
+/// starts it again.
 /// </summary>
 [LeastBusyPlacement]
 public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
 {
+    private EvalShard? _shard;
+    private bool _counted;
+    private Task<(EvalReport Report, string Notes)>? _run;
+
     /// <inheritdoc />
-    public async Task<EvalShardProgress> Run(EvalShard shard)
+    public Task Start(EvalShard shard)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        using var activity = ShearTelemetry.Source.StartActivity("eval.shard");
-        activity?.SetTag("shear.shard", shard.ShardId);
-        activity?.SetTag("shear.domain", shard.Domain);
-        using var busy = ShearTelemetry.Work();
-        var options = new EvalOptions
+        if (_run is not null)
         {
-            Domains = [shard.Domain], Limit = shard.Limit, Seed = shard.Seed, DataDirectory = shard.DataDirectory,
-            CodeSamples = shard.CodeSamples, TranslationSamples = shard.TranslationSamples,
-            CodeMaxNewTokens = shard.CodeMaxNewTokens, TranslationMaxNewTokens = shard.TranslationMaxNewTokens,
-        };
-        var notes = new List<string>();
-        var report = await compute.Run(() => GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
+            return Task.CompletedTask; // already running or finished: idempotent
+        }
+
+        var options = JobSpecs.Options(shard.Settings, [shard.Domain], shard.Seed, shard.DataDirectory);
+        var parent = Activity.Current?.Context ?? default;
+        _shard = shard;
+        _run = compute.Run(() =>
         {
-            if (line.Contains("apt-get install", StringComparison.Ordinal))
+            using var activity = ShearTelemetry.Source.StartActivity("eval.shard", ActivityKind.Internal, parent);
+            activity?.SetTag("shear.shard", shard.ShardId);
+            activity?.SetTag("shear.domain", shard.Domain);
+            using var busy = ShearTelemetry.Work();
+            var notes = new List<string>();
+            var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
             {
-                notes.Add(line); // what was skipped and how to enable it reaches the client
-            }
-        })));
-        ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
-        DeactivateOnIdle();
+                if (line.Contains("apt-get install", StringComparison.Ordinal))
+                {
+                    notes.Add(line); // what was skipped and how to enable it reaches the client
+                }
+            }));
+            return (report, string.Join("; ", notes));
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<EvalShardProgress?> Poll()
+    {
+        if (_shard is not { } shard || _run is not { } run)
+        {
+            return Task.FromResult<EvalShardProgress?>(null);
+        }
+
+        if (!run.IsCompleted)
+        {
+            return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Running, [], null, RuntimeIdentity, ""));
+        }
+
+        DeactivateOnIdle(); // the sweep keeps the result
+        if (run.Exception?.InnerException is { } e)
+        {
+            var message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Failed, [], null, RuntimeIdentity, message));
+        }
+
+        var (report, notes) = run.Result;
+        if (!_counted)
+        {
+            _counted = true;
+            ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
+        }
+
         var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items)).ToArray();
-        return new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, string.Join("; ", notes)) { Seconds = report.Seconds };
+        return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, notes) { Seconds = report.Seconds });
     }
 }

@@ -1,4 +1,5 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Evaluation;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains;
@@ -21,6 +22,19 @@ public static class JobSpecs
         return new PruneRequest(job.Model, Spec(job), job.Calibration, null, job.NSamples, job.SeqLen, job.Seed, job.Output, overwrite)
         {
             DataDirectory = job.DataDirectory,
+        };
+    }
+
+    /// <summary>The evaluation options of <paramref name="settings"/>: what they leave null keeps <see cref="EvalOptions"/>' default.</summary>
+    public static EvalOptions Options(EvalSettings settings, IReadOnlyList<string> domains, long seed, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var defaults = new EvalOptions();
+        return defaults with
+        {
+            Domains = domains, Limit = settings.Limit, Seed = seed, DataDirectory = dataDirectory,
+            CodeSamples = settings.CodeSamples ?? defaults.CodeSamples, TranslationSamples = settings.TranslationSamples ?? defaults.TranslationSamples,
+            CodeMaxNewTokens = settings.CodeMaxNewTokens ?? defaults.CodeMaxNewTokens, TranslationMaxNewTokens = settings.TranslationMaxNewTokens ?? defaults.TranslationMaxNewTokens,
         };
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Telemetry;
@@ -31,12 +32,18 @@ public sealed class SweepState
     /// <summary>Error or note.</summary>
     [Id(5)]
     public string Message { get; set; } = "";
+
+    /// <summary>The submitting call's W3C trace parent: the sweep's work joins that trace whichever activation starts it.</summary>
+    [Id(6)]
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>
-/// Drives a sweep: prunes every job (each job's layers spread over the silos), then evaluates every sub-model and
-/// every base model (the dense row) shard by shard in parallel across the silos. State is persisted after every step;
-/// a reminder restarts the drive after a silo loss, skipping what is done.
+/// A sweep as a persisted state machine: every job is pruned in turn (each job's calibration batches spread over the
+/// silos), then every sub-model and every base model (the dense row) is evaluated shard by shard in parallel across the
+/// silos. A one-second grain timer advances it by short calls (start or ask a job, start or poll eval shards; nothing
+/// here waits on compute), and state is persisted on every change. The timer lives with the activation; a reminder
+/// brings the sweep back after its silo was lost, and it goes on from its persisted state.
 /// </summary>
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorage.Name)] IPersistentState<SweepState> state,
@@ -44,10 +51,16 @@ public sealed partial class SweepGrain(
 {
     private const string ReminderName = "drive";
 
-    /// <summary>How long a job may go without answering a progress query before the sweep gives up on it.</summary>
-    private static readonly TimeSpan FollowPatience = TimeSpan.FromMinutes(5);
+    /// <summary>How long a job or an eval shard may go without answering before the sweep gives up on it.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    /// <summary>Times an eval shard is started again after its silo was lost before it counts as failed.</summary>
+    private const int EvalAttempts = 4;
+
     private readonly SemaphoreSlim _write = new(1, 1);
-    private bool _driving;
+    private readonly Dictionary<string, DateTime> _answered = [];
+    private readonly Dictionary<string, int> _starts = [];
+    private IGrainTimer? _timer;
 
     /// <inheritdoc />
     public async Task Submit(SweepSpec spec)
@@ -61,12 +74,14 @@ public sealed partial class SweepGrain(
                 throw new ArgumentException($"sweep id '{this.GetPrimaryKeyString()}' exists with another spec: choose another --id");
             }
 
-            return; // already submitted: the drive (or the reminder) carries on
+            Tick(); // already submitted: make sure it is being advanced
+            return;
         }
 
         var id = this.GetPrimaryKeyString();
         state.State.Spec = spec;
         state.State.State = WorkState.Running;
+        state.State.TraceParent = Activity.Current?.Id;
         state.State.Jobs = SweepPlan.Jobs(id, spec);
         foreach (var job in state.State.Jobs)
         {
@@ -75,7 +90,7 @@ public sealed partial class SweepGrain(
 
         await Save();
         await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        _ = Drive();
+        Tick();
     }
 
     /// <inheritdoc />
@@ -97,151 +112,210 @@ public sealed partial class SweepGrain(
     }
 
     /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Tick(); // a reactivated running sweep goes on at once
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.State != WorkState.Running)
+        if (state.State.State == WorkState.Running)
         {
-            var reminder = await this.GetReminder(ReminderName);
-            if (reminder is not null)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            Tick();
             return;
         }
 
-        if (!_driving)
+        if (await this.GetReminder(ReminderName) is { } reminder)
         {
-            _ = Drive();
+            await this.UnregisterReminder(reminder);
         }
     }
 
-    private async Task Drive()
+    // Starts the timer that advances a running sweep (once per activation).
+    private void Tick()
     {
-        if (_driving || state.State.Spec is not { } spec)
+        if (_timer is null && state.State.Spec is not null && state.State.State == WorkState.Running)
         {
+            _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        }
+    }
+
+    // One step: follow the current job, or start and poll the evaluation shards, or finish.
+    private async Task Advance(CancellationToken cancellation)
+    {
+        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
+        {
+            _timer?.Dispose();
+            _timer = null;
             return;
         }
 
-        _driving = true;
-        using var activity = ShearTelemetry.Source.StartActivity("sweep.drive");
-        activity?.SetTag("shear.sweep", this.GetPrimaryKeyString());
         try
         {
-            foreach (var job in state.State.Jobs.Where(j => state.State.JobProgress[j.JobId].State != WorkState.Done))
+            if (state.State.Jobs.FirstOrDefault(j => state.State.JobProgress[j.JobId].State != WorkState.Done) is { } job)
             {
-                if (state.State.State != WorkState.Running)
-                {
-                    return;
-                }
-
-                state.State.JobProgress[job.JobId] = state.State.JobProgress[job.JobId] with { State = WorkState.Running };
-                await Save();
-                state.State.JobProgress[job.JobId] = await Follow(job);
-                await Save();
+                await FollowJob(job);
+                return;
             }
 
-            var shards = spec.Models.Distinct().SelectMany(m => SweepPlan.Shards(this.GetPrimaryKeyString(), spec, spec.Models.Length > 1 ? $"dense {Path.GetFileName(m)}" : "dense", m))
-                .Concat(state.State.Jobs.SelectMany(j => SweepPlan.Shards(this.GetPrimaryKeyString(), spec, SweepPlan.Row(spec, j), j.Output)))
-                .Where(s => !state.State.Evaluations.TryGetValue(s.ShardId, out var e) || e.State != WorkState.Done)
-                .ToList();
-            await Task.WhenAll(shards.Select(Evaluate));
-            if (state.State.State == WorkState.Running)
+            var shards = Shards(spec);
+            foreach (var shard in shards)
+            {
+                await FollowEval(shard);
+            }
+
+            if (state.State.State == WorkState.Running && shards.All(s => state.State.Evaluations[s.ShardId].State is WorkState.Done or WorkState.Failed))
             {
                 state.State.State = state.State.Evaluations.Values.Any(e => e.State == WorkState.Failed) ? WorkState.Failed : WorkState.Done;
+                if (state.State.State == WorkState.Failed)
+                {
+                    state.State.Message = "evaluation failed: " + string.Join("; ", state.State.Evaluations.Values.Where(e => e.State == WorkState.Failed).Select(e => $"{e.Shard.ShardId}: {e.Message}"));
+                }
+
                 await Save();
             }
         }
         catch (Exception e)
         {
-            logger.LogError(e, "sweep {Sweep} failed", this.GetPrimaryKeyString());
+            LogFailed(e, this.GetPrimaryKeyString());
             state.State.State = WorkState.Failed;
-            state.State.Message = $"{e.GetType().Name}: {e.Message}";
+            state.State.Message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             await Save();
         }
-        finally
-        {
-            _driving = false;
-        }
+    }
+
+    private List<EvalShard> Shards(SweepSpec spec)
+    {
+        var id = this.GetPrimaryKeyString();
+        return [.. spec.Models.Distinct().SelectMany(m => SweepPlan.Shards(id, spec, spec.Models.Length > 1 ? $"dense {Path.GetFileName(m)}" : "dense", m))
+            .Concat(state.State.Jobs.SelectMany(j => SweepPlan.Shards(id, spec, SweepPlan.Row(spec, j), j.Output)))];
     }
 
     /// <summary>
-    /// Starts a job and follows it with short progress calls until it ends (the job advances itself layer by layer and
-    /// retries its own failures); a progress call that finds the job's silo gone reactivates the job elsewhere.
+    /// Starts the job or asks it where it stands (the job advances itself layer by layer and retries its own
+    /// failures); a call that finds the job's silo gone is asked again on the next tick, when the job has reactivated
+    /// on a live silo (and the query restarts its steps).
     /// </summary>
-    private async Task<JobProgress> Follow(JobSpec job)
+    private async Task FollowJob(JobSpec job)
     {
         var grain = GrainFactory.GetGrain<IPruneJobGrain>(job.JobId);
-        var progress = await Retry(() => grain.Start(job), job.JobId);
-        var answered = DateTime.UtcNow;
-        while (progress.State is WorkState.Running or WorkState.Pending && state.State.State == WorkState.Running)
+        var before = state.State.JobProgress[job.JobId];
+        JobProgress progress;
+        try
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            try
+            if (before.State == WorkState.Pending)
             {
-                progress = await grain.GetProgress() ?? progress;
-                answered = DateTime.UtcNow;
-                state.State.JobProgress[job.JobId] = progress;
+                using var span = Span(job.JobId);
+                progress = await grain.Start(job);
             }
-            catch (Exception e) when (e is not ArgumentException && DateTime.UtcNow - answered < FollowPatience)
+            else
             {
-                // The job's silo was lost: until membership says so, calls to it fail; then the job reactivates on a
-                // live silo (and its next progress query restarts its steps).
-                LogFollow(job.JobId, e.GetType().Name);
+                progress = await grain.GetProgress() ?? await grain.Start(job);
             }
         }
+        catch (Exception e) when (e is not ArgumentException && Waited(job.JobId) < Patience)
+        {
+            LogNoAnswer(job.JobId, e.GetType().Name);
+            return;
+        }
 
+        _answered[job.JobId] = DateTime.UtcNow;
         if (progress.State == WorkState.Failed)
         {
+            state.State.JobProgress[job.JobId] = progress;
             throw new ArgumentException($"job {job.JobId} failed: {progress.Message}");
         }
 
-        return progress;
+        state.State.JobProgress[job.JobId] = progress;
+        if (progress.State != before.State || progress.LayersDone != before.LayersDone)
+        {
+            await Save();
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Job}: no progress reply ({Error}); asking again")]
-    private partial void LogFollow(string job, string error);
-
-    private async Task Evaluate(EvalShard shard)
+    // Starts an eval shard, or polls it until it ends; a shard whose silo was lost is started again (a few times).
+    private async Task FollowEval(EvalShard shard)
     {
-        if (state.State.State != WorkState.Running)
+        var known = state.State.Evaluations.GetValueOrDefault(shard.ShardId);
+        if (known?.State is WorkState.Done or WorkState.Failed || state.State.State != WorkState.Running)
         {
             return;
         }
 
-        state.State.Evaluations[shard.ShardId] = new EvalShardProgress(shard, WorkState.Running, [], null, "", "");
+        var grain = GrainFactory.GetGrain<IEvalGrain>(shard.ShardId);
+        EvalShardProgress? progress;
         try
         {
-            state.State.Evaluations[shard.ShardId] = await Retry(() => GrainFactory.GetGrain<IEvalGrain>(shard.ShardId).Run(shard), shard.ShardId);
+            progress = known is null ? null : await grain.Poll();
+            if (progress is null)
+            {
+                int starts = _starts[shard.ShardId] = _starts.GetValueOrDefault(shard.ShardId) + 1;
+                if (starts > EvalAttempts)
+                {
+                    progress = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"started {EvalAttempts} times, lost each time");
+                }
+                else
+                {
+                    using var span = Span(shard.ShardId);
+                    await grain.Start(shard);
+                    progress = new EvalShardProgress(shard, WorkState.Running, [], null, "", "");
+                }
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (Waited(shard.ShardId) < Patience)
         {
-            logger.LogWarning(e, "eval shard {Shard} failed", shard.ShardId);
-            state.State.Evaluations[shard.ShardId] = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"{e.GetType().Name}: {e.Message}");
+            LogNoAnswer(shard.ShardId, e.GetType().Name);
+            return;
+        }
+        catch (Exception e)
+        {
+            progress = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"no answer for {Patience.TotalMinutes:F0} minutes: {e.GetType().Name}: {e.Message}");
         }
 
-        await Save();
+        _answered[shard.ShardId] = DateTime.UtcNow;
+        state.State.Evaluations[shard.ShardId] = progress;
+        if (known is null || progress.State != known.State)
+        {
+            if (progress.State == WorkState.Failed)
+            {
+                LogEvalFailed(shard.ShardId, progress.Message);
+            }
+
+            await Save();
+        }
     }
 
-    /// <summary>
-    /// Retries work whose silo was lost (the grain reactivates on a live silo; a job resumes after its last finished
-    /// layer). Input errors are not retried.
-    /// </summary>
-    private async Task<T> Retry<T>(Func<Task<T>> work, string what)
+    // A span in the submitter's trace around a call that starts work (the started work's spans join it).
+    private Activity? Span(string work)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await work();
-            }
-            catch (Exception e) when (e is not ArgumentException && attempt < 4)
-            {
-                logger.LogWarning(e, "{Work}: attempt {Attempt} failed; retrying", what, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(2 * attempt));
-            }
-        }
+        ActivityContext.TryParse(state.State.TraceParent, null, out var parent);
+        var span = ShearTelemetry.Source.StartActivity("sweep.start", ActivityKind.Internal, parent);
+        span?.SetTag("shear.sweep", this.GetPrimaryKeyString());
+        span?.SetTag("shear.work", work);
+        return span;
     }
+
+    // How long since this job or shard last answered (counted from this activation's first call to it).
+    private TimeSpan Waited(string key)
+    {
+        if (!_answered.TryGetValue(key, out var at))
+        {
+            _answered[key] = at = DateTime.UtcNow;
+        }
+
+        return DateTime.UtcNow - at;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Work}: no reply ({Error}); asking again")]
+    private partial void LogNoAnswer(string work, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "eval shard {Shard} failed: {Message}")]
+    private partial void LogEvalFailed(string shard, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "sweep {Sweep} failed")]
+    private partial void LogFailed(Exception e, string sweep);
 
     private async Task Save()
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
-using Shear.Numerics.Evaluation;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains;
@@ -41,11 +40,7 @@ public static class SweepPlan
 
         if (spec.Domains.Length > 0)
         {
-            new EvalOptions
-            {
-                Domains = spec.Domains, Limit = spec.EvalLimit, CodeSamples = spec.CodeSamples, TranslationSamples = spec.TranslationSamples,
-                CodeMaxNewTokens = spec.CodeMaxNewTokens, TranslationMaxNewTokens = spec.TranslationMaxNewTokens,
-            }.Validate();
+            JobSpecs.Options(spec.Eval, spec.Domains, spec.Seed, spec.DataDirectory).Validate();
         }
 
         if (spec.Shards < 0 || spec.TokenBudget <= 0)
@@ -117,10 +112,6 @@ public static class SweepPlan
     public static IEnumerable<EvalShard> Shards(string sweepId, SweepSpec spec, string row, string model)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.EvalLimit, spec.Seed, spec.DataDirectory)
-        {
-            CodeSamples = spec.CodeSamples, TranslationSamples = spec.TranslationSamples,
-            CodeMaxNewTokens = spec.CodeMaxNewTokens, TranslationMaxNewTokens = spec.TranslationMaxNewTokens,
-        });
+        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.Eval, spec.Seed, spec.DataDirectory));
     }
 }

@@ -17,7 +17,7 @@ public sealed class RedisClusterTests
     {
         await using var cluster = await ProcessCluster.Start($"identity{silos}", silos);
         // 8 samples of 24 tokens in batches of 64 padded tokens: 4 batches, split over every silo (1 shard, or 2/1/1).
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, null,
+        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
             Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
         var sweep = cluster.Client.GetGrain<ISweepGrain>($"identity{silos}");
         await sweep.Submit(spec);
@@ -62,7 +62,7 @@ public sealed class RedisClusterTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await ProcessCluster.Start(sweepId, 2);
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, 1,
+        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, new EvalSettings { Limit = 1 },
             Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, Shards = 2 }; // 4 batches in 2 shards: one per silo while both live
         var sweep = cluster.Client.GetGrain<ISweepGrain>(sweepId);
         await sweep.Submit(spec);

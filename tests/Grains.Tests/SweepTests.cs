@@ -8,7 +8,7 @@ public sealed class SweepTests(ClusterFixture fixture)
 {
     // 8 samples of 24 tokens in batches of at most 64 padded tokens: 4 batches, so each job runs as 2 shards, one per silo.
     private static SweepSpec Spec(string output, params string[] domains) => new(
-        [Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, domains, 8, 24, 0, 1, output, Path.Combine(Paths.Repo, "data"))
+        [Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, domains, 8, 24, 0, new EvalSettings { Limit = 1 }, output, Path.Combine(Paths.Repo, "data"))
     {
         TokenBudget = 64,
     };
@@ -64,8 +64,8 @@ public sealed class SweepTests(ClusterFixture fixture)
     [Fact]
     public async Task TwoSilosShareTheEvaluationShards()
     {
-        var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), "ppl", 1, 0, Path.Combine(Paths.Repo, "data"))).ToList();
-        var results = await Task.WhenAll(shards.Select(s => fixture.Cluster.GrainFactory.GetGrain<IEvalGrain>(s.ShardId).Run(s)));
+        var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), "ppl", new EvalSettings { Limit = 1 }, 0, Path.Combine(Paths.Repo, "data"))).ToList();
+        var results = await Task.WhenAll(shards.Select(s => fixture.Cluster.GrainFactory.GetGrain<IEvalGrain>(s.ShardId).Evaluate(s, TimeSpan.FromMilliseconds(200))));
         Assert.All(results, r => Assert.Equal(WorkState.Done, r.State));
         Assert.Equal(2, results.Select(r => r.Silo).Distinct().Count());
         Assert.Single(results.Select(r => r.DomainScore).Distinct()); // the same model and data everywhere: the same perplexity
@@ -91,7 +91,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         var missing = Path.Combine(root, "no-model");
         var m = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root) with { Models = [missing] }));
         Assert.Equal($"model {missing}: not a model folder the silos can see (no config.json)", m.Message);
-        var c = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root, "code") with { CodeSamples = -1 }));
+        var c = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root, "code") with { Eval = new EvalSettings { Limit = 1, CodeSamples = -1 } }));
         Assert.StartsWith("limit, samples and token counts must be positive", c.Message, StringComparison.Ordinal);
         Assert.Null(await sweep.GetStatus());
 

@@ -22,7 +22,7 @@ public sealed class ThreeSiloJobTests
         try
         {
             var root = Paths.TempDir();
-            var spec = new SweepSpec([Paths.Model("gemma")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, null,
+            var spec = new SweepSpec([Paths.Model("gemma")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
                 Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
             var sweep = cluster.GrainFactory.GetGrain<ISweepGrain>("three");
             await sweep.Submit(spec);

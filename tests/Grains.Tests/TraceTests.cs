@@ -17,7 +17,7 @@ public sealed class TraceTests(ClusterFixture fixture)
             .AddSource("trace-test", ShearTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
             .AddInMemoryExporter(exported).Build();
         using var source = new ActivitySource("trace-test");
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda"], ["unstructured"], 0.5, ["ppl"], 4, 16, 0, 1,
+        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda"], ["unstructured"], 0.5, ["ppl"], 4, 16, 0, new EvalSettings { Limit = 1 },
             Path.Combine(Paths.TempDir(), "out"), Path.Combine(Paths.Repo, "data"));
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("traced");
         ActivityTraceId trace;
@@ -35,7 +35,7 @@ public sealed class TraceTests(ClusterFixture fixture)
         static bool OfThisSweep(Activity a) => new[] { "shear.sweep", "shear.job", "shear.shard" }
             .Any(t => a.GetTagItem(t) is string id && (id == "traced" || id.StartsWith("traced/", StringComparison.Ordinal)));
         var shear = exported.Where(a => a.Source.Name == ShearTelemetry.Name && OfThisSweep(a)).ToList();
-        foreach (var name in new[] { "sweep.drive", "job.layer", "shard.observe", "shard.forward", "eval.shard" })
+        foreach (var name in new[] { "sweep.start", "job.layer", "shard.observe", "shard.forward", "eval.shard" })
         {
             var spans = shear.Where(a => a.OperationName == name).ToList();
             Assert.True(spans.Count > 0, $"no {name} span");

@@ -44,10 +44,8 @@ internal static class DemoCommand
             }
 
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
-                wanted, 32, 256, 0, p.GetValue(limit), Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!))
-            {
-                CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32,
-            };
+                wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
+                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!));
             Grains.SweepPlan.Validate(spec);
             if (!File.Exists(Path.Combine(spec.Models[0], "config.json")))
             {

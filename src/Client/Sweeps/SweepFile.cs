@@ -128,11 +128,22 @@ internal static class SweepFile
             Fail(fields.GetValueOrDefault(nsamples <= 0 ? "nsamples" : "seqlen", root), "must be positive");
         }
 
-        int? limit = fields.ContainsKey("eval_limit") ? Number("eval_limit", 0) : null;
-        if (limit is <= 0)
+        int? Optional(string key)
         {
-            Fail(fields["eval_limit"], "eval_limit must be positive");
+            int? value = fields.ContainsKey(key) ? Number(key, 0) : null;
+            if (value is <= 0)
+            {
+                Fail(fields[key], $"{key} must be positive");
+            }
+
+            return value;
         }
+
+        var eval = new EvalSettings
+        {
+            Limit = Optional("eval_limit"), CodeSamples = Optional("code_samples"), TranslationSamples = Optional("translation_samples"),
+            CodeMaxNewTokens = Optional("code_max_tokens"), TranslationMaxNewTokens = Optional("translation_max_tokens"),
+        };
 
         int shards = Number("shards", 0);
         if (shards < 0)
@@ -148,12 +159,10 @@ internal static class SweepFile
         static string Full(string p) => Path.GetFullPath(p); // relative to the current folder, as command-line paths
         return new SweepSpec([.. List("models").Select(Full)], [.. List("calibrations").Select(c => File.Exists(Full(c)) ? Full(c) : c)],
             List("methods", ["wanda"]), List("patterns", ["unstructured"]), sparsity, List("domains", [.. EvalBenchmarks.Domains]),
-            nsamples, seqlen, Number("seed", 0L), limit,
+            nsamples, seqlen, Number("seed", 0L), eval,
             Full(fields.TryGetValue("output", out var o) ? ((YamlScalarNode)o).Value ?? "sweeps" : "sweeps"),
             Full(fields.TryGetValue("data", out var d) ? ((YamlScalarNode)d).Value ?? "data" : "data"))
         {
-            CodeSamples = Number("code_samples", 10), TranslationSamples = Number("translation_samples", 5),
-            CodeMaxNewTokens = Number("code_max_tokens", 500), TranslationMaxNewTokens = Number("translation_max_tokens", 128),
             Shards = shards,
             TokenBudget = Number("token_budget", 16384),
         };

@@ -64,13 +64,20 @@ public interface IShardGrain : IGrainWithStringKey
     Task Stop();
 }
 
-/// <summary>Runs one evaluation shard (key: shard id), placed on the least-busy capable silo.</summary>
+/// <summary>
+/// Runs one evaluation shard (key: shard id), placed on the least-busy capable silo: started, then polled (no call
+/// waits for an evaluation).
+/// </summary>
 [Alias("shear.v1.IEvalGrain")]
 public interface IEvalGrain : IGrainWithStringKey
 {
-    /// <summary>Evaluates and returns the shard's result.</summary>
-    [Alias("Run")]
-    Task<EvalShardProgress> Run(EvalShard shard);
+    /// <summary>Starts the evaluation on the silo's device worker and returns at once (idempotent).</summary>
+    [Alias("Start")]
+    Task Start(EvalShard shard);
+
+    /// <summary>Where it stands: running, done with its result, or failed; null when this activation never started it (its silo was lost).</summary>
+    [Alias("Poll"), AlwaysInterleave]
+    Task<EvalShardProgress?> Poll();
 }
 
 /// <summary>The cluster's board of silo load (key 0): each silo posts its running work, placement reads it.</summary>
@@ -101,3 +108,24 @@ public sealed record SiloLoad(
     [property: Id(3)] long FreeGpuMemory,
     [property: Id(4)] int Running,
     [property: Id(5)] DateTime At);
+
+/// <summary>Client-side helpers for eval grains.</summary>
+public static class EvalGrains
+{
+    /// <summary>Starts a shard and polls it until it is done or failed (for tools and tests; the sweep grain polls by its timer).</summary>
+    public static async Task<EvalShardProgress> Evaluate(this IEvalGrain grain, EvalShard shard, TimeSpan poll)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        await grain.Start(shard);
+        while (true)
+        {
+            var progress = await grain.Poll() ?? throw new InvalidOperationException($"eval shard {shard?.ShardId} was lost");
+            if (progress.State is WorkState.Done or WorkState.Failed)
+            {
+                return progress;
+            }
+
+            await Task.Delay(poll);
+        }
+    }
+}

@@ -13,7 +13,7 @@ namespace Shear.Grains.Abstractions;
 /// <param name="NSamples">Calibration samples.</param>
 /// <param name="SeqLen">Calibration window / length cap.</param>
 /// <param name="Seed">Sampling and generation seed.</param>
-/// <param name="EvalLimit">Items per benchmark (null: all).</param>
+/// <param name="Eval">How the models are evaluated (items per benchmark, samples, token limits).</param>
 /// <param name="OutputDirectory">Where the sub-models are written (one folder per job).</param>
 /// <param name="DataDirectory">Datasets folder (built-in sets in its builtin/).</param>
 [GenerateSerializer, Immutable, Alias("shear.v1.SweepSpec")]
@@ -27,33 +27,17 @@ public sealed record SweepSpec(
     [property: Id(6)] int NSamples,
     [property: Id(7)] int SeqLen,
     [property: Id(8)] long Seed,
-    [property: Id(9)] int? EvalLimit,
+    [property: Id(9)] EvalSettings Eval,
     [property: Id(10)] string OutputDirectory,
     [property: Id(11)] string DataDirectory)
 {
-    /// <summary>Evaluation settings for a shard (samples per code problem and per sentence).</summary>
-    [Id(12)]
-    public int CodeSamples { get; init; } = 10;
-
-    /// <summary>Samples per translation sentence.</summary>
-    [Id(13)]
-    public int TranslationSamples { get; init; } = 5;
-
-    /// <summary>New tokens per code sample.</summary>
-    [Id(14)]
-    public int CodeMaxNewTokens { get; init; } = 500;
-
-    /// <summary>New tokens per translation sample.</summary>
-    [Id(15)]
-    public int TranslationMaxNewTokens { get; init; } = 128;
-
     /// <summary>Silos each prune job's calibration batches are split over (data-parallel shards).</summary>
     /// <value>Default 0: every active silo, capped by the job's batch count.</value>
-    [Id(16)]
+    [Id(12)]
     public int Shards { get; init; }
 
     /// <summary>Padded tokens per calibration batch.</summary>
     /// <value>Default 16384.</value>
-    [Id(17)]
+    [Id(13)]
     public int TokenBudget { get; init; } = 16384;
 }

@@ -60,7 +60,7 @@ public sealed record Score(
 /// <param name="Row">The results-table row it fills (calibration name, or <c>dense</c>).</param>
 /// <param name="Model">The model folder.</param>
 /// <param name="Domain">The domain.</param>
-/// <param name="Limit">Items per benchmark.</param>
+/// <param name="Settings">The sweep's evaluation settings.</param>
 /// <param name="Seed">Generation seed.</param>
 /// <param name="DataDirectory">Datasets folder.</param>
 [GenerateSerializer, Immutable, Alias("shear.v1.EvalShard")]
@@ -69,26 +69,9 @@ public sealed record EvalShard(
     [property: Id(1)] string Row,
     [property: Id(2)] string Model,
     [property: Id(3)] string Domain,
-    [property: Id(4)] int? Limit,
+    [property: Id(4)] EvalSettings Settings,
     [property: Id(5)] long Seed,
-    [property: Id(6)] string DataDirectory)
-{
-    /// <summary>Samples per code problem.</summary>
-    [Id(7)]
-    public int CodeSamples { get; init; } = 10;
-
-    /// <summary>Samples per sentence.</summary>
-    [Id(8)]
-    public int TranslationSamples { get; init; } = 5;
-
-    /// <summary>New tokens per code sample.</summary>
-    [Id(9)]
-    public int CodeMaxNewTokens { get; init; } = 500;
-
-    /// <summary>New tokens per translation sample.</summary>
-    [Id(10)]
-    public int TranslationMaxNewTokens { get; init; } = 128;
-}
+    [property: Id(6)] string DataDirectory);
 
 /// <summary>An evaluation shard's progress and result.</summary>
 /// <param name="Shard">The shard.</param>
