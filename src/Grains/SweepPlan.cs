@@ -1,7 +1,9 @@
 using System.Globalization;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
+using Shear.Numerics.Evaluation;
 using Shear.Numerics.Pruning;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
 
@@ -28,14 +30,30 @@ public static class SweepPlan
             DatasetRegistry.Find(c); // a dataset name unless it is a .txt/.jsonl file
         }
 
+        // The edge (the sweep file, the demo) parsed these into Numerics' types; the spec carries their canonical spellings.
         foreach (var m in spec.Methods)
         {
-            PruningMethods.Parse(m);
+            Canonical("method", m, PruningMethods.Name(PruningMethods.Parse(m)));
         }
 
         foreach (var p in spec.Patterns)
         {
-            SparsityPattern.Parse(p, p == "unstructured" ? spec.Sparsity : null);
+            var pattern = SparsityPattern.Parse(p, null);
+            Canonical("pattern", p, pattern.ToString());
+            if (!pattern.IsNofM)
+            {
+                SparsityPattern.Unstructured(spec.Sparsity);
+            }
+        }
+
+        foreach (var d in spec.Domains)
+        {
+            Canonical("domain", d, EvalBenchmarks.Domain(d));
+        }
+
+        foreach (var list in new[] { spec.Models, spec.Calibrations, spec.Methods, spec.Patterns, spec.Domains }.Where(l => l.Distinct(StringComparer.Ordinal).Count() != l.Length))
+        {
+            throw new ArgumentException($"'{list.GroupBy(x => x, StringComparer.Ordinal).First(g => g.Count() > 1).Key}' is listed twice in a sweep");
         }
 
         if (spec.Domains.Length > 0)
@@ -48,9 +66,17 @@ public static class SweepPlan
             throw new ArgumentException($"shards must be 0 (every silo) or positive and token_budget positive (got {spec.Shards}, {spec.TokenBudget})");
         }
 
-        if (spec.NSamples <= 0 || spec.SeqLen <= 0)
+        if (spec.NSamples is <= 0 or > RunBounds.MaxSamples || spec.SeqLen is <= 0 or > RunBounds.MaxSeqLen)
         {
-            throw new ArgumentException($"nsamples and seqlen must be positive (got {spec.NSamples}, {spec.SeqLen})");
+            throw new ArgumentException($"nsamples must be 1 to {RunBounds.MaxSamples} and seqlen 1 to {RunBounds.MaxSeqLen} (got {spec.NSamples}, {spec.SeqLen})");
+        }
+    }
+
+    private static void Canonical(string what, string given, string canonical)
+    {
+        if (given != canonical)
+        {
+            throw new ArgumentException($"{what} '{given}' is not spelled as Shear spells it ('{canonical}')");
         }
     }
 
@@ -73,7 +99,7 @@ public static class SweepPlan
                     {
                         var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
                         jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
-                            pattern == "unstructured" ? spec.Sparsity : null, spec.NSamples, spec.SeqLen, spec.Seed,
+                            SparsityPattern.Parse(pattern, null).IsNofM ? null : spec.Sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
                             Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget });
                     }
                 }

@@ -8,8 +8,8 @@ public sealed class EvalCommandTests
 
     public static TheoryData<string[], string> BadInputs() => new()
     {
-        { ["--domains", "foo"], "error: unknown domain(s) 'foo' (known: code, csr, translation, math, ppl)" },
-        { ["--domains", "csr", "--limit", "0"], "error: limit, samples and token counts must be positive (limit 0, code samples 10, translation samples 5)" },
+        { ["--domains", "foo"], "error: unknown domain 'foo' (known: code, csr, translation, math, ppl)" },
+        { ["--domains", "csr", "--limit", "0"], "error: --limit 0 is out of range (1 to 2147483647)" },
         { ["--meteor-order", "backwards"], "error: --meteor-order backwards: expected conventional or thesis" },
     };
 

@@ -24,7 +24,7 @@ public sealed class SweepCommandTests
         { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt)" },
         { Good.Replace("\"2:4\"", "\"3:2\"", StringComparison.Ordinal), ":4: patterns: N:M pattern needs 0 < n < m, got 3:2" },
         { Good.Replace("[csr, ppl]", "[csr, poetry]", StringComparison.Ordinal), ":6: domains: unknown domain 'poetry' (known: code, csr, translation, math, ppl)" },
-        { Good + "nsamples: lots\n", ":7: nsamples: expected a number" },
+        { Good + "nsamples: lots\n", ":7: nsamples: expected a whole number, got 'lots'" },
         { "models: [a\n", ": not valid YAML" },
     };
 

@@ -92,7 +92,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         var m = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root) with { Models = [missing] }));
         Assert.Equal($"model {missing}: not a model folder the silos can see (no config.json)", m.Message);
         var c = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root, "code") with { Eval = new EvalSettings { Limit = 1, CodeSamples = -1 } }));
-        Assert.StartsWith("limit, samples and token counts must be positive", c.Message, StringComparison.Ordinal);
+        Assert.Equal("--code-samples -1 is out of range (1 to 1000)", c.Message);
         Assert.Null(await sweep.GetStatus());
 
         var reused = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("reused");

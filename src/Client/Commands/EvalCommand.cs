@@ -44,7 +44,7 @@ internal static class EvalCommand
 
             var options = new EvalOptions
             {
-                Domains = parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Domains = [.. parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain)],
                 Limit = parse.GetValue(limit),
                 DataDirectory = parse.GetValue(dataDir)!,
                 Seed = parse.GetValue(seed),

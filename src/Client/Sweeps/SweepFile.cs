@@ -1,16 +1,20 @@
 using System.Globalization;
+using System.Numerics;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Evaluation;
 using Shear.Numerics.Pruning;
+using Shear.Numerics.Runtime;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Shear.Client.Sweeps;
 
 /// <summary>
-/// A sweep file (YAML) read strictly: every key known, every dataset/method/pattern/domain checked, errors as
-/// <c>FILE:LINE: reason</c> before anything is submitted.
+/// A sweep file (YAML) read strictly: one document, a mapping of known fields, each of the shape it needs (a name or a
+/// list of names, a number within bounds); every dataset, method, pattern and domain is parsed here, once, into the
+/// Numerics types, and the spec carries their canonical spellings. Errors are <c>FILE:LINE: reason</c>, before
+/// anything is submitted.
 /// </summary>
 internal static class SweepFile
 {
@@ -19,6 +23,9 @@ internal static class SweepFile
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
         "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget",
     ];
+
+    /// <summary>Largest sweep file read (a sweep file is a few lines).</summary>
+    private const long MaxBytes = 1 << 20;
 
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">The first problem, with file and line.</exception>
@@ -29,15 +36,24 @@ internal static class SweepFile
             throw new ArgumentException($"{path}: no such sweep file");
         }
 
+        if (new FileInfo(path).Length > MaxBytes)
+        {
+            throw new ArgumentException($"{path}: {new FileInfo(path).Length} bytes is too large for a sweep file (at most {MaxBytes})");
+        }
+
         var yaml = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
             yaml.Load(reader);
         }
         catch (YamlException e)
         {
-            throw new ArgumentException($"{path}:{e.Start.Line}: not valid YAML ({e.Message})");
+            throw new ArgumentException($"{path}:{e.Start.Line}: not valid YAML ({UserError.OneLine(e)})");
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new ArgumentException($"{path}: not UTF-8 text");
         }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
@@ -45,126 +61,167 @@ internal static class SweepFile
             throw new ArgumentException($"{path}:1: a sweep file is a mapping of {string.Join(", ", Keys)}");
         }
 
-        var fields = new Dictionary<string, YamlNode>();
-        foreach (var (keyNode, value) in root.Children)
+        if (yaml.Documents.Count > 1)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
-            if (!Keys.Contains(key))
-            {
-                throw new ArgumentException($"{path}:{keyNode.Start.Line}: unknown field '{key}' (known: {string.Join(", ", Keys)})");
-            }
-
-            fields[key] = value;
+            throw new ArgumentException($"{path}:{yaml.Documents[1].RootNode.Start.Line}: a second YAML document; a sweep file is one mapping");
         }
 
-        string Fail(YamlNode node, string reason) => throw new ArgumentException($"{path}:{node.Start.Line}: {reason}");
-        string[] List(string key, string[]? fallback = null)
+        return new Reader(path, root).Spec();
+    }
+
+    private sealed class Reader
+    {
+        private readonly string _path;
+        private readonly YamlMappingNode _root;
+        private readonly Dictionary<string, YamlNode> _fields = [];
+
+        public Reader(string path, YamlMappingNode root)
         {
-            if (!fields.TryGetValue(key, out var node))
+            (_path, _root) = (path, root);
+            foreach (var (keyNode, value) in root.Children)
             {
-                return fallback ?? [Fail(root, $"missing field '{key}'")];
+                var key = keyNode is YamlScalarNode { Value: { } k } ? k : Fail<string>(keyNode, "a field name must be a plain name");
+                if (!Keys.Contains(key))
+                {
+                    Fail<string>(keyNode, $"unknown field '{key}' (known: {string.Join(", ", Keys)})");
+                }
+
+                if (!_fields.TryAdd(key, value))
+                {
+                    Fail<string>(keyNode, $"field '{key}' given twice");
+                }
+            }
+        }
+
+        public SweepSpec Spec()
+        {
+            double sparsity = Number("sparsity", 0.5, 0, 1);
+            if (_fields.TryGetValue("sparsity", out var sparsityNode) && !(sparsity > 0 && sparsity < 1))
+            {
+                Fail<int>(sparsityNode, $"sparsity: must be strictly between 0 and 1 (got {sparsity.ToString(CultureInfo.InvariantCulture)})");
             }
 
-            return node switch
+            var models = Names("models", null, m => Path.GetFullPath(m)); // relative to the current folder, as command-line paths
+            var calibrations = Names("calibrations", null, c =>
             {
-                YamlSequenceNode seq => [.. seq.Children.Select(c => c is YamlScalarNode s ? s.Value ?? "" : Fail(c, $"{key}: expected a list of names"))],
-                YamlScalarNode s => [s.Value ?? ""],
-                _ => [Fail(node, $"{key}: expected a list of names")],
+                if (File.Exists(c))
+                {
+                    return Path.GetFullPath(c);
+                }
+
+                DatasetRegistry.Find(c);
+                return c;
+            });
+            var methods = Names("methods", ["wanda"], m => PruningMethods.Name(PruningMethods.Parse(m)));
+            var patterns = Names("patterns", ["unstructured"], p =>
+            {
+                var pattern = SparsityPattern.Parse(p, null);
+                if (!pattern.IsNofM)
+                {
+                    SparsityPattern.Unstructured(sparsity);
+                }
+
+                return pattern.ToString();
+            });
+            var domains = Names("domains", [.. EvalBenchmarks.Domains], EvalBenchmarks.Domain);
+            int nsamples = Number("nsamples", 128, 1, RunBounds.MaxSamples), seqlen = Number("seqlen", 2048, 1, RunBounds.MaxSeqLen);
+            var eval = new EvalSettings
+            {
+                Limit = Optional("eval_limit", int.MaxValue), CodeSamples = Optional("code_samples", RunBounds.MaxSamplesPerItem),
+                TranslationSamples = Optional("translation_samples", RunBounds.MaxSamplesPerItem),
+                CodeMaxNewTokens = Optional("code_max_tokens", RunBounds.MaxNewTokens), TranslationMaxNewTokens = Optional("translation_max_tokens", RunBounds.MaxNewTokens),
+            };
+            return new SweepSpec(models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, Number("seed", 0L, long.MinValue, long.MaxValue), eval,
+                Path.GetFullPath(Name("output", "sweeps")), Path.GetFullPath(Name("data", "data")))
+            {
+                Shards = Number("shards", 0, 0, 4096),
+                TokenBudget = Number("token_budget", 16384, 1, 1 << 24),
             };
         }
 
-        T Number<T>(string key, T fallback)
-            where T : IParsable<T>
+        private T Fail<T>(YamlNode node, string reason) => throw new ArgumentException($"{_path}:{node.Start.Line}: {reason}");
+
+        // A list of names (or one name), each checked and turned into its canonical spelling.
+        private string[] Names(string key, string[]? fallback, Func<string, string> canonical)
         {
-            if (!fields.TryGetValue(key, out var node))
+            if (!_fields.TryGetValue(key, out var node))
+            {
+                return fallback ?? [Fail<string>(_root, $"missing field '{key}'")];
+            }
+
+            YamlNode[] items = node switch
+            {
+                YamlSequenceNode seq => [.. seq.Children],
+                YamlScalarNode => [node],
+                _ => [Fail<YamlNode>(node, $"{key}: expected a name or a list of names, not a mapping")],
+            };
+            if (items.Length == 0)
+            {
+                Fail<int>(node, $"{key}: the list is empty");
+            }
+
+            var names = new List<string>();
+            foreach (var item in items)
+            {
+                var text = item is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(item, $"{key}: expected a name, not {Shape(item)}");
+                try
+                {
+                    names.Add(canonical(text));
+                }
+                catch (Exception e) when (e is ArgumentException or Numerics.Data.DataFormatException)
+                {
+                    Fail<int>(item, $"{key}: {UserError.OneLine(e)}");
+                }
+            }
+
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            {
+                Fail<int>(node, $"{key}: {names.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key} is listed twice");
+            }
+
+            return [.. names];
+        }
+
+        private string Name(string key, string fallback)
+        {
+            if (!_fields.TryGetValue(key, out var node))
             {
                 return fallback;
             }
 
-            return node is YamlScalarNode { Value: { } v } && T.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : (T)(object)Fail(node, $"{key}: expected a number");
+            return node is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(node, $"{key}: expected a folder name, not {Shape(node)}");
         }
 
-        void Check(string key, Action<string> check)
+        private T Number<T>(string key, T fallback, T min, T max)
+            where T : INumber<T>
         {
-            if (!fields.TryGetValue(key, out var node))
+            if (!_fields.TryGetValue(key, out var node))
             {
-                return;
+                return fallback;
             }
 
-            var items = node is YamlSequenceNode seq ? seq.Children : [node];
-            foreach (var item in items)
+            if (node is not YamlScalarNode { Value: { } v } || !T.TryParse(v, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n)
+                || (typeof(T) != typeof(double) && !T.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out n)))
             {
-                try
-                {
-                    check(((YamlScalarNode)item).Value ?? "");
-                }
-                catch (Exception e) when (e is ArgumentException or Numerics.Data.DataFormatException)
-                {
-                    Fail(item, $"{key}: {UserError.OneLine(e)}");
-                }
-            }
-        }
-
-        double sparsity = Number("sparsity", 0.5);
-        Check("calibrations", c =>
-        {
-            if (!File.Exists(c))
-            {
-                DatasetRegistry.Find(c);
-            }
-        });
-        Check("methods", m => PruningMethods.Parse(m));
-        Check("patterns", p => SparsityPattern.Parse(p, p == "unstructured" ? sparsity : null));
-        Check("domains", d =>
-        {
-            if (!EvalBenchmarks.Domains.Contains(d))
-            {
-                throw new ArgumentException($"unknown domain '{d}' (known: {string.Join(", ", EvalBenchmarks.Domains)})");
-            }
-        });
-        int nsamples = Number("nsamples", 128), seqlen = Number("seqlen", 2048);
-        if (nsamples <= 0 || seqlen <= 0)
-        {
-            Fail(fields.GetValueOrDefault(nsamples <= 0 ? "nsamples" : "seqlen", root), "must be positive");
-        }
-
-        int? Optional(string key)
-        {
-            int? value = fields.ContainsKey(key) ? Number(key, 0) : null;
-            if (value is <= 0)
-            {
-                Fail(fields[key], $"{key} must be positive");
+                return Fail<T>(node, $"{key}: expected {(typeof(T) == typeof(double) ? "a number" : "a whole number")}, got {Shape(node)}");
             }
 
-            return value;
+            if (n < min || n > max || (n is double d && !double.IsFinite(d)))
+            {
+                return Fail<T>(node, $"{key}: {v} is out of range ({min.ToString(null, CultureInfo.InvariantCulture)} to {max.ToString(null, CultureInfo.InvariantCulture)})");
+            }
+
+            return n;
         }
 
-        var eval = new EvalSettings
-        {
-            Limit = Optional("eval_limit"), CodeSamples = Optional("code_samples"), TranslationSamples = Optional("translation_samples"),
-            CodeMaxNewTokens = Optional("code_max_tokens"), TranslationMaxNewTokens = Optional("translation_max_tokens"),
-        };
+        private int? Optional(string key, int max) => _fields.ContainsKey(key) ? Number(key, 0, 1, max) : null;
 
-        int shards = Number("shards", 0);
-        if (shards < 0)
+        private static string Shape(YamlNode node) => node switch
         {
-            Fail(fields["shards"], "shards must be 0 (every silo) or positive");
-        }
-
-        if (fields.ContainsKey("token_budget") && Number("token_budget", 16384) <= 0)
-        {
-            Fail(fields["token_budget"], "token_budget must be positive");
-        }
-
-        static string Full(string p) => Path.GetFullPath(p); // relative to the current folder, as command-line paths
-        return new SweepSpec([.. List("models").Select(Full)], [.. List("calibrations").Select(c => File.Exists(Full(c)) ? Full(c) : c)],
-            List("methods", ["wanda"]), List("patterns", ["unstructured"]), sparsity, List("domains", [.. EvalBenchmarks.Domains]),
-            nsamples, seqlen, Number("seed", 0L), eval,
-            Full(fields.TryGetValue("output", out var o) ? ((YamlScalarNode)o).Value ?? "sweeps" : "sweeps"),
-            Full(fields.TryGetValue("data", out var d) ? ((YamlScalarNode)d).Value ?? "data" : "data"))
-        {
-            Shards = shards,
-            TokenBudget = Number("token_budget", 16384),
+            YamlScalarNode { Value: { Length: > 0 } v } => $"'{(v.Length > 40 ? v[..40] + "..." : v)}'",
+            YamlScalarNode => "an empty value",
+            YamlSequenceNode => "a list",
+            _ => "a mapping",
         };
     }
 }

@@ -30,6 +30,15 @@ public static class EvalBenchmarks
         new("wikitext2", "ppl", "wikitext-2-raw-v1 test rows {text}", ["test"]),
     ];
 
+    /// <summary>The canonical name of a domain given on a command line or in a sweep file (case and spaces ignored).</summary>
+    /// <exception cref="ArgumentException">An unknown domain (the known ones are named).</exception>
+    public static string Domain(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Domains.FirstOrDefault(d => string.Equals(d, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"unknown domain '{name}' (known: {string.Join(", ", Domains)})");
+    }
+
     /// <summary>
     /// What <paramref name="domain"/> evaluates with the files under <paramref name="dataDirectory"/>: the real benchmarks
     /// that are present, else the built-in set. Perplexity always includes the built-in domains.
@@ -37,10 +46,7 @@ public static class EvalBenchmarks
     /// <exception cref="ArgumentException">An unknown domain (the known ones are named).</exception>
     public static IReadOnlyList<EvalBenchmark> For(string domain, string dataDirectory)
     {
-        if (!Domains.Contains(domain))
-        {
-            throw new ArgumentException($"unknown domain '{domain}' (known: {string.Join(", ", Domains)})");
-        }
+        domain = Domain(domain);
 
         var ofDomain = All.Where(b => b.Domain == domain).ToList();
         var present = ofDomain.Where(b => !b.BuiltIn && b.Files(dataDirectory).Count > 0).ToList();

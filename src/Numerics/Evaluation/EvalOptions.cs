@@ -63,10 +63,17 @@ public sealed record EvalOptions
     /// <exception cref="ArgumentException">An unknown domain or a non-positive count (named).</exception>
     public void Validate()
     {
-        var unknown = Domains.Where(d => !EvalBenchmarks.Domains.Contains(d)).ToList();
-        if (unknown.Count > 0 || Domains.Count == 0)
+        if (Domains.Count == 0)
         {
-            throw new ArgumentException($"unknown domain(s) '{string.Join(",", unknown)}' (known: {string.Join(", ", EvalBenchmarks.Domains)})");
+            throw new ArgumentException($"no domain to evaluate (known: {string.Join(", ", EvalBenchmarks.Domains)})");
+        }
+
+        foreach (var d in Domains)
+        {
+            if (EvalBenchmarks.Domain(d) != d)
+            {
+                throw new ArgumentException($"domain '{d}' is not spelled as Shear spells it ('{EvalBenchmarks.Domain(d)}')");
+            }
         }
 
         if (Domains.Contains("code") && !AllowUnisolatedCode && Code.PythonSandbox.WhyUnavailable is { } why)
@@ -74,9 +81,19 @@ public sealed record EvalOptions
             throw new Code.SandboxUnavailableException($"code evaluation refuses to run generated code without isolation: {why}; {Code.PythonSandbox.EnableHint}, or pass --allow-unisolated-code to run it anyway");
         }
 
-        if (Limit is <= 0 || CodeSamples <= 0 || TranslationSamples <= 0 || CodeMaxNewTokens <= 0 || TranslationMaxNewTokens <= 0)
+        InRange("--limit", Limit ?? 1, int.MaxValue);
+        InRange("--code-samples", CodeSamples, Runtime.RunBounds.MaxSamplesPerItem);
+        InRange("--translation-samples", TranslationSamples, Runtime.RunBounds.MaxSamplesPerItem);
+        InRange("--code-max-tokens", CodeMaxNewTokens, Runtime.RunBounds.MaxNewTokens);
+        InRange("--translation-max-tokens", TranslationMaxNewTokens, Runtime.RunBounds.MaxNewTokens);
+    }
+
+    private static void InRange(string option, int value, int max)
+    {
+        if (value < 1 || value > max)
         {
-            throw new ArgumentException($"limit, samples and token counts must be positive (limit {Limit}, code samples {CodeSamples}, translation samples {TranslationSamples})");
+            throw new ArgumentException($"{option} {value} is out of range (1 to {max})");
         }
+
     }
 }

@@ -66,13 +66,31 @@ public static class LocalPruneJob
             throw new ArgumentException($"--seqlen must be positive, got {request.SeqLen}");
         }
 
+        if (request.Spec.TokenBudget is <= 0 or > 1 << 24)
+        {
+            throw new ArgumentException($"token budget {request.Spec.TokenBudget} is out of range (1 to {1 << 24})");
+        }
+
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
-        ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        var config = ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+        {
+            RunBounds.CheckCalibration(request.NSamples, request.SeqLen, config.HiddenSize);
+        }
+
         using var checkpoint = CheckpointReader.Open(request.Model);
         foreach (var name in checkpoint.Names.Where(n => n.StartsWith("model.layers.", StringComparison.Ordinal) && n.EndsWith("_proj.weight", StringComparison.Ordinal)))
         {
             var shape = checkpoint.Entry(name).Shape;
-            request.Spec.Pattern.Validate(shape[^1], name[..^".weight".Length]);
+            var linear = name[..^".weight".Length];
+            request.Spec.Pattern.Validate(shape[^1], linear);
+            // Magnitude compares over the whole matrix, the others within each row.
+            long group = request.Spec.Method == PruningMethod.Magnitude ? shape.Aggregate(1L, (a, b) => a * b) : shape[^1];
+            if (!request.Spec.Pattern.IsNofM && (long)(group * request.Spec.Pattern.Ratio) == 0)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"--sparsity {request.Spec.Pattern.Ratio} prunes no weight of {linear} (groups of {group} weights): use at least {1.0 / group:G4}"));
+            }
         }
     }
 

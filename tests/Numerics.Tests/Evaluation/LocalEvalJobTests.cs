@@ -78,6 +78,6 @@ public sealed class LocalEvalJobTests
     public void UnknownDomainIsNamed()
     {
         var e = Assert.Throws<ArgumentException>(() => LocalEvalJob.Run("unused", new EvalOptions { Domains = ["ppl", "foo"] }));
-        Assert.Equal("unknown domain(s) 'foo' (known: code, csr, translation, math, ppl)", e.Message);
+        Assert.Equal("unknown domain 'foo' (known: code, csr, translation, math, ppl)", e.Message);
     }
 }
