@@ -6,6 +6,8 @@ COPY global.json Directory.Build.props Directory.Build.targets Directory.Package
 COPY build/ build/
 COPY src/ src/
 RUN dotnet publish src/Client/Client.csproj -c Release -o /app -p:UseAppHost=false
+# The silo host beside it (same dependencies, shared files): `shear demo` starts it as a child process.
+RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS runtime
 # bubblewrap isolates generated code (shear eval refuses to run code without it); files stay root's, read-only to

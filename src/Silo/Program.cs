@@ -62,6 +62,11 @@ otel.WithMetrics(m =>
 });
 builder.Services.AddHostedService(sp => new HealthEndpoint(options.HealthHost, options.HealthPort, sp.GetRequiredService<IGrainFactory>(),
     sp.GetRequiredService<ILocalSiloDetails>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<HealthEndpoint>>()));
+if (options.ParentPid is { } parent)
+{
+    builder.Services.AddHostedService(sp => new ParentWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>()));
+}
+
 using var host = builder.Build();
 try
 {

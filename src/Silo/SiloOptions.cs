@@ -7,10 +7,13 @@ namespace Shear.Silo;
 /// <summary>The silo's settings from configuration (<c>Shear:*</c> keys; environment <c>Shear__*</c>; command line <c>--Shear:Key=value</c>).</summary>
 internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, int HealthPort, string PrometheusHost, int? PrometheusPort, string? Otlp, bool Kubernetes)
 {
+    /// <summary>A process whose end stops this silo (<c>Shear:ParentPid</c>, set by <c>shear demo</c>); null: none.</summary>
+    public int? ParentPid { get; init; }
+
     public static SiloOptions From(IConfiguration config)
     {
         int Int(string key, int fallback) => config[key] is { } v
-            ? int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new ArgumentException($"{key} must be a port number, got '{v}'")
+            ? int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : throw new ArgumentException($"{key} must be a whole number, got '{v}'")
             : fallback;
         var cluster = new ClusterSettings
         {
@@ -25,6 +28,9 @@ internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, i
         int? prometheus = Int("Shear:PrometheusPort", SiloDefaults.PrometheusPort);
         return new SiloOptions(cluster, config["Shear:HealthHost"] ?? "127.0.0.1", Int("Shear:HealthPort", SiloDefaults.HealthPort),
             config["Shear:PrometheusHost"] ?? "127.0.0.1", prometheus == 0 ? null : prometheus, config["Shear:Otlp"],
-            string.Equals(config["Shear:Kubernetes"], "true", StringComparison.OrdinalIgnoreCase));
+            string.Equals(config["Shear:Kubernetes"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            ParentPid = config["Shear:ParentPid"] is null ? null : Int("Shear:ParentPid", 0),
+        };
     }
 }

@@ -43,6 +43,15 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void ClientImagePublishesTheSiloHostBesideTheConsoleForTheDemo()
+    {
+        // `shear demo` looks for shear-silo.dll beside shear.dll: both published into the same folder.
+        var publishes = Lines("client.Dockerfile").Where(l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal)).ToList();
+        Assert.Contains(publishes, l => l.Contains("src/Client/Client.csproj", StringComparison.Ordinal) && l.Contains("-o /app ", StringComparison.Ordinal));
+        Assert.Contains(publishes, l => l.Contains("src/Silo/Silo.csproj", StringComparison.Ordinal) && l.Contains("-o /app ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GpuImageSelectsTheCudaTorchPackage()
     {
         var lines = Lines("silo.Dockerfile");

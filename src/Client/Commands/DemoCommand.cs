@@ -1,15 +1,13 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
-using Shear.Grains.Hosting;
+using Shear.Numerics.Evaluation;
+using Shear.Numerics.Evaluation.Code;
 
 namespace Shear.Client.Commands;
 
 /// <summary>
-/// <c>shear demo</c>: a silo in this process (localhost clustering on free ports, memory storage), a small sweep on the
+/// <c>shear demo</c>: a silo host process (localhost clustering on free ports, memory storage), a small sweep on the
 /// built-in tiny model (3 calibration sets x unstructured 50% and 2:4), every domain evaluated on the built-in sets,
 /// progress bars, and the calibration x domain table.
 /// </summary>
@@ -24,7 +22,7 @@ internal static class DemoCommand
         var domains = new Option<string>("--domains") { Description = "Comma-separated domains", DefaultValueFactory = _ => "code,csr,translation,math,ppl" };
         var dataDir = new Option<string>("--data-dir") { Description = "Datasets folder", DefaultValueFactory = _ => "data" };
         var report = new Option<string?>("--report") { Description = "Also write the comparison report into this folder" };
-        var command = new Command("demo", "Run a small sweep on the built-in tiny model in an in-process cluster and print the results table")
+        var command = new Command("demo", "Run a small sweep on the built-in tiny model on a local silo and print the results table")
         {
             model, output, calibrations, limit, domains, dataDir, report,
         };
@@ -35,8 +33,8 @@ internal static class DemoCommand
                 Numerics.IO.OutputFolder.Check(target, overwrite: false, "--report"); // before any work
             }
 
-            var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries);
-            if (wanted.Contains("code") && Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable is { } why)
+            var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain).ToArray();
+            if (wanted.Contains("code") && PythonSandbox.WhyUnavailable is { } why)
             {
                 // Generated code never runs unisolated in the demo: say what is skipped and how to enable it.
                 stdout.WriteLine($"code: skipped ({why}); enable it with: sudo apt-get install bubblewrap");
@@ -46,44 +44,33 @@ internal static class DemoCommand
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
                 Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!));
-            Grains.SweepPlan.Validate(spec);
             if (!File.Exists(Path.Combine(spec.Models[0], "config.json")))
             {
                 throw new ArgumentException($"--model {spec.Models[0]}: not a model folder (no config.json)");
             }
 
-            var settings = new ClusterSettings { ClusterId = $"demo-{Guid.NewGuid():N}", SiloPort = ClusterSettings.FreePort(), GatewayPort = ClusterSettings.FreePort() };
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.UseOrleans(silo => silo.UseShearCluster(settings));
-            using var host = builder.Build();
-            await host.StartAsync(cancel);
-            try
+            // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.
+            await using var silo = await SiloHost.Start("demo", TimeSpan.FromMinutes(2), cancel);
+            await using var connection = await ClusterConnection.Connect(null, silo.Gateway, silo.ClusterId, TimeSpan.FromSeconds(30));
+            stdout.WriteLine($"silo host on {silo.Gateway} (log {silo.LogPath}); sweep: {string.Join(", ", spec.Calibrations)} x unstructured 50%, 2:4 (wanda) on {spec.Models[0]}");
+            var sweep = connection.Client.GetGrain<ISweepGrain>("demo");
+            await sweep.Submit(spec);
+            var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+            stdout.WriteLine();
+            stdout.Write(SweepResults.Format(status, "md"));
+            stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl: mean perplexity over the built-in domains)");
+            foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
             {
-                stdout.WriteLine($"in-process silo on 127.0.0.1:{settings.SiloPort}; sweep: {string.Join(", ", spec.Calibrations)} x unstructured 50%, 2:4 (wanda) on {spec.Models[0]}");
-                var sweep = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>("demo");
-                await sweep.Submit(spec);
-                var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
-                stdout.WriteLine();
-                stdout.Write(SweepResults.Format(status, "md"));
-                stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl: mean perplexity over the built-in domains)");
-                foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
-                {
-                    stdout.WriteLine($"note: {note}");
-                }
-
-                if (p.GetValue(report) is { } dir)
-                {
-                    SweepCommand.WriteReport(status, dir);
-                    stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
-                }
-
-                return status.State == WorkState.Done ? 0 : 1;
+                stdout.WriteLine($"note: {note}");
             }
-            finally
+
+            if (p.GetValue(report) is { } dir)
             {
-                await host.StopAsync(CancellationToken.None);
+                SweepCommand.WriteReport(status, dir);
+                stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
             }
+
+            return status.State == WorkState.Done ? 0 : 1;
         });
         return command;
     }
