@@ -49,6 +49,8 @@ internal sealed class PruneJobSession
             if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
             {
                 int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
+                // Token ids travel in the start message up to a quarter of the message limit; beyond, each shard draws them.
+                int[][]? inline = samples.Sum(s => (long)s.Length) * sizeof(int) <= ShearLimits.MaxMessageBodySize / 4 ? [.. samples] : null;
                 var silos = await ShardSilos.Choose(grains, state.Shards > 0 ? state.Shards : spec.Shards, batches);
                 state.Shards = silos.Count;
                 for (int s = 0; s < silos.Count; s++)
@@ -58,7 +60,7 @@ internal sealed class PruneJobSession
                     ShardSilos.Pin(silos[s]);
                     try
                     {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, state.Layers.Count));
+                        await grain.Start(new ShardTask(spec, s, silos.Count, state.Layers.Count, inline));
                     }
                     finally
                     {

@@ -38,7 +38,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
         var request = JobSpecs.Request(task.Job);
         _shard = await Timed(() => GrainErrors.Translate(() =>
         {
-            var (samples, _) = LocalPruneJob.Calibration(request, null);
+            var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
             var setup = new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
             return LayerShard.Start(setup);
         }));

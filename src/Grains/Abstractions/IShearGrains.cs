@@ -47,7 +47,7 @@ public interface IPruneJobGrain : IGrainWithStringKey
 [Alias("shear.v1.IShardGrain")]
 public interface IShardGrain : IGrainWithStringKey
 {
-    /// <summary>Draws the job's samples, embeds this shard's batches and replays the finished layers; returns its batch count.</summary>
+    /// <summary>Embeds this shard's batches of the job's samples and replays the finished layers; returns its batch count.</summary>
     [Alias("Start")]
     Task<int> Start(ShardTask task);
 

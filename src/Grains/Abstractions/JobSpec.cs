@@ -44,12 +44,17 @@ public sealed record JobSpec(
 /// <param name="Shard">This shard's index.</param>
 /// <param name="Shards">Shard count.</param>
 /// <param name="FirstLayer">The first layer it observes (finished layers before it are replayed from the staged output).</param>
+/// <param name="Samples">
+/// The job's calibration samples (token ids, drawn once by the job; the shard embeds its batches of them), or null when
+/// they are too many for a message: the shard then draws the same samples itself (the draw is seeded).
+/// </param>
 [GenerateSerializer, Immutable, Alias("shear.v1.ShardTask")]
 public sealed record ShardTask(
     [property: Id(0)] JobSpec Job,
     [property: Id(1)] int Shard,
     [property: Id(2)] int Shards,
-    [property: Id(3)] int FirstLayer);
+    [property: Id(3)] int FirstLayer,
+    [property: Id(4)] int[][]? Samples);
 
 /// <summary>A shard's part of one layer's statistics: inline bytes, or (when larger than a message should be) a file on the shared volume.</summary>
 /// <param name="Layer">Layer index.</param>
