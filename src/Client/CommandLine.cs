@@ -28,7 +28,9 @@ internal static class CommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {parsed.Errors[0].Message}");
+            // The most telling error first: an unrecognized word says more than "Required command was not provided".
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.Contains('\'', StringComparison.Ordinal)) ?? parsed.Errors[0];
+            stderr.WriteLine($"error: {error.Message.ReplaceLineEndings(" ")}");
             return BadInput;
         }
 

@@ -37,7 +37,13 @@ internal sealed class PruneJobSession
     public static async Task<PruneJobSession> Open(JobSpec spec, PruneJobState state, IGrainFactory grains, IComputeQueue compute, Action<string, string> warn)
     {
         var request = JobSpecs.Request(spec);
-        var config = await compute.Run(() => GrainErrors.Translate(() => ModelConfigLoader.Load(spec.Model)));
+        var config = await compute.Run(() => GrainErrors.Translate(() =>
+        {
+            var c = ModelConfigLoader.Load(spec.Model);
+            using var checkpoint = Numerics.Checkpoints.CheckpointReader.Open(spec.Model);
+            CausalLM.CheckLayers(c, checkpoint); // a bad checkpoint fails the job before its first layer
+            return c;
+        }));
         state.LayerCount = config.NumHiddenLayers;
         var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
         bool resume = state.Layers.Count > 0;

@@ -24,8 +24,8 @@ internal static class CompareCommand
         };
         command.SetAction(parse =>
         {
-            Numerics.IO.OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(overwrite)); // before any work
             var dirs = parse.GetValue(folders)!;
+            Numerics.IO.OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(overwrite), "--out", [.. dirs, .. parse.GetValue(dense) is { } d ? new[] { d } : []]); // before any work
             var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries);
             if (labels is not null && labels.Length != dirs.Length)
             {

@@ -19,10 +19,7 @@ internal static class CompletionsCommand
 
         var name = benchmark ?? (EvalBenchmarks.All.First(b => b.Name == "humaneval").Files(dataDir).Count > 0 ? "humaneval" : "builtin_humaneval");
         var path = output ?? file + ".results.json";
-        if (Directory.Exists(path))
-        {
-            throw new IOException($"--out {path} is a folder");
-        }
+        Numerics.IO.AtomicFile.CheckTarget(path, "--out");
 
         var sandbox = new PythonSandbox(new EvalOptions().SandboxTimeout, allowUnisolated: allowUnisolated); // the eval's one default
         stdout.WriteLine($"sandbox: {sandbox.Isolation}");

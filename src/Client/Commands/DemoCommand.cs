@@ -44,10 +44,7 @@ internal static class DemoCommand
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
                 Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!));
-            if (!File.Exists(Path.Combine(spec.Models[0], "config.json")))
-            {
-                throw new ArgumentException($"--model {spec.Models[0]}: not a model folder (no config.json)");
-            }
+            Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.
             await using var silo = await SiloHost.Start("demo", TimeSpan.FromMinutes(2), cancel);

@@ -37,10 +37,8 @@ internal static class EvalCommand
             }
 
             var dir = parse.GetValue(model)!;
-            if (!File.Exists(Path.Combine(dir, "config.json")))
-            {
-                throw new ArgumentException($"--model {dir}: not a model folder (no config.json)");
-            }
+            Numerics.Models.ModelConfigLoader.RequireFolder(dir);
+            Numerics.IO.AtomicFile.CheckTarget(parse.GetValue(output) ?? Path.Combine(dir, "eval.json"), "--out"); // before the evaluation
 
             var options = new EvalOptions
             {

@@ -33,7 +33,7 @@ internal static class GenerateCommand
             };
             options.Validate();
             var dir = parse.GetValue(model)!.FullName;
-            var tokenizer = TokenizerLoader.Load(dir);
+            var tokenizer = TokenizerLoader.LoadFor(dir, Numerics.Models.ModelConfigLoader.Load(dir));
             using var lm = CausalLM.Load(dir, new ModelOptions(ModelOptions.ParseDType(parse.GetValue(dtype)!)));
             var results = new TextGenerator(lm, tokenizer).Generate(parse.GetValue(prompts)!, options);
             foreach (var r in results)

@@ -38,6 +38,9 @@ public static class ComparisonReport
             throw new ArgumentException($"two sub-models are both named '{dup.Key}' (give --names)");
         }
 
+        var name = $"model.layers.{input.Layer}.{input.Matrix}";
+        var a = input.Sets[0].Masks.FirstOrDefault(m => m.Name == name)
+            ?? throw new ArgumentException($"--layer {input.Layer} --matrix {input.Matrix}: no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
         var pairs = new List<MaskSimilarity>();
         int n = input.Sets.Count;
         var distances = new double[n, n];
@@ -67,9 +70,6 @@ public static class ComparisonReport
                 pictures.Add((file, $"Per-layer Jaccard distance, {p.A} vs {p.B}"));
             }
 
-            var name = $"model.layers.{input.Layer}.{input.Matrix}";
-            var a = input.Sets[0].Masks.FirstOrDefault(m => m.Name == name)
-                ?? throw new ArgumentException($"no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
             var b = input.Sets[1].Masks.First(m => m.Name == name);
             var maskFile = $"mask_{input.Layer}_{Safe(input.Matrix)}.png";
             MaskPictures.MaskComparison(a, b, input.Sets[0].Name, input.Sets[1].Name, Path.Combine(temp, maskFile));

@@ -47,7 +47,18 @@ public sealed class CheckpointReader : IDisposable
         var index = Path.Combine(directory, IndexFileName);
         if (File.Exists(index))
         {
-            return new CheckpointReader(directory, ReadIndex(directory, index), indexed: true);
+            var map = ReadIndex(directory, index);
+            foreach (var shard in map.GroupBy(p => p.Value, p => p.Key))
+            {
+                // Every tensor the index lists is in its shard (headers only; a miss fails now, not mid-run).
+                var held = SafetensorsHeader.Read(Path.Combine(directory, shard.Key)).Tensors;
+                if (shard.FirstOrDefault(name => !held.ContainsKey(name)) is { } absent)
+                {
+                    throw new CheckpointFormatException(Path.Combine(directory, shard.Key), $"{IndexFileName} lists '{absent}' in this shard but it does not hold it");
+                }
+            }
+
+            return new CheckpointReader(directory, map, indexed: true);
         }
 
         var single = Path.Combine(directory, SingleFileName);
@@ -73,7 +84,7 @@ public sealed class CheckpointReader : IDisposable
 
             foreach (var p in weightMap.EnumerateObject())
             {
-                map[p.Name] = p.Value.GetString() ?? throw new CheckpointFormatException(index, $"weight_map entry '{p.Name}' is not a file name");
+                map[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw new CheckpointFormatException(index, $"weight_map entry '{p.Name}' is not a file name");
             }
         }
         catch (JsonException e)
@@ -87,6 +98,12 @@ public sealed class CheckpointReader : IDisposable
 
         foreach (var shard in map.Values.Distinct())
         {
+            // A shard is a file of this folder: no path into another folder.
+            if (shard.Length == 0 || Path.GetFileName(shard) != shard || shard is "." or "..")
+            {
+                throw new CheckpointFormatException(index, $"weight_map names '{shard}', not a file of the checkpoint folder");
+            }
+
             if (!File.Exists(Path.Combine(directory, shard)))
             {
                 throw new CheckpointFormatException(Path.Combine(directory, shard), $"shard listed in {IndexFileName} is missing");
@@ -105,7 +122,7 @@ public sealed class CheckpointReader : IDisposable
         : throw new CheckpointFormatException(Path.Combine(Directory, _fileOf[name]), $"index lists '{name}' but the shard does not hold it");
 
     /// <summary>The file (relative to the folder) that holds <paramref name="name"/>.</summary>
-    public string FileOf(string name) => _fileOf.TryGetValue(name, out var file) ? file : throw new KeyNotFoundException($"{Directory}: checkpoint has no tensor '{name}'");
+    public string FileOf(string name) => _fileOf.TryGetValue(name, out var file) ? file : throw new CheckpointFormatException(Directory, $"checkpoint has no tensor '{name}'");
 
     /// <summary>The <c>__metadata__</c> of one of the checkpoint's files.</summary>
     public IReadOnlyDictionary<string, string> Metadata(string file)
@@ -135,7 +152,7 @@ public sealed class CheckpointReader : IDisposable
     {
         if (!_fileOf.TryGetValue(name, out var file))
         {
-            throw new KeyNotFoundException($"{Directory}: checkpoint has no tensor '{name}'");
+            throw new CheckpointFormatException(Directory, $"checkpoint has no tensor '{name}'");
         }
 
         lock (_gate)

@@ -60,6 +60,15 @@ public sealed class SafetensorsHeader
 
     private static SafetensorsHeader Parse(string path, byte[] json, long dataLength, long dataStart)
     {
+        try
+        {
+            _ = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(json);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new CheckpointFormatException(path, "header is not UTF-8 text");
+        }
+
         JsonDocument doc;
         try
         {
@@ -69,6 +78,7 @@ public sealed class SafetensorsHeader
         {
             throw new CheckpointFormatException(path, $"header is not valid JSON: {e.Message}");
         }
+
 
         using (doc)
         {
@@ -92,6 +102,17 @@ public sealed class SafetensorsHeader
             }
 
             var ordered = tensors.Values.OrderBy(t => t.Begin).ThenBy(t => t.End).ToDictionary(t => t.Name, StringComparer.Ordinal);
+            TensorEntry? previous = null;
+            foreach (var t in ordered.Values.Where(t => t.End > t.Begin))
+            {
+                if (previous is not null && t.Begin < previous.End)
+                {
+                    throw new CheckpointFormatException(path, $"tensors '{previous.Name}' and '{t.Name}' overlap (bytes {t.Begin} to {Math.Min(previous.End, t.End)})");
+                }
+
+                previous = t;
+            }
+
             return new SafetensorsHeader(ordered, metadata, dataStart);
         }
     }

@@ -15,9 +15,26 @@ public static class StateDictLoader
     /// <exception cref="CheckpointFormatException">Missing weights, shape mismatches or unexpected weights.</exception>
     public static void Load(nn.Module module, CheckpointReader reader, string prefix, Func<string, bool>? ignoreUnexpected = null)
     {
+        var parameters = Check(module, reader, prefix, ignoreUnexpected);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in parameters)
+        {
+            using var source = reader.Read(name);
+            parameter.copy_(source);
+        }
+    }
+
+    /// <summary>
+    /// The checks of <see cref="Load"/> without reading a tensor: every parameter of <paramref name="module"/> (which
+    /// may live on the meta device) is in the checkpoint under <paramref name="prefix"/> with its shape, and nothing
+    /// else is there.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">Missing weights, shape mismatches or unexpected weights.</exception>
+    public static List<(string Name, Tensor Parameter)> Check(nn.Module module, CheckpointReader reader, string prefix, Func<string, bool>? ignoreUnexpected = null)
+    {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(reader);
-        var parameters = module.named_parameters().Select(p => (Name: prefix + p.name, p.parameter)).ToList();
+        var parameters = module.named_parameters().Select(p => (Name: prefix + p.name, (Tensor)p.parameter)).ToList();
         var missing = parameters.Where(p => !reader.Contains(p.Name)).Select(p => p.Name).ToList();
         if (missing.Count > 0)
         {
@@ -44,12 +61,7 @@ public static class StateDictLoader
             }
         }
 
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in parameters)
-        {
-            using var source = reader.Read(name);
-            parameter.copy_(source);
-        }
+        return parameters;
     }
 
     private static string Summarize(List<string> names) =>

@@ -53,7 +53,22 @@ public static class TextDocuments
 
     private static List<string> ReadParagraphs(string path)
     {
-        var text = File.ReadAllText(path).ReplaceLineEndings("\n");
-        return text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim('\n')).Where(p => p.Trim().Length > 0).ToList();
+        string text;
+        try
+        {
+            text = IO.TextLimits.ReadAll(path).ReplaceLineEndings("\n");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFormatException(path, e.Message);
+        }
+
+        var paragraphs = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim('\n')).Where(p => p.Trim().Length > 0).ToList();
+        if (paragraphs.FirstOrDefault(p => p.Length > IO.TextLimits.MaxLineChars) is { } huge)
+        {
+            throw new DataFormatException(path, $"a document of {huge.Length} characters (at most {IO.TextLimits.MaxLineChars}); documents are separated by blank lines");
+        }
+
+        return paragraphs;
     }
 }

@@ -37,7 +37,7 @@ public static partial class LocalEvalJob
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var tokenizer = TokenizerLoader.Load(model);
+        var tokenizer = TokenizerLoader.LoadFor(model, ModelConfigLoader.Load(model));
         using var lm = CausalLM.Load(model);
         var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }));
         var results = new List<BenchmarkResult>();

@@ -35,15 +35,27 @@ public sealed record GenerationOptions
     public bool AddSpecialTokens { get; init; } = true;
 
     /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value out of its range.</exception>
+    /// <exception cref="ArgumentException">A value out of its range (named as its command-line option).</exception>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxNewTokens);
-        ArgumentOutOfRangeException.ThrowIfNegative(Temperature);
-        ArgumentOutOfRangeException.ThrowIfNegative(TopK);
-        if (TopP is <= 0 or > 1)
+        if (MaxNewTokens is < 1 or > Runtime.RunBounds.MaxNewTokens)
         {
-            throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "top_p must be in (0, 1]");
+            throw new ArgumentException($"--max-new-tokens {MaxNewTokens} is out of range (1 to {Runtime.RunBounds.MaxNewTokens})");
+        }
+
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature))
+        {
+            throw new ArgumentException($"--temperature {Temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be 0 (greedy) or positive");
+        }
+
+        if (TopK < 0)
+        {
+            throw new ArgumentException($"--top-k {TopK} must be 0 (off) or positive");
+        }
+
+        if (TopP is not (> 0 and <= 1))
+        {
+            throw new ArgumentException($"--top-p {TopP.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be in (0, 1]");
         }
     }
 }

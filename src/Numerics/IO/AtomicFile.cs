@@ -10,6 +10,24 @@ public static class AtomicFile
         return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
     }
 
+    /// <summary>Checks, before any work, that a file can be written at <paramref name="path"/>: not a folder, in an existing folder.</summary>
+    /// <exception cref="IOException">What is in the way (named with <paramref name="option"/>).</exception>
+    public static void CheckTarget(string path, string option)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{option} {path} is a folder, not a file");
+        }
+
+        var parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent))
+        {
+            throw new IOException(File.Exists(parent) ? $"{option} {path}: {parent} is a file, not a folder" : $"{option} {path}: folder {parent} does not exist");
+        }
+    }
+
     /// <summary>Writes text atomically.</summary>
     public static void WriteAllText(string path, string text) => Write(path, temp => File.WriteAllText(temp, text));
 
@@ -24,6 +42,11 @@ public static class AtomicFile
         try
         {
             write(temp);
+            using (var written = new FileStream(temp, FileMode.Open, FileAccess.Read))
+            {
+                written.Flush(flushToDisk: true); // on disk before it is renamed into place
+            }
+
             File.Move(temp, path, overwrite: true);
         }
         finally

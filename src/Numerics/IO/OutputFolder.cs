@@ -14,20 +14,41 @@ public static class OutputFolder
     public const string Marker = ".shear-staging";
 
     /// <summary>Checks a target before any work.</summary>
-    /// <exception cref="IOException">A file; the current folder or one above it; non-empty without <paramref name="overwrite"/>.</exception>
-    public static void Check(string output, bool overwrite, string option = "--out")
+    /// <exception cref="IOException">
+    /// A file, or under one; the current folder or one above it; one of <paramref name="inputs"/>, inside one or holding
+    /// one; non-empty without <paramref name="overwrite"/>.
+    /// </exception>
+    public static void Check(string output, bool overwrite, string option = "--out", params string[] inputs)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
         if (File.Exists(full))
         {
             throw new IOException($"{option} {output} is a file, not a folder");
         }
 
+        for (var above = Path.GetDirectoryName(full); above is not null; above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                throw new IOException($"{option} {output}: {above} is a file, not a folder");
+            }
+        }
+
         var cwd = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Directory.GetCurrentDirectory()));
         if (Path.GetDirectoryName(full) is null || cwd == full || cwd.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new IOException($"{option} {output} is the current folder or one above it: choose a new folder");
+        }
+
+        foreach (var input in inputs.Select(i => Path.TrimEndingDirectorySeparator(Path.GetFullPath(i))))
+        {
+            // Replacing an input, a folder inside one, or one holding one would destroy what the run reads.
+            if (full == input || full.StartsWith(input + Path.DirectorySeparatorChar, StringComparison.Ordinal) || input.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new IOException($"{option} {output} is, is inside or holds the input {input}: choose a folder apart from it");
+            }
         }
 
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !overwrite)

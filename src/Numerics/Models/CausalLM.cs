@@ -87,6 +87,49 @@ public sealed class CausalLM : nn.Module
         }
     }
 
+    /// <summary>
+    /// Checks the embedding and every decoder layer's weights in <paramref name="reader"/> (names, shapes and
+    /// floating-point dtypes; nothing read) against the model <paramref name="config"/> describes, so a bad checkpoint
+    /// fails before any work rather than at its layer.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A missing, extra, misshapen or non-float weight (named).</exception>
+    public static void CheckLayers(ModelConfig config, CheckpointReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(reader);
+        const string Embedding = "model.embed_tokens.weight";
+        if (!reader.Contains(Embedding))
+        {
+            throw new CheckpointFormatException(reader.Directory, $"checkpoint has no tensor '{Embedding}'");
+        }
+
+        long[] embedding = [config.VocabSize, config.HiddenSize];
+        if (!reader.Entry(Embedding).Shape.SequenceEqual(embedding))
+        {
+            throw new CheckpointFormatException(reader.Directory,
+                $"tensor '{Embedding}' has shape [{string.Join(",", reader.Entry(Embedding).Shape)}] but config.json (vocab_size, hidden_size) says [{string.Join(",", embedding)}]");
+        }
+
+        using var skeleton = new DecoderLayer(config, 0, ModelOptions.Default with { DeviceName = "meta" });
+        for (int i = 0; i < config.NumHiddenLayers; i++)
+        {
+            foreach (var (name, _) in StateDictLoader.Check(skeleton, reader, DecoderLayer.StatePrefix(i), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)))
+            {
+                if (reader.Entry(name).DType is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
+                {
+                    throw new CheckpointFormatException(reader.Directory, $"tensor '{name}' has dtype {reader.Entry(name).DType}, not a floating-point weight");
+                }
+            }
+        }
+
+        var extra = reader.Names.FirstOrDefault(n => n.StartsWith("model.layers.", StringComparison.Ordinal)
+            && int.TryParse(n.Split('.')[2], out int k) && k >= config.NumHiddenLayers);
+        if (extra is not null)
+        {
+            throw new CheckpointFormatException(reader.Directory, $"tensor '{extra}' belongs to a layer beyond num_hidden_layers {config.NumHiddenLayers}");
+        }
+    }
+
     private static bool IsIgnorable(string name, ModelConfig config) =>
         name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (config.TieWordEmbeddings && name == "lm_head.weight");
 

@@ -10,6 +10,18 @@ public static class ModelConfigLoader
 
     private static readonly string[] SupportedActivations = ["silu", "gelu", "gelu_pytorch_tanh", "gelu_new"];
 
+    /// <summary>Refuses a <c>--model</c> that is not a model folder (missing, a file, or without config.json), in one line.</summary>
+    /// <exception cref="ArgumentException">What is wrong with it.</exception>
+    public static void RequireFolder(string directory, string option = "--model")
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!File.Exists(Path.Combine(directory, "config.json")))
+        {
+            throw new ArgumentException(File.Exists(directory) ? $"{option} {directory} is a file, not a model folder"
+                : Directory.Exists(directory) ? $"{option} {directory}: not a model folder (no config.json)" : $"{option} {directory}: no such folder");
+        }
+    }
+
     /// <summary>Loads <c>config.json</c> from a checkpoint folder (or a config file path).</summary>
     /// <exception cref="ModelConfigException">Missing file, bad JSON, missing field or unsupported value.</exception>
     public static ModelConfig Load(string pathOrDirectory)
@@ -20,7 +32,22 @@ public static class ModelConfigLoader
             throw new ModelConfigException(path, "config.json not found");
         }
 
-        return Parse(path, File.ReadAllText(path));
+        if (new FileInfo(path).Length > 1 << 20)
+        {
+            throw new ModelConfigException(path, "larger than 1 MB: not a config.json");
+        }
+
+        string json;
+        try
+        {
+            json = File.ReadAllText(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new ModelConfigException(path, "not UTF-8 text");
+        }
+
+        return Parse(path, json);
     }
 
     /// <summary>Parses config JSON; <paramref name="path"/> only names the source in errors.</summary>
@@ -33,7 +60,12 @@ public static class ModelConfigLoader
         }
         catch (JsonException e)
         {
-            throw new ModelConfigException(path, e.Message);
+            // System.Text.Json names the field as a JSON path ($.hidden_size): say it in the config's own words.
+            var field = e.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : null;
+            var message = e.Message.Split(" Path:")[0]
+                .Replace("System.Nullable`1[System.Boolean]", "true or false", StringComparison.Ordinal).Replace("System.Int32", "a whole number", StringComparison.Ordinal)
+                .Replace("System.Double", "a number", StringComparison.Ordinal).Replace("The JSON value could not be converted to", "expected", StringComparison.Ordinal);
+            throw new ModelConfigException(path, field is null ? message : $"{field}: {message}");
         }
 
         Validate(path, config);
@@ -47,12 +79,49 @@ public static class ModelConfigLoader
             throw new ModelConfigException(path, $"unknown model_type '{c.ModelType}' (Shear supports {string.Join(", ", SupportedModelTypes)})");
         }
 
-        Positive(path, "hidden_size", c.HiddenSize);
-        Positive(path, "intermediate_size", c.IntermediateSize);
-        Positive(path, "num_hidden_layers", c.NumHiddenLayers);
-        Positive(path, "num_attention_heads", c.NumAttentionHeads);
-        Positive(path, "num_key_value_heads", c.KvHeads);
-        Positive(path, "vocab_size", c.VocabSize);
+        // Bounds well above any released model: a typo fails here, not as an allocation of terabytes.
+        InRange(path, "hidden_size", c.HiddenSize, 1 << 16);
+        InRange(path, "intermediate_size", c.IntermediateSize, 1 << 20);
+        InRange(path, "num_hidden_layers", c.NumHiddenLayers, 4096);
+        InRange(path, "num_attention_heads", c.NumAttentionHeads, 4096);
+        InRange(path, "num_key_value_heads", c.KvHeads, 4096);
+        InRange(path, "vocab_size", c.VocabSize, 1 << 23);
+        if (c.HeadDimOverride is { } headDim)
+        {
+            InRange(path, "head_dim", headDim, 1 << 12);
+        }
+
+        InRange(path, "max_position_embeddings", c.MaxPositionEmbeddings, 1 << 24, min: 2);
+        if (!(c.RopeTheta > 0) || double.IsInfinity(c.RopeTheta))
+        {
+            throw new ModelConfigException(path, $"rope_theta must be a positive number, got {c.RopeTheta.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (!(c.RmsNormEps > 0 && c.RmsNormEps < 1))
+        {
+            throw new ModelConfigException(path, $"rms_norm_eps must be in (0, 1), got {c.RmsNormEps.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (c.SlidingWindow is { } window)
+        {
+            InRange(path, "sliding_window", window, int.MaxValue);
+        }
+
+        TokenId(path, "bos_token_id", c.BosTokenId, c.VocabSize);
+        TokenId(path, "pad_token_id", c.PadTokenId, c.VocabSize);
+        if (c.EosTokenIdRaw is { ValueKind: not JsonValueKind.Null } eos)
+        {
+            var ids = eos.ValueKind == JsonValueKind.Array ? [.. eos.EnumerateArray()] : new[] { eos };
+            foreach (var id in ids)
+            {
+                if (id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int n))
+                {
+                    throw new ModelConfigException(path, $"eos_token_id must be a token id or a list of them, got {eos.GetRawText()}");
+                }
+
+                TokenId(path, "eos_token_id", n, c.VocabSize);
+            }
+        }
         if (c.NumAttentionHeads % c.KvHeads != 0)
         {
             throw new ModelConfigException(path, $"num_attention_heads {c.NumAttentionHeads} is not a multiple of num_key_value_heads {c.KvHeads}");
@@ -78,13 +147,34 @@ public static class ModelConfigLoader
         {
             throw new ModelConfigException(path, $"unsupported rope_scaling type '{rope}' (Shear supports default, linear, llama3)");
         }
+
+        if (c.RopeScaling is { } scaling)
+        {
+            foreach (var (field, value) in new[] { ("factor", scaling.Factor), ("low_freq_factor", scaling.LowFreqFactor), ("high_freq_factor", scaling.HighFreqFactor) })
+            {
+                if (!(value > 0) || double.IsInfinity(value))
+                {
+                    throw new ModelConfigException(path, $"rope_scaling.{field} must be a positive number, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                }
+            }
+
+            InRange(path, "rope_scaling.original_max_position_embeddings", scaling.OriginalMaxPositionEmbeddings, 1 << 24);
+        }
     }
 
-    private static void Positive(string path, string field, int value)
+    private static void InRange(string path, string field, int value, int max, int min = 1)
     {
-        if (value <= 0)
+        if (value < min || value > max)
         {
-            throw new ModelConfigException(path, $"{field} must be positive, got {value}");
+            throw new ModelConfigException(path, $"{field} must be {min} to {max}, got {value}");
+        }
+    }
+
+    private static void TokenId(string path, string field, int? id, int vocab)
+    {
+        if (id is { } n && (n < 0 || n >= vocab))
+        {
+            throw new ModelConfigException(path, $"{field} {n} is not a token id of the vocabulary (0 to {vocab - 1})");
         }
     }
 }

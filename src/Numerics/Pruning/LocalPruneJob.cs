@@ -71,7 +71,8 @@ public static class LocalPruneJob
             throw new ArgumentException($"token budget {request.Spec.TokenBudget} is out of range (1 to {1 << 24})");
         }
 
-        PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite);
+        ModelConfigLoader.RequireFolder(request.Model);
+        PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite, request.Model);
         var config = ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
         if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
         {
@@ -79,6 +80,7 @@ public static class LocalPruneJob
         }
 
         using var checkpoint = CheckpointReader.Open(request.Model);
+        CausalLM.CheckLayers(config, checkpoint); // a missing or misshapen weight fails now, not at its layer
         foreach (var name in checkpoint.Names.Where(n => n.StartsWith("model.layers.", StringComparison.Ordinal) && n.EndsWith("_proj.weight", StringComparison.Ordinal)))
         {
             var shape = checkpoint.Entry(name).Shape;
@@ -103,7 +105,7 @@ public static class LocalPruneJob
             throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a dataset name or a .txt/.jsonl file)");
         }
 
-        var tokenizer = TokenizerLoader.Load(request.Model);
+        var tokenizer = TokenizerLoader.LoadFor(request.Model, ModelConfigLoader.Load(request.Model));
         var (samples, mode) = CalibrationSource.Draw(request.Calibration, request.DataDirectory, tokenizer, request.Mode,
             request.NSamples, request.SeqLen, request.Seed, warn);
         return (samples, mode.ToString().ToLowerInvariant());

@@ -53,7 +53,7 @@ public sealed class PrunedModelWriter : IDisposable
     public static PrunedModelWriter Create(string sourceDirectory, string output, bool overwrite)
     {
         var full = Path.GetFullPath(output);
-        CheckOutput(full, overwrite);
+        CheckOutput(full, overwrite, sourceDirectory);
         return Open(sourceDirectory, full, OutputFolder.Stage(full), resume: false, keep: false);
     }
 
@@ -104,9 +104,9 @@ public sealed class PrunedModelWriter : IDisposable
         }
     }
 
-    /// <summary>Refuses an output that exists and is not empty (unless overwriting), or is a file.</summary>
+    /// <summary>Refuses an output that exists and is not empty (unless overwriting), is a file, or is (in, or holds) the base model.</summary>
     /// <exception cref="IOException">With the path and the reason.</exception>
-    public static void CheckOutput(string output, bool overwrite) => OutputFolder.Check(output, overwrite);
+    public static void CheckOutput(string output, bool overwrite, string baseModel) => OutputFolder.Check(output, overwrite, "--out", baseModel);
 
     /// <summary>The dtype the base stores a tensor in (what the output stores).</summary>
     public ScalarType StoredDType(string name) => _checkpoint.DTypeOf(name);

@@ -33,19 +33,59 @@ public static class TokenizerLoader
         }
     }
 
+    /// <summary>
+    /// Loads the tokenizer of a model folder and checks it fits the model: every token id it can produce is below the
+    /// config's <c>vocab_size</c> (else the embedding lookup would fail mid-run).
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">As <see cref="Load"/>, or ids beyond the model's vocabulary.</exception>
+    public static Tokenizer LoadFor(string modelDirectory, Models.ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var tokenizer = Load(modelDirectory);
+        if (tokenizer.VocabSize > config.VocabSize)
+        {
+            throw new TokenizerFormatException(Path.Combine(modelDirectory, "tokenizer.json"),
+                $"token id {tokenizer.VocabSize - 1} is not below the model's vocab_size {config.VocabSize} (config.json)");
+        }
+
+        return tokenizer;
+    }
+
     private static TokenizerParts Parts(JsonElement root, SpecialTokenNames names)
     {
-        var model = root.GetProperty("model");
-        var type = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("no 'model' object");
+        }
+
+        var type = model.TryGetProperty("type", out var t) ? t.ValueKind == JsonValueKind.String ? t.GetString() : t.ToString() : "BPE";
         if (type != "BPE")
         {
             throw new NotSupportedException($"tokenizer model type '{type}' is not supported (Shear reads BPE)");
         }
 
-        var added = root.TryGetProperty("added_tokens", out var a) && a.ValueKind == JsonValueKind.Array
-            ? a.EnumerateArray().Select(x => new AddedToken(
-                x.GetProperty("id").GetInt32(), x.GetProperty("content").GetString()!, Bool(x, "special"), Bool(x, "lstrip"), Bool(x, "rstrip"))).ToList()
-            : [];
+        var added = new List<AddedToken>();
+        if (root.TryGetProperty("added_tokens", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            if (a.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException($"added_tokens: expected a list, got {a.ValueKind}");
+            }
+
+            int i = 0;
+            foreach (var x in a.EnumerateArray())
+            {
+                var where = $"added_tokens[{i++}]";
+                if (x.ValueKind != JsonValueKind.Object || !x.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt32(out int n) || n < 0
+                    || !x.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                {
+                    throw new FormatException($"{where}: needs an 'id' (a non-negative integer) and a 'content' string");
+                }
+
+                added.Add(new AddedToken(n, content.GetString()!, Bool(x, "special"), Bool(x, "lstrip"), Bool(x, "rstrip")));
+            }
+        }
+
         var bpe = Bpe(model);
         var template = SpecialTokenTemplate.From(Optional(root, "post_processor"));
         int? Id(string? name) => name is null ? null : added.FirstOrDefault(x => x.Content == name)?.Id ?? (bpe.Vocab.TryGetValue(name, out var id) ? id : null);
@@ -58,26 +98,53 @@ public static class TokenizerLoader
 
     private static BpeModel Bpe(JsonElement model)
     {
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var p in model.GetProperty("vocab").EnumerateObject())
+        if (!model.TryGetProperty("vocab", out var vocabNode) || vocabNode.ValueKind != JsonValueKind.Object)
         {
-            vocab[p.Name] = p.Value.GetInt32();
+            throw new FormatException("model.vocab: expected an object of token: id");
+        }
+
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in vocabNode.EnumerateObject())
+        {
+            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out int id) || id < 0)
+            {
+                throw new FormatException($"model.vocab: token '{p.Name}' has id {p.Value.GetRawText()}, not a non-negative integer");
+            }
+
+            vocab[p.Name] = id;
+        }
+
+        if (!model.TryGetProperty("merges", out var mergesNode) || mergesNode.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("model.merges: expected a list of merges");
         }
 
         var merges = new List<(string, string)>();
-        foreach (var m in model.GetProperty("merges").EnumerateArray())
+        int index = 0;
+        foreach (var m in mergesNode.EnumerateArray())
         {
+            var where = $"model.merges[{index++}]";
             if (m.ValueKind == JsonValueKind.Array)
             {
+                if (m.GetArrayLength() != 2 || m[0].ValueKind != JsonValueKind.String || m[1].ValueKind != JsonValueKind.String)
+                {
+                    throw new FormatException($"{where}: a merge is two strings, got {m.GetRawText()}");
+                }
+
                 merges.Add((m[0].GetString()!, m[1].GetString()!));
                 continue;
             }
 
+            if (m.ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException($"{where}: a merge is 'left right' or [left, right], got {m.GetRawText()}");
+            }
+
             var text = m.GetString()!;
-            int space = text.IndexOf(' ', 1);
+            int space = text.Length > 1 ? text.IndexOf(' ', 1) : -1;
             if (space < 0)
             {
-                throw new FormatException($"merge '{text}' has no space between its two parts");
+                throw new FormatException($"{where}: merge '{text}' has no space between its two parts");
             }
 
             merges.Add((text[..space], text[(space + 1)..]));

@@ -37,9 +37,27 @@ public static class DatasetRegistry
 
     /// <summary>The set called <paramref name="name"/>.</summary>
     /// <exception cref="DataFormatException">Unknown name; the message lists the known ones.</exception>
-    public static DatasetSpec Find(string name) =>
-        All.FirstOrDefault(s => s.Name == name)
-        ?? throw new DataFormatException(name, $"unknown dataset (known: {string.Join(", ", All.Select(s => s.Name))})");
+    public static DatasetSpec Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (All.FirstOrDefault(s => s.Name == name) is { } spec)
+        {
+            return spec;
+        }
+
+        // A path (a folder in it, or a file ending) was meant as a file, not a dataset name.
+        if (Directory.Exists(name))
+        {
+            throw new DataFormatException(name, "a folder, not a calibration file (.txt or .jsonl) or a dataset name");
+        }
+
+        if (name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DataFormatException(name, "no such file");
+        }
+
+        throw new DataFormatException(name, $"unknown dataset (known: {string.Join(", ", All.Select(s => s.Name))})");
+    }
 
     /// <summary>Where a set's files are looked for: <c>DATA_DIR/NAME</c>, and for built-in sets <c>DATA_DIR/builtin/NAME</c> first.</summary>
     public static IReadOnlyList<string> Folders(DatasetSpec spec, string dataDirectory)

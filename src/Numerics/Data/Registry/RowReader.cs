@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using Shear.Numerics.IO;
 
 namespace Shear.Numerics.Data.Registry;
 
@@ -50,9 +51,15 @@ public static class RowReader
 
         try
         {
-            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? Gunzip(path) : File.OpenRead(path);
-            using var reader = new StreamReader(stream);
-            var inner = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+            bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            if (!gz && new FileInfo(path).Length > TextLimits.MaxWholeFileBytes && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DataFormatException(path, $"more than the {TextLimits.MaxWholeFileBytes >> 20} MB a JSON file may have (use JSON Lines)");
+            }
+
+            using Stream stream = gz ? Gunzip(path) : File.OpenRead(path);
+            using var reader = new StreamReader(stream, TextLimits.StrictUtf8);
+            var inner = gz ? path[..^3] : path;
             if (inner.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
             {
                 return Lines(path, reader);
@@ -61,9 +68,14 @@ public static class RowReader
             var text = reader.ReadToEnd();
             return IsJsonLines(text) ? Lines(path, new StringReader(text)) : Document(path, text);
         }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new DataFormatException(path, "not UTF-8 text (an invalid byte sequence)");
+        }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new DataFormatException(path, $"corrupt or truncated gzip data ({e.Message})");
+            throw new DataFormatException(path, path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && !e.Message.StartsWith("line ", StringComparison.Ordinal)
+                ? $"corrupt or truncated gzip data ({e.Message})" : e.Message);
         }
     }
 
@@ -74,10 +86,10 @@ public static class RowReader
     private static MemoryStream Gunzip(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        var output = new MemoryStream();
+        MemoryStream output;
         using (var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress))
         {
-            gzip.CopyTo(output);
+            output = TextLimits.Decompress(gzip, bytes.Length);
         }
 
         uint trailer = bytes.Length >= 18 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : uint.MaxValue;
@@ -113,7 +125,7 @@ public static class RowReader
     {
         var rows = new List<(int, JsonElement)>();
         int number = 0;
-        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        foreach (var line in TextLimits.Lines(reader))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line))
