@@ -17,7 +17,7 @@ public sealed class EvalCommandTests
     [MemberData(nameof(BadInputs))]
     public void BadInputIsOneLineAndExitTwo(string[] extra, string expected)
     {
-        var output = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"), "eval.json");
+        var output = Path.Combine(Cli.NewDir(), "eval.json");
         var (code, _, err) = Shear(["eval", "--model", Model, "--out", output, .. extra]);
         Assert.Equal(2, code);
         Assert.Equal(expected, err.TrimEnd('\n'));
