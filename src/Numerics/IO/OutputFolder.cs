@@ -1,14 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace Shear.Numerics.IO;
 
 /// <summary>
 /// Output folders that appear whole or not at all, and never destroy what Shear did not make: the content is written
 /// into a staging folder beside the target (<c>.NAME.tmp-ID</c>, marked as Shear's), synced, and renamed into place.
-/// An existing non-empty target needs <c>overwrite</c> and is replaced atomically: it is renamed aside
-/// (<c>.NAME.old-ID</c>) until the new one is in place, and a run that finds only the aside copy (a crash hit that
-/// window) puts it back. Stale staging folders of crashed runs for the same target are removed on the next run; only
-/// folders carrying Shear's marker are ever deleted.
+/// An existing non-empty target needs <c>overwrite</c> and is replaced atomically: swapped with the staging folder in
+/// one step where the kernel can (else renamed aside, <c>.NAME.old-ID</c>, until the new one is in place, and a run
+/// that finds only the aside copy, a crash having hit that window, puts it back). Stale staging folders of crashed
+/// runs for the same target are removed on the next run; only folders carrying Shear's marker or a staging name only
+/// Shear makes are ever deleted.
 /// </summary>
-public static class OutputFolder
+public static partial class OutputFolder
 {
     /// <summary>The file that marks a staging or aside folder as Shear's.</summary>
     public const string Marker = ".shear-staging";
@@ -65,7 +68,9 @@ public static class OutputFolder
         var name = Path.GetFileName(full);
         Directory.CreateDirectory(parent);
         Recover(full);
-        foreach (var stale in Directory.EnumerateDirectories(parent, $".{name}.tmp-*").Where(IsOurs))
+        // Staging folders of crashed runs: marked as Shear's, or (an old copy swapped out by a commit that died before
+        // deleting it) under a staging name only Shear makes.
+        foreach (var stale in Directory.EnumerateDirectories(parent, $".{name}.tmp-*").Where(d => IsOurs(d) || IsStagingName(d, name)))
         {
             TryDelete(stale);
         }
@@ -85,30 +90,81 @@ public static class OutputFolder
     /// <summary>True when <paramref name="folder"/> carries Shear's marker (only such a folder is ever deleted or replaced).</summary>
     public static bool IsOurs(string folder) => File.Exists(Path.Combine(folder, Marker));
 
-    /// <summary>Syncs the staging folder's files and renames it over <paramref name="output"/> (the old one aside until the new one is in place).</summary>
+    /// <summary>
+    /// Syncs the staging folder's files and puts it at <paramref name="output"/>: an existing output is swapped with it
+    /// in one atomic step (Linux <c>renameat2(RENAME_EXCHANGE)</c>), so at every moment the output is the old copy or
+    /// the new one; where the file system cannot swap, the old copy is moved aside first and a crash between the two
+    /// renames is recovered by the next <see cref="Stage"/>.
+    /// </summary>
     public static void Commit(string staging, string output)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
-        File.Delete(Path.Combine(staging, Marker));
+        CrashPoint.Reach("commit-start");
         foreach (var file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories))
         {
             using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
             RandomAccess.FlushToDisk(handle);
         }
 
-        string? aside = null;
+        CrashPoint.Reach("commit-synced");
+        File.Delete(Path.Combine(staging, Marker)); // from here on the staging name alone marks it as Shear's
+        string? old = null;
         if (Directory.Exists(full))
         {
-            aside = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.old-{Guid.NewGuid():N}");
-            Directory.Move(full, aside); // a crash before the next line is recovered by the next Stage (the aside name is Shear's)
+            if (Exchange(staging, full))
+            {
+                old = staging; // the old copy, under the staging folder's name (Shear's, cleaned by the next Stage)
+                CrashPoint.Reach("commit-exchanged");
+            }
+            else
+            {
+                old = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.old-{Guid.NewGuid():N}");
+                Directory.Move(full, old); // a crash before the next move is recovered by the next Stage (the aside name is Shear's)
+                CrashPoint.Reach("commit-aside");
+                Directory.Move(staging, full);
+            }
+        }
+        else
+        {
+            Directory.Move(staging, full);
         }
 
-        Directory.Move(staging, full);
-        if (aside is not null)
+        CrashPoint.Reach("commit-moved");
+        if (old is not null)
         {
-            TryDelete(aside);
+            TryDelete(old);
         }
     }
+
+    // Swaps two folders atomically; false where the kernel or file system cannot (the caller falls back to two renames).
+    private static bool Exchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        if (Renameat2(AtCurrentDirectory, a, AtCurrentDirectory, b, RenameExchange) == 0)
+        {
+            return true;
+        }
+
+        int error = Marshal.GetLastPInvokeError();
+        return error is EInval or ENoSys or ENotSup ? false : throw new IOException($"cannot swap {a} and {b} (errno {error})");
+    }
+
+    private const int AtCurrentDirectory = -100;
+    private const uint RenameExchange = 2;
+    private const int EInval = 22;
+    private const int ENoSys = 38;
+    private const int ENotSup = 95;
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Renameat2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
+
+    private static bool IsStagingName(string folder, string target) =>
+        Path.GetFileName(folder) is { } n && n.StartsWith($".{target}.tmp-", StringComparison.Ordinal)
+        && n[$".{target}.tmp-".Length..] is { Length: 32 } id && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Deletes a staging folder that will not be committed (only if it is Shear's).</summary>
     public static void Abandon(string staging)

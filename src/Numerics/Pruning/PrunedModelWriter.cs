@@ -132,6 +132,8 @@ public sealed class PrunedModelWriter : IDisposable
         {
             MaskFile.Write(Path.Combine(Staging, MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}")), mask);
         }
+
+        CrashPoint.Reach($"layer-{layer.Index}-written");
     }
 
     /// <summary>Writes config, tokenizer files and the report, then syncs and moves the folder into place (<see cref="OutputFolder.Commit"/>).</summary>
