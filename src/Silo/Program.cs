@@ -78,4 +78,4 @@ catch (InvalidOperationException e)
     return 2;
 }
 
-return 0;
+return Environment.ExitCode; // non-zero when the silo left on its own (its cluster's membership was lost)

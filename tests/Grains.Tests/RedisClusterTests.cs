@@ -58,6 +58,38 @@ public sealed class RedisClusterTests
         cluster.Processes.Redis(cluster.RedisPort, cluster.Root);
     });
 
+    [Fact]
+    public async Task RedisRestartedEmptyFailsTheSweepClearlyAndTheSilosLeave()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await ProcessCluster.Start("redis-empty", 2);
+        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, new EvalSettings { Limit = 1 },
+            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, Shards = 2 };
+        var sweep = cluster.Client.GetGrain<ISweepGrain>("redis-empty");
+        await sweep.Submit(spec);
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < until && (await sweep.GetStatus())!.Jobs[0].LayersDone < 1)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        // Redis comes back without its data: membership, grain state and reminders are gone.
+        cluster.Processes.StopRedis();
+        var empty = Directory.CreateDirectory(Path.Combine(cluster.Root, "empty")).FullName;
+        cluster.Processes.Redis(cluster.RedisPort, empty);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // The silos find themselves missing from the membership table and leave: their processes end, ports freed.
+        foreach (var silo in cluster.Silos)
+        {
+            Assert.True(silo.WaitForExit(TimeSpan.FromMinutes(3)), $"a silo still runs {clock.Elapsed.TotalSeconds:F0} s after Redis lost its data");
+        }
+
+        Assert.All(cluster.Silos, s => Assert.NotEqual(0, s.ExitCode)); // a failure, not a clean finish
+        // The sweep is not reported done: asking fails (no silo) instead of answering from a state that is gone.
+        await Assert.ThrowsAnyAsync<Exception>(async () => await sweep.GetStatus().WaitAsync(TimeSpan.FromSeconds(60), ct));
+    }
+
     private static async Task Disrupted(string sweepId, Func<ProcessCluster, Task> disrupt)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -31,6 +32,7 @@ public static class ShearCluster
                 .AddRedisGrainStorage(GrainStorage.Name, o => o.ConfigurationOptions = options)
                 .UseRedisReminderService(o => o.ConfigurationOptions = options)
                 .ConfigureEndpoints(settings.AdvertisedAddress is null ? Dns.GetHostName() : settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.Services.AddHostedService<MembershipWatch>();
         }
 
         var advertised = settings.AdvertisedAddress ?? (settings.Redis is null ? "127.0.0.1" : Dns.GetHostName());
