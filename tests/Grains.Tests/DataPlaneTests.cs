@@ -58,4 +58,20 @@ public sealed class DataPlaneTests
         Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 60); // it waited for its 2 s timeout, then gave up
         silent.Stop();
     }
+
+    [Fact]
+    public async Task AnIdleConnectionIsClosedAfterTheTimeout()
+    {
+        using var plane = await Started(TimeSpan.FromSeconds(2));
+        using var idle = new TcpClient();
+        await idle.ConnectAsync(plane.Endpoint.Host, plane.Endpoint.Port, TestContext.Current.CancellationToken);
+        var clock = Stopwatch.StartNew();
+        var buffer = new byte[8];
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // It sends nothing; the plane closes the connection (the read ends) instead of keeping it open.
+        int read = await idle.GetStream().ReadAsync(buffer, patience.Token);
+        Assert.Equal(0, read);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 60);
+        await plane.StopAsync(CancellationToken.None);
+    }
 }

@@ -157,8 +157,13 @@ public sealed class DataPlane(DataPlaneOptions options, ILogger<DataPlane> logge
         }
     }
 
-    private async Task Serve(TcpClient client, CancellationToken stoppingToken)
+    // One request per connection, within the transfer timeout: a peer that connects and goes quiet (or stops reading)
+    // has its connection closed instead of holding it open forever.
+    private async Task Serve(TcpClient client, CancellationToken stopping)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(options.Timeout);
+        var stoppingToken = deadline.Token;
         using (client)
         {
             try

@@ -14,7 +14,10 @@ public sealed record DataPlaneOptions
     /// <value>Default 127.0.0.1.</value>
     public string AdvertisedHost { get; init; } = "127.0.0.1";
 
-    /// <summary>How long a fetch may take before the receiver gives up (the sender then fails its layer and the job resumes).</summary>
+    /// <summary>
+    /// How long a fetch may take before the receiver gives up (the sender then fails its layer and the job resumes); also
+    /// how long the sender keeps a connection that has not finished its request before closing it.
+    /// </summary>
     /// <value>Default 2 minutes.</value>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 
