@@ -14,7 +14,7 @@ public sealed class PruneCommandTests
 
     public static TheoryData<string[], string> BadInputs() => new()
     {
-        { ["--method", "foo"], "error: unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt)" },
+        { ["--method", "foo"], "error: unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria)" },
         { ["--pattern", "3:2"], "error: N:M pattern needs 0 < n < m, got 3:2" },
         { ["--pattern", "2:4", "--sparsity", "0.6"], "error: sparsity 0.6 does not match pattern 2:4 (which prunes 0.5)" },
         { ["--sparsity", "1.5"], "error: --sparsity must be strictly between 0 and 1, got 1.5" },

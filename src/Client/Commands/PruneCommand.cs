@@ -12,7 +12,7 @@ internal static class PruneCommand
     public static Command Create(TextWriter stdout)
     {
         var model = new Option<string>("--model") { Description = "Base HF checkpoint folder (default: the built-in tiny model)", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
-        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude or sparsegpt", DefaultValueFactory = _ => "wanda" };
+        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt or ria", DefaultValueFactory = _ => "wanda" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list) or a .txt / .jsonl ('text' field) file", DefaultValueFactory = _ => "builtin_text" };

@@ -43,7 +43,12 @@ public static class LayerPruner
                 continue;
             }
 
-            var score = Score(weight, spec.Method == PruningMethod.Magnitude ? null : statistics.Linears[name]);
+            var score = spec.Method switch
+            {
+                PruningMethod.Magnitude => Score(weight, null),
+                PruningMethod.Ria => RiaScore(weight, statistics.Linears[name], spec.RiaExponent),
+                _ => Score(weight, statistics.Linears[name]),
+            };
             result.Add(name, MaskFor(score, spec));
         }
 
@@ -65,6 +70,21 @@ public static class LayerPruner
         return (abs * scaler.sqrt().reshape(1, -1)).MoveToOuterDisposeScope(); // (R, C) x (1, C)
     }
 
+    /// <summary>
+    /// RIA's score (its authors' <c>prune_ria</c>): (|W| / its column's sum of |W| + |W| / its row's sum of |W|) x
+    /// sqrt(scaler_row)^a, fp32.
+    /// </summary>
+    public static Tensor RiaScore(Tensor weight, InputStatistics statistics, double exponent)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(statistics);
+        using var scope = NewDisposeScope();
+        var abs = weight.abs().to_type(ScalarType.Float32);
+        var relative = (abs / abs.sum(0L)) + (abs / abs.sum(1L).reshape(-1, 1)); // column sums (C) broadcast over rows; row sums (R, 1)
+        using var scaler = statistics.ScalerRow();
+        return (relative * scaler.sqrt().reshape(1, -1).pow(exponent)).MoveToOuterDisposeScope();
+    }
+
     private static Tensor MaskFor(Tensor score, PruneSpec spec)
     {
         var p = spec.Pattern;
@@ -75,7 +95,7 @@ public static class LayerPruner
 
         return spec.Method switch
         {
-            PruningMethod.Magnitude => SparsityMask.MatrixThreshold(score, p.Ratio),
+            PruningMethod.Magnitude or PruningMethod.Ria => SparsityMask.MatrixThreshold(score, p.Ratio),
             PruningMethod.WandaVariant => SparsityMask.WandaVariant(score, p.Ratio),
             _ => SparsityMask.PerRow(score, p.Ratio),
         };

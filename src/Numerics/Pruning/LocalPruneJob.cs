@@ -86,8 +86,8 @@ public static class LocalPruneJob
             var shape = checkpoint.Entry(name).Shape;
             var linear = name[..^".weight".Length];
             request.Spec.Pattern.Validate(shape[^1], linear);
-            // Magnitude compares over the whole matrix, the others within each row.
-            long group = request.Spec.Method == PruningMethod.Magnitude ? shape.Aggregate(1L, (a, b) => a * b) : shape[^1];
+            // Magnitude and RIA compare over the whole matrix, the others within each row.
+            long group = request.Spec.Method is PruningMethod.Magnitude or PruningMethod.Ria ? shape.Aggregate(1L, (a, b) => a * b) : shape[^1];
             if (!request.Spec.Pattern.IsNofM && (long)(group * request.Spec.Pattern.Ratio) == 0)
             {
                 throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -13,6 +13,10 @@ public sealed record PruneSpec(PruningMethod Method, SparsityPattern Pattern)
     /// <value>Default 128.</value>
     public int SparseGptBlockSize { get; init; } = SparseGptSolver.DefaultBlockSize;
 
+    /// <summary>RIA's exponent of the input norms (its authors' <c>--a</c>).</summary>
+    /// <value>Default 0.5.</value>
+    public double RiaExponent { get; init; } = 0.5;
+
     /// <summary>SparseGPT dampening (fraction of the mean Hessian diagonal).</summary>
     /// <value>Default 0.01.</value>
     public double PercDamp { get; init; } = SparseGptSolver.DefaultPercDamp;

@@ -14,6 +14,12 @@ public enum PruningMethod
 
     /// <summary>SparseGPT: OBS-style pruning with weight reconstruction from the Hessian of the inputs.</summary>
     SparseGpt,
+
+    /// <summary>
+    /// RIA (Zhang et al., ICLR 2024): relative importance |W| / column sum + |W| / row sum, times ||X_j||^a; one
+    /// threshold per matrix (its authors' default), N:M within each group.
+    /// </summary>
+    Ria,
 }
 
 /// <summary>Names of methods on the command line and in pruning.json.</summary>
@@ -26,6 +32,7 @@ public static class PruningMethods
         PruningMethod.Wanda => "wanda",
         PruningMethod.WandaVariant => "wanda-variant",
         PruningMethod.SparseGpt => "sparsegpt",
+        PruningMethod.Ria => "ria",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 

@@ -9,7 +9,7 @@ namespace Shear.Numerics.Tests.Pruning;
 
 public sealed class LayerLoopTests
 {
-    private static SafetensorsFile Golden() => SafetensorsFile.Open(Path.Combine(Fixtures.Root, "pruning", "wanda_llama.safetensors"));
+    private static SafetensorsFile Golden(string method = "wanda") => SafetensorsFile.Open(Path.Combine(Fixtures.Root, "pruning", $"{method}_llama.safetensors"));
 
     private static List<int[]> GoldenSamples(SafetensorsFile golden)
     {
@@ -42,16 +42,27 @@ public sealed class LayerLoopTests
     [InlineData("unstructured", 0, 0, 16384)]
     [InlineData("unstructured", 0, 0, 12)]
     [InlineData("nm24", 2, 4, 16384)]
-    public void BatchedLoopReproducesTheReferenceSequentialWanda(string tag, int n, int m, int tokenBudget)
+    public void BatchedLoopReproducesTheReferenceSequentialWanda(string tag, int n, int m, int tokenBudget) =>
+        AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget);
+
+    /// <summary>RIA against tests/reference/make_ria_fixture.py (its authors' prune_ria on Wanda's loop).</summary>
+    [Theory]
+    [InlineData("unstructured", 0, 0, 16384)]
+    [InlineData("unstructured", 0, 0, 12)]
+    [InlineData("nm24", 2, 4, 16384)]
+    public void BatchedLoopReproducesTheReferenceRia(string tag, int n, int m, int tokenBudget) =>
+        AssertReproducesTheReference(PruningMethod.Ria, "ria", tag, n, m, tokenBudget);
+
+    private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget)
     {
-        using var golden = Golden();
+        using var golden = Golden(fixture);
         var pattern = n == 0 ? SparsityPattern.Unstructured(0.5) : SparsityPattern.NofM(n, m);
-        var masks = Prune(new PruneSpec(PruningMethod.Wanda, pattern) { TokenBudget = tokenBudget }, GoldenSamples(golden));
+        var masks = Prune(new PruneSpec(method, pattern) { TokenBudget = tokenBudget }, GoldenSamples(golden));
         Assert.Equal(14, masks.Count);
         foreach (var (name, mask) in masks)
         {
             using var expected = golden.Read($"{tag}.{name}");
-            Assert.True(mask.equal(expected).all().item<bool>(), $"{tag}/{name} differs from the reference (budget {tokenBudget})");
+            Assert.True(mask.equal(expected).all().item<bool>(), $"{method} {tag}/{name} differs from the reference (budget {tokenBudget})");
             mask.Dispose();
         }
     }
@@ -61,6 +72,7 @@ public sealed class LayerLoopTests
     [InlineData(PruningMethod.WandaVariant)]
     [InlineData(PruningMethod.SparseGpt)]
     [InlineData(PruningMethod.Magnitude)]
+    [InlineData(PruningMethod.Ria)]
     public void MasksAreBitIdenticalAcrossRunsAndBatchSizes(PruningMethod method)
     {
         using var golden = Golden();

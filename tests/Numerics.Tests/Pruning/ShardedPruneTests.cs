@@ -37,6 +37,8 @@ public sealed class ShardedPruneTests
     [InlineData(PruningMethod.Wanda, "2:4", "gemma")]
     [InlineData(PruningMethod.Magnitude, "unstructured", "qwen2")]
     [InlineData(PruningMethod.WandaVariant, "unstructured", "mistral")]
+    [InlineData(PruningMethod.Ria, "unstructured", "llama")]
+    [InlineData(PruningMethod.Ria, "2:4", "qwen2")]
     public void TwoAndThreeShardsWriteTheOneShardCheckpointBitForBit(PruningMethod method, string pattern, string family)
     {
         var root = Fixtures.TempDir();
