@@ -42,6 +42,16 @@ public sealed class SweepCommandTests
     }
 
     [Fact]
+    public void AGoodFileIsReadIntoCanonicalSpellingsAndAnEmptyDomainListMeansPruneOnly()
+    {
+        var spec = Sweeps.SweepFile.Read(File(Good.Replace("[wanda]", "[Wanda, RIA]", StringComparison.Ordinal).Replace("[csr, ppl]", "[]", StringComparison.Ordinal)));
+        Assert.Equal(["wanda", "ria"], spec.Methods);
+        Assert.Equal(["unstructured", "2:4"], spec.Patterns);
+        Assert.Empty(spec.Domains);
+        Assert.Equal(new Shear.Grains.Abstractions.EvalSettings(), spec.Eval); // nothing set: every count takes the evaluation's default
+    }
+
+    [Fact]
     public void UnreachableRedisIsAClearErrorWithinItsTimeout()
     {
         var clock = Stopwatch.StartNew();

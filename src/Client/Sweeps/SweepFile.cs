@@ -123,7 +123,7 @@ internal static class SweepFile
 
                 return pattern.ToString();
             });
-            var domains = Names("domains", [.. EvalBenchmarks.Domains], EvalBenchmarks.Domain);
+            var domains = Names("domains", [.. EvalBenchmarks.Domains], EvalBenchmarks.Domain, mayBeEmpty: true); // [] : prune only, no evaluation
             int nsamples = Number("nsamples", 128, 1, RunBounds.MaxSamples), seqlen = Number("seqlen", 2048, 1, RunBounds.MaxSeqLen);
             var eval = new EvalSettings
             {
@@ -142,7 +142,7 @@ internal static class SweepFile
         private T Fail<T>(YamlNode node, string reason) => throw new ArgumentException($"{_path}:{node.Start.Line}: {reason}");
 
         // A list of names (or one name), each checked and turned into its canonical spelling.
-        private string[] Names(string key, string[]? fallback, Func<string, string> canonical)
+        private string[] Names(string key, string[]? fallback, Func<string, string> canonical, bool mayBeEmpty = false)
         {
             if (!_fields.TryGetValue(key, out var node))
             {
@@ -155,7 +155,7 @@ internal static class SweepFile
                 YamlScalarNode => [node],
                 _ => [Fail<YamlNode>(node, $"{key}: expected a name or a list of names, not a mapping")],
             };
-            if (items.Length == 0)
+            if (items.Length == 0 && !mayBeEmpty)
             {
                 Fail<int>(node, $"{key}: the list is empty");
             }
