@@ -9,6 +9,10 @@ public sealed class LmEvalGsm8kFiltersTests
     [InlineData("She pays $1,200 in total. The answer is 1,200.", "1,200", "1,200.")]
     [InlineData("It costs 12 dollars, so 3 are left", "[invalid]", "3")]
     [InlineData("no numbers", "[invalid]", "[invalid]")]
+    // The strict pattern's final '.' matches any character (lm-eval's yaml leaves it unescaped), as Python's re does:
+    [InlineData("The answer is 12!", "12", "12")]
+    [InlineData("The answer is 5, not 6.", "5,", "6.")] // greedy [0-9.,]+ takes "5,", the any-character takes the space
+    [InlineData("The answer is 7", "[invalid]", "7")]    // nothing after the number: no match
     public void StrictNeedsTheTriggerAndFlexibleTakesTheLastNumber(string completion, string strict, string flexible)
     {
         Assert.Equal(strict, LmEvalGsm8kFilters.Strict(completion));

@@ -34,7 +34,8 @@ public static partial class LmEvalGsm8kFilters
         return FinalPeriod().Replace(s, "").Trim();
     }
 
-    [GeneratedRegex(@"The answer is (\-?[0-9\.\,]+)\.")]
+    // lm-eval's pattern as written in gsm8k-cot.yaml: its final '.' is not escaped, so any character ends the answer.
+    [GeneratedRegex(@"The answer is (\-?[0-9\.\,]+).")]
     private static partial Regex StrictPattern();
 
     [GeneratedRegex(@"(-?[$0-9.,]{2,})|(-?[0-9]+)")]

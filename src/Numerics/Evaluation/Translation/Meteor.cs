@@ -45,8 +45,8 @@ public sealed class Meteor(WordNetLexicon? wordNet, double alpha = 0.9, double b
     {
         ArgumentNullException.ThrowIfNull(hypothesis);
         ArgumentNullException.ThrowIfNull(reference);
-        var hyp = hypothesis.Select((w, i) => (Index: i, Word: w.ToLowerInvariant())).ToList();
-        var refs = reference.Select((w, i) => (Index: i, Word: w.ToLowerInvariant())).ToList();
+        var hyp = hypothesis.Select((w, i) => (Index: i, Word: PythonText.Lower(w))).ToList(); // NLTK: map(str.lower, ...)
+        var refs = reference.Select((w, i) => (Index: i, Word: PythonText.Lower(w))).ToList();
         var matches = new List<(int Hyp, int Ref)>();
         Match(hyp, refs, matches, h => r => r == h);
 

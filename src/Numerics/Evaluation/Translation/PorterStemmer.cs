@@ -39,7 +39,7 @@ public static class PorterStemmer
     public static string Stem(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        var stem = word.ToLowerInvariant();
+        var stem = PythonText.Lower(word);
         if (Irregular.TryGetValue(word, out var irregular))
         {
             return Irregular.GetValueOrDefault(stem, irregular);

@@ -73,7 +73,7 @@ public static class TranslationTask
         var goldTokens = WordTokenizer.Tokenize(gold);
         var sampleTokens = samples.Select(s => (IReadOnlyList<string>)WordTokenizer.Tokenize(s)).ToList();
         return order == MeteorOrder.Thesis
-            ? Math.Round(meteor.Score(sampleTokens, goldTokens), 4, MidpointRounding.ToEven)
+            ? PythonText.Round(meteor.Score(sampleTokens, goldTokens), 4) // the thesis: round(score, 4)
             : sampleTokens.Select(s => meteor.Single(goldTokens, s)).DefaultIfEmpty(0).Max();
     }
 }

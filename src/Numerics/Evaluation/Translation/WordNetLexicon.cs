@@ -74,7 +74,7 @@ public sealed class WordNetLexicon
             }
 
             var set = new HashSet<string>(StringComparer.Ordinal) { word };
-            var lower = word.ToLowerInvariant();
+            var lower = PythonText.Lower(word);
             foreach (var (pos, _) in Parts)
             {
                 foreach (var form in Morphy(lower, pos))
