@@ -47,7 +47,20 @@ class Wrapped:
         self.scaler_row += torch.norm(inp, p=2, dim=1) ** 2 / self.nsamples
 
 
-def prune_wanda(c, w, sparsity, prune_n, prune_m):
+def wanda_metric(weight, scaler_row):
+    return torch.abs(weight) * torch.sqrt(scaler_row.reshape((1, -1)))
+
+
+def per_row_mask(metric, sparsity):
+    """Wanda's unstructured selection: the lowest int(cols * sparsity) scores of each output row (stable sort)."""
+    mask = torch.zeros_like(metric) == 1
+    indices = torch.sort(metric, dim=-1, stable=True)[1][:, :int(metric.shape[1] * sparsity)]
+    mask.scatter_(1, indices, True)
+    return mask
+
+
+def prune_loop(c, w, sparsity, prune_n, prune_m, metric_of=wanda_metric, unstructured=per_row_mask):
+    """Wanda's sequential loop with a per-Linear score (metric_of) and unstructured selection (N:M is Wanda's)."""
     w = {k: v.clone() for k, v in w.items()}
     inps = [embed(c, w, torch.tensor([s])) for s in SAMPLES]
     masks = {}
@@ -58,24 +71,23 @@ def prune_wanda(c, w, sparsity, prune_n, prune_m):
             layer_forward(c, w, layer, x, hook=lambda name, v: wrapped[name].add_batch(v.data))
         for name in LINEARS:
             weight = w[p + name + ".weight"]
-            metric = torch.abs(weight) * torch.sqrt(wrapped[name].scaler_row.reshape((1, -1)))
-            mask = torch.zeros_like(metric) == 1
+            metric = metric_of(weight, wrapped[name].scaler_row)
             if prune_n != 0:
+                mask = torch.zeros_like(metric) == 1
                 for ii in range(metric.shape[1]):
                     if ii % prune_m == 0:
                         tmp = metric[:, ii:(ii + prune_m)].float()
                         mask.scatter_(1, ii + torch.topk(tmp, prune_n, dim=1, largest=False)[1], True)
             else:
-                sort_res = torch.sort(metric, dim=-1, stable=True)
-                indices = sort_res[1][:, :int(metric.shape[1] * sparsity)]
-                mask.scatter_(1, indices, True)
+                mask = unstructured(metric, sparsity)
             weight[mask] = 0
             masks[f"{p}{name}"] = mask
         inps = [layer_forward(c, w, layer, x) for x in inps]
     return masks
 
 
-def main(fixtures):
+def write_fixture(fixtures, file, prune, metadata):
+    """Masks of prune(c, w, sparsity, n, m) for unstructured 50% and 2:4 on the llama fixture, with the samples."""
     model_dir = os.path.join(fixtures, "models", "llama")
     with open(os.path.join(model_dir, "config.json")) as f:
         c = json.load(f)
@@ -83,12 +95,16 @@ def main(fixtures):
     out = {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
     with torch.no_grad():
         for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():
-            for name, mask in prune_wanda(c, w, s, n, m).items():
+            for name, mask in prune(c, w, s, n, m).items():
                 out[f"{tag}.{name}"] = mask
-    path = os.path.join(fixtures, "pruning", "wanda_llama.safetensors")
+    path = os.path.join(fixtures, "pruning", file)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    safetensors_io.save(path, out, {"made_by": "tests/reference/make_wanda_fixture.py"})
+    safetensors_io.save(path, out, metadata)
     print("wrote", path, len(out), "tensors")
+
+
+def main(fixtures):
+    write_fixture(fixtures, "wanda_llama.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"})
 
 
 if __name__ == "__main__":
