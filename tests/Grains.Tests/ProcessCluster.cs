@@ -13,10 +13,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly IHost _client;
 
-    private ProcessCluster(Processes processes, string root, int redisPort, System.Diagnostics.Process[] silos, int[] metrics, IHost client)
+    private ProcessCluster(Processes processes, string root, int redisPort, string clusterId, System.Diagnostics.Process[] silos, int[] metrics, IHost client)
     {
-        (Processes, Root, RedisPort, Silos, MetricsPorts, _client) = (processes, root, redisPort, silos, metrics, client);
+        (Processes, Root, RedisPort, ClusterId, Silos, MetricsPorts, _client) = (processes, root, redisPort, clusterId, silos, metrics, client);
     }
+
+    public string ClusterId { get; }
 
     public Processes Processes { get; }
 
@@ -64,7 +66,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         builder.UseOrleansClient(c => c.UseShearCluster(new ClusterSettings { Redis = redis, ClusterId = clusterId }, null, TimeSpan.FromSeconds(30)));
         var client = builder.Build();
         await client.StartAsync(ct);
-        return new ProcessCluster(processes, root, redisPort, started, metrics, client);
+        return new ProcessCluster(processes, root, redisPort, clusterId, started, metrics, client);
     }
 
     /// <summary>Follows a sweep to its end, riding out calls to a lost silo (its grains come back on a live one).</summary>

@@ -20,6 +20,32 @@ internal sealed class Processes : IDisposable
         }
     }
 
+    /// <summary>The shear console built with the solution.</summary>
+    public static string ShearDll => Path.Combine(Path.GetDirectoryName(SiloDll)!.Replace(Path.Combine("src", "Silo"), Path.Combine("src", "Client"), StringComparison.Ordinal), "shear.dll");
+
+    /// <summary>Runs the shear console to its end: exit code and stderr.</summary>
+    public static (int Code, string Err) Shear(TimeSpan limit, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ShearDll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(limit))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"shear {string.Join(' ', args)} ran past {limit.TotalSeconds:F0} s");
+        }
+
+        _ = stdout.Result;
+        return (p.ExitCode, stderr.Result);
+    }
+
     public Process Start(string file, string arguments, string? log = null)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

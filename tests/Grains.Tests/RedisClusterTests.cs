@@ -86,8 +86,11 @@ public sealed class RedisClusterTests
         }
 
         Assert.All(cluster.Silos, s => Assert.NotEqual(0, s.ExitCode)); // a failure, not a clean finish
-        // The sweep is not reported done: asking fails (no silo) instead of answering from a state that is gone.
+        // The sweep is not reported done: asking fails (no silo) instead of answering from a state that is gone, and
+        // the console says so in one line with a non-zero exit.
         await Assert.ThrowsAnyAsync<Exception>(async () => await sweep.GetStatus().WaitAsync(TimeSpan.FromSeconds(60), ct));
+        var (code, err) = Processes.Shear(TimeSpan.FromMinutes(2), "sweep", "status", "redis-empty", "--redis", $"127.0.0.1:{cluster.RedisPort}", "--cluster-id", cluster.ClusterId, "--connect-timeout", "10");
+        Assert.True(code != 0 && err.TrimEnd('\n').Split('\n') is [var line] && line.StartsWith("error: ", StringComparison.Ordinal), $"exit {code}: {err}");
     }
 
     private static async Task Disrupted(string sweepId, Func<ProcessCluster, Task> disrupt)
