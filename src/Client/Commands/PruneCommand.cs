@@ -19,7 +19,7 @@ internal static class PruneCommand
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with one sub-folder per dataset (built-in sets in its builtin/)", DefaultValueFactory = _ => "data" };
         var mode = new Option<string>("--sampling") { Description = "auto, windows (Wanda's c4 rule) or examples (the thesis's)", DefaultValueFactory = _ => "auto" };
         var nsamples = new Option<int>("--nsamples") { Description = "Calibration samples", DefaultValueFactory = _ => 128 };
-        var seqlen = new Option<int>("--seqlen") { Description = "Tokens per window / length cap", DefaultValueFactory = _ => 2048 };
+        var seqlen = new Option<int?>("--seqlen") { Description = "Tokens per window / length cap (default: the model's max_position_embeddings, as Wanda sets it, at most 4096)" };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder (must not exist or be empty)", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out" };
@@ -33,7 +33,7 @@ internal static class PruneCommand
         {
             var spec = new PruneSpec(PruningMethods.Parse(parse.GetValue(method)!), ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)));
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
-                parse.GetValue(nsamples), parse.GetValue(seqlen), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
+                parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
                 DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
                 DataDirectory = parse.GetValue(dataDir)!,
@@ -59,6 +59,13 @@ internal static class PruneCommand
         }
 
         return SparsityPattern.Parse(pattern, sparsity);
+    }
+
+    /// <summary>Wanda's model.seqlen: the model's max_position_embeddings, here capped at 4096 (long-context models).</summary>
+    private static int DefaultSeqLen(string model)
+    {
+        ModelConfigLoader.RequireFolder(model);
+        return Math.Min(ModelConfigLoader.Load(model).MaxPositionEmbeddings, 4096);
     }
 
     private static SamplingMode? ParseMode(string mode) => mode.ToLowerInvariant() switch

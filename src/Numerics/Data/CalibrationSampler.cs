@@ -21,8 +21,8 @@ public static class CalibrationSampler
 {
     /// <summary>Tokenized samples (BOS included as the tokenizer adds it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">nsamples or seqlen not positive.</exception>
-    /// <exception cref="DataFormatException">Windows mode and no document is longer than seqlen tokens.</exception>
-    public static List<int[]> Draw(IReadOnlyList<string> documents, Tokenizer tokenizer, SamplingMode mode, int nsamples, int seqlen, long seed, string source)
+    /// <exception cref="DataFormatException">Windows mode and even all documents together are not longer than seqlen tokens.</exception>
+    public static List<int[]> Draw(IReadOnlyList<string> documents, Tokenizer tokenizer, SamplingMode mode, int nsamples, int seqlen, long seed, string source, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -30,7 +30,7 @@ public static class CalibrationSampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seqlen);
         var rng = new PythonRandom(seed);
         return mode == SamplingMode.Windows
-            ? Windows(documents, tokenizer, nsamples, seqlen, rng, source)
+            ? Windows(documents, tokenizer, nsamples, seqlen, rng, source, warn)
             : Examples(documents.Cast<string?>().ToList(), tokenizer, nsamples, seqlen, rng, null, source);
     }
 
@@ -41,15 +41,37 @@ public static class CalibrationSampler
     // A BPE token covers at least one UTF-8 byte; +2 allows BOS and a prepended word marker.
     private static bool MayExceed(string doc, int seqlen) => Encoding.UTF8.GetByteCount(doc) + 2 > seqlen;
 
-    private static List<int[]> Windows(IReadOnlyList<string> docs, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng, string source)
+    private static List<int[]> Windows(IReadOnlyList<string> docs, Tokenizer tokenizer, int nsamples, int seqlen, PythonRandom rng, string source, Action<string>? warn)
     {
-        if (!docs.Any(d => MayExceed(d, seqlen)))
+        // Tokenize the documents that might be long enough, in order, until one is (c4: the first; a corpus of short
+        // documents: each candidate once; the tokens are kept for the draws).
+        var cache = new Dictionary<long, int[]>();
+        bool anyLonger = false;
+        for (int d = 0; d < docs.Count && !anyLonger; d++)
         {
-            throw new DataFormatException(source, $"no document can be longer than seqlen {seqlen} tokens, so no window can be cut (lower --seqlen)");
+            if (MayExceed(docs[d], seqlen))
+            {
+                cache[d] = tokenizer.Encode(docs[d]);
+                anyLonger = cache[d].Length > seqlen;
+            }
+        }
+
+        if (!anyLonger)
+        {
+            // Every document is shorter than a window: cut the windows from all of them joined by blank lines, as
+            // Wanda's wikitext2 loader does ("\n\n".join(texts)), rather than refusing the defaults.
+            var joined = string.Join("\n\n", docs);
+            if (!MayExceed(joined, seqlen))
+            {
+                throw new DataFormatException(source, $"all documents together are shorter than seqlen {seqlen} tokens, so no window can be cut (lower --seqlen)");
+            }
+
+            warn?.Invoke($"{source}: no document is longer than seqlen {seqlen} tokens; windows are cut from the documents joined by blank lines (as Wanda's wikitext2)");
+            docs = [joined];
+            cache.Clear();
         }
 
         var samples = new List<int[]>(nsamples);
-        var cache = new Dictionary<long, int[]>();
         for (int s = 0; s < nsamples; s++)
         {
             int[] ids;

@@ -1,3 +1,4 @@
+using System.Text;
 using Shear.Numerics.Data;
 using Shear.Numerics.Tokenization;
 
@@ -52,10 +53,26 @@ public sealed class CalibrationSamplerTests
     }
 
     [Fact]
-    public void WindowsLongerThanEveryDocumentAreRefused()
+    public void WindowsLongerThanEveryDocumentAreCutFromTheDocumentsJoinedAndRefusedOnlyBeyondAllOfThem()
     {
-        var e = Assert.Throws<DataFormatException>(() => CalibrationSampler.Draw(Docs, Tok, SamplingMode.Windows, 4, 4096, 0, "mixed"));
-        Assert.Equal("mixed: no document can be longer than seqlen 4096 tokens, so no window can be cut (lower --seqlen)", e.Message);
+        var joined = Tok.Encode(string.Join("\n\n", Docs));
+        int seqlen = Docs.Max(d => Tok.Encode(d).Length) + 1; // longer than any one document
+        Assert.True(joined.Length > seqlen + 1, "the fixture documents together must exceed one window");
+        var warnings = new List<string>();
+        var samples = CalibrationSampler.Draw(Docs, Tok, SamplingMode.Windows, 5, seqlen, 0, "mixed", warnings.Add);
+        Assert.Equal(5, samples.Count);
+        foreach (var s in samples)
+        {
+            Assert.Equal(seqlen, s.Length);
+            Assert.Contains(Enumerable.Range(0, joined.Length - seqlen + 1), start => joined.AsSpan(start, seqlen).SequenceEqual(s)); // a window of the joined text
+        }
+
+        Assert.Single(warnings);
+        Assert.Contains("joined by blank lines", warnings[0], StringComparison.Ordinal);
+
+        int beyond = Encoding.UTF8.GetByteCount(string.Join("\n\n", Docs)) + 10;
+        var e = Assert.Throws<DataFormatException>(() => CalibrationSampler.Draw(Docs, Tok, SamplingMode.Windows, 4, beyond, 0, "mixed"));
+        Assert.Equal($"mixed: all documents together are shorter than seqlen {beyond} tokens, so no window can be cut (lower --seqlen)", e.Message);
         Assert.Equal(SamplingMode.Examples, CalibrationSampler.Auto(Docs, 4096));
     }
 

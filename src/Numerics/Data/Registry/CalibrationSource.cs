@@ -62,7 +62,7 @@ public static class CalibrationSource
         {
             var docs = TextDocuments.Load(calibration);
             var m = mode ?? CalibrationSampler.Auto(docs, seqlen);
-            return (CalibrationSampler.Draw(docs, tokenizer, m, nsamples, seqlen, seed, calibration), m);
+            return (CalibrationSampler.Draw(docs, tokenizer, m, nsamples, seqlen, seed, calibration, warn), m);
         }
 
         var spec = DatasetRegistry.Find(calibration);
@@ -70,7 +70,7 @@ public static class CalibrationSource
         var chosen = mode ?? spec.Mode;
         if (chosen == SamplingMode.Windows)
         {
-            return (CalibrationSampler.Draw(texts.OfType<string>().ToList(), tokenizer, chosen, nsamples, seqlen, seed, calibration), chosen);
+            return (CalibrationSampler.Draw(texts.OfType<string>().ToList(), tokenizer, chosen, nsamples, seqlen, seed, calibration, warn), chosen);
         }
 
         int usable = texts.Count(t => t is not null);
