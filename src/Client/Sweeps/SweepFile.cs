@@ -135,7 +135,7 @@ internal static class SweepFile
                 Path.GetFullPath(Name("output", "sweeps")), Path.GetFullPath(Name("data", "data")))
             {
                 Shards = Number("shards", 0, 0, 4096),
-                TokenBudget = Number("token_budget", 16384, 1, 1 << 24),
+                TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
             };
         }
 

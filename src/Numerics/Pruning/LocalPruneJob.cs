@@ -66,9 +66,9 @@ public static class LocalPruneJob
             throw new ArgumentException($"--seqlen must be positive, got {request.SeqLen}");
         }
 
-        if (request.Spec.TokenBudget is <= 0 or > 1 << 24)
+        if (request.Spec.TokenBudget is <= 0 or > RunBounds.MaxTokenBudget)
         {
-            throw new ArgumentException($"token budget {request.Spec.TokenBudget} is out of range (1 to {1 << 24})");
+            throw new ArgumentException($"token budget {request.Spec.TokenBudget} is out of range (1 to {RunBounds.MaxTokenBudget})");
         }
 
         ModelConfigLoader.RequireFolder(request.Model);

@@ -17,6 +17,9 @@ public static class RunBounds
     /// <summary>Most generated samples per code problem or translation sentence.</summary>
     public const int MaxSamplesPerItem = 1000;
 
+    /// <summary>Most padded tokens per calibration batch.</summary>
+    public const int MaxTokenBudget = 1 << 24;
+
     /// <summary>Most new tokens per generated sample.</summary>
     public const int MaxNewTokens = 1 << 16;
 
