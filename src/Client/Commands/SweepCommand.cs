@@ -95,9 +95,8 @@ internal static class SweepCommand
     public static void WriteReport(SweepStatus status, string directory, bool overwrite = false)
     {
         var jobs = status.Jobs.Where(j => j.State == WorkState.Done).ToList();
-        var table = SweepResults.Table(status);
-        EvalReport? Report(string row) => table.Rows.FirstOrDefault(r => r.Label == row) is { Label: not null } r
-            ? new EvalReport(row, [], r.Scores, 0) : null;
+        var results = SweepResults.Results(status).ToDictionary(r => r.Row, r => r.Results);
+        EvalReport? Report(string row) => results.TryGetValue(row, out var r) ? LocalEvalJob.Report(row, r, 0) : null;
         var rows = jobs.ToDictionary(j => j.JobId, j => status.Evaluations.FirstOrDefault(e => e.Shard.Model == j.Output)?.Shard.Row ?? j.Calibration);
         var sets = jobs.Select(j => MaskSet.Load(j.Output, rows[j.JobId])).ToList();
         var evaluations = sets.Select(s => (s.Name, Report(s.Name))).Where(x => x.Item2 is not null).ToDictionary(x => x.Name, x => x.Item2!);

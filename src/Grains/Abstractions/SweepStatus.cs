@@ -53,7 +53,12 @@ public sealed record Score(
     [property: Id(1)] string Benchmark,
     [property: Id(2)] string Metric,
     [property: Id(3)] double Value,
-    [property: Id(4)] int Items);
+    [property: Id(4)] int Items)
+{
+    /// <summary>Its standard error, null where it has none.</summary>
+    [Id(5)]
+    public double? StdErr { get; init; }
+}
 
 /// <summary>One evaluation shard: one domain of one model.</summary>
 /// <param name="ShardId">Unique id.</param>

@@ -1,123 +1,247 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Evaluation;
 
 namespace Shear.Numerics.Analysis;
 
-/// <summary>
-/// The thesis's results table: one row per calibration dataset (the dense model first), one column per domain
-/// (code, csr, translation, math, perplexity), each cell the domain score of that sub-model's eval.json; the best
-/// pruned value of each column is marked, ties all (highest, except perplexity: lowest).
-/// </summary>
-/// <param name="Rows">(row label, domain scores); the dense row, when present, is first and labelled <c>dense</c>.</param>
-public sealed record ResultsTable(IReadOnlyList<(string Label, IReadOnlyDictionary<string, double> Scores)> Rows)
-{
-    /// <summary>Columns, in the thesis's order.</summary>
-    public static readonly IReadOnlyList<string> Columns = EvalBenchmarks.Domains;
+/// <summary>One row of the results table: a label (calibration set, perhaps prefixed by method/pattern/model) and its cells.</summary>
+/// <param name="Label">The row label; the unpruned model's is <see cref="ResultsTable.Dense"/>.</param>
+/// <param name="Cells">Column -> value with standard error.</param>
+public sealed record ResultsRow(string Label, IReadOnlyDictionary<string, Estimate> Cells);
 
+/// <summary>
+/// The calibration x domain table the question needs: one row per sub-model (the dense model first), one column per
+/// benchmark domain score (code pass@1, csr accuracy, translation METEOR, math exact match) and one per perplexity
+/// set (each built-in domain's held-out split, wikitext2), each cell with its standard error.
+/// </summary>
+/// <remarks>
+/// Rows are compared within their group (the label without its last word, the calibration set: rows that differ only
+/// in calibration). A column's best row in a group is marked only when it beats every other row of the group by more
+/// than twice the standard error of the difference (<see cref="StandardError.Separated"/>); otherwise the group's
+/// verdict for the column is <c>tie</c>. Cells of a row's own domain (its calibration set's domain in the dataset
+/// registry: code calibration -> code and ppl code) are marked too. Higher is better except for perplexity.
+/// </remarks>
+public sealed class ResultsTable
+{
     /// <summary>Label of the unpruned model's row.</summary>
     public const string Dense = "dense";
 
-    /// <summary>The table of a dense report (optional) and one report per calibration dataset.</summary>
-    public static ResultsTable From(EvalReport? dense, IEnumerable<(string Calibration, EvalReport Report)> pruned)
+    /// <summary>Verdict of a column whose best row is not separated from the next.</summary>
+    public const string Tie = "tie";
+
+    private static readonly IReadOnlyList<string> ScoreColumns = ["code", "csr", "translation", "math"];
+
+    /// <summary>The table of these rows.</summary>
+    public ResultsTable(IReadOnlyList<ResultsRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        Rows = rows;
+        var present = rows.SelectMany(r => r.Cells.Keys).Distinct().ToList();
+        Columns = [.. ScoreColumns.Where(present.Contains), .. present.Where(c => c.StartsWith("ppl", StringComparison.Ordinal))];
+    }
+
+    /// <summary>The rows, in order.</summary>
+    public IReadOnlyList<ResultsRow> Rows { get; }
+
+    /// <summary>The columns any row has: the domain scores in the thesis's order, then the perplexity sets in order of appearance.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The table of a dense report (optional) and one report per sub-model.</summary>
+    public static ResultsTable From(EvalReport? dense, IEnumerable<(string Label, EvalReport Report)> pruned)
     {
         ArgumentNullException.ThrowIfNull(pruned);
-        var rows = new List<(string, IReadOnlyDictionary<string, double>)>();
+        var rows = new List<ResultsRow>();
         if (dense is not null)
         {
-            rows.Add((Dense, dense.Domains));
+            rows.Add(Row(Dense, dense.Results));
         }
 
-        rows.AddRange(pruned.Select(p => (p.Calibration, p.Report.Domains)));
+        rows.AddRange(pruned.Select(p => Row(p.Label, p.Report.Results)));
         return new ResultsTable(rows);
     }
 
-    /// <summary>The row label holding the best pruned value of <paramref name="column"/>, or null when no pruned row has it.</summary>
-    public string? Best(string column)
+    /// <summary>
+    /// A row from benchmark results: the domain scores of code, csr, translation and math (<see cref="LocalEvalJob.DomainEstimates"/>)
+    /// and each perplexity benchmark as its own column (<c>ppl/code</c>, <c>ppl/wikitext2</c>).
+    /// </summary>
+    public static ResultsRow Row(string label, IEnumerable<BenchmarkResult> results)
     {
-        var candidates = Rows.Where(r => r.Label != Dense && r.Scores.ContainsKey(column)).ToList();
-        if (candidates.Count == 0)
+        ArgumentNullException.ThrowIfNull(results);
+        var list = results.ToList();
+        var cells = LocalEvalJob.DomainEstimates(list).Where(d => d.Key != "ppl").ToDictionary(d => d.Key, d => d.Value);
+        foreach (var r in list.Where(r => r.Domain == "ppl" && r.Metric == "perplexity"))
+        {
+            cells[r.Benchmark.StartsWith("ppl/", StringComparison.Ordinal) ? r.Benchmark : $"ppl/{r.Benchmark}"] = r.Estimate;
+        }
+
+        return new ResultsRow(label, cells);
+    }
+
+    /// <summary>Whether lower values of <paramref name="column"/> are better (perplexity).</summary>
+    public static bool LowerIsBetter(string column) => column.StartsWith("ppl", StringComparison.Ordinal);
+
+    /// <summary>The group of a row: its label without the last word (the calibration set).</summary>
+    public static string Group(string label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        int space = label.LastIndexOf(' ');
+        return space < 0 ? "" : label[..space];
+    }
+
+    /// <summary>The groups of pruned rows, in order of first appearance.</summary>
+    public IReadOnlyList<string> Groups => Rows.Where(r => r.Label != Dense).Select(r => Group(r.Label)).Distinct().ToList();
+
+    /// <summary>
+    /// The label of the row of <paramref name="group"/> that is best in <paramref name="column"/> by more than twice the
+    /// standard error of its difference from every other row of the group; <see cref="Tie"/> when the leader is not so
+    /// separated; null when fewer than two rows of the group have the column.
+    /// </summary>
+    public string? Verdict(string column, string group = "")
+    {
+        var candidates = Rows.Where(r => r.Label != Dense && Group(r.Label) == group && r.Cells.ContainsKey(column)).ToList();
+        if (candidates.Count < 2)
         {
             return null;
         }
 
-        return (column == "ppl" ? candidates.MinBy(r => r.Scores[column]) : candidates.MaxBy(r => r.Scores[column])).Label;
+        var leader = LowerIsBetter(column) ? candidates.MinBy(r => r.Cells[column].Value)! : candidates.MaxBy(r => r.Cells[column].Value)!;
+        return candidates.Where(r => r != leader).All(r => StandardError.Separated(leader.Cells[column], r.Cells[column])) ? leader.Label : Tie;
     }
 
-    /// <summary>Whether <paramref name="label"/>'s value of <paramref name="column"/> equals the best pruned value (ties are all marked).</summary>
-    /// <remarks>When every pruned row has the same value, none is marked: there is no best.</remarks>
-    public bool IsBest(string label, string column) =>
-        label != Dense && Best(column) is { } best && Rows.First(r => r.Label == best).Scores[column] is var top
-        && Rows.Any(r => r.Label == label && r.Scores.TryGetValue(column, out var v) && v == top)
-        && Rows.Where(r => r.Label != Dense && r.Scores.ContainsKey(column)).Select(r => r.Scores[column]).Distinct().Count() > 1;
+    /// <summary>Whether <paramref name="label"/> is the separated best of its group in <paramref name="column"/>.</summary>
+    public bool IsBest(string label, string column) => label != Dense && Verdict(column, Group(label)) == label;
 
-    private string Cell((string Label, IReadOnlyDictionary<string, double> Scores) row, string column, bool markdown) =>
-        row.Scores.TryGetValue(column, out var v)
-            ? (markdown && IsBest(row.Label, column) ? $"**{Value(column, v)}**" : Value(column, v))
-            : markdown ? "-" : "";
+    /// <summary>
+    /// Whether <paramref name="column"/> measures the domain of <paramref name="label"/>'s calibration set (its last word,
+    /// looked up in the dataset registry): code -> code, commonsense -> csr, translation, math, each with its perplexity set.
+    /// </summary>
+    public static bool IsOwn(string label, string column)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(column);
+        var calibration = label[(label.LastIndexOf(' ') + 1)..];
+        if (label == Dense || DatasetRegistry.All.FirstOrDefault(s => s.Name == calibration) is not { } set)
+        {
+            return false;
+        }
 
-    private static string Value(string column, double v) =>
-        column == "ppl" ? v.ToString("F2", CultureInfo.InvariantCulture) : (100 * v).ToString("F2", CultureInfo.InvariantCulture);
+        return column == $"ppl/{set.Domain}" || column == (set.Domain == "commonsense" ? "csr" : set.Domain);
+    }
 
-    /// <summary>Markdown: percentages for the four domains, perplexity as is, best pruned value in bold.</summary>
+    /// <summary>The column's heading: percentages for scores, perplexity sets by name.</summary>
+    public static string Heading(string column) => LowerIsBetter(column) ? $"ppl {column[(column.IndexOf('/') + 1)..]}" : $"{column} %";
+
+    private static string Number(string column, double v) =>
+        (LowerIsBetter(column) ? v : 100 * v).ToString("F2", CultureInfo.InvariantCulture);
+
+    /// <summary>A cell as text: value ± standard error (in the column's unit), "-" when absent.</summary>
+    public static string Text(ResultsRow row, string column)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.Cells.TryGetValue(column, out var e)
+            ? e.StdErr is { } se ? $"{Number(column, e.Value)} ± {Number(column, se)}" : Number(column, e.Value)
+            : "-";
+    }
+
+    private static string GroupName(string group) => group.Length == 0 ? "best" : $"best ({group})";
+
+    /// <summary>
+    /// Markdown: values ± standard errors; the separated best of each group in bold; own-domain cells in [brackets];
+    /// one last row per group with each column's verdict (the best row's label, or tie).
+    /// </summary>
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
-        sb.Append("| calibration | ").AppendJoin(" | ", Columns.Select(c => c == "ppl" ? "ppl (lower is better)" : $"{c} %")).Append(" |\n");
+        sb.Append("| calibration | ").AppendJoin(" | ", Columns.Select(Heading)).Append(" |\n");
         sb.Append("|---|").AppendJoin("", Columns.Select(_ => "---|")).Append('\n');
         foreach (var row in Rows)
         {
-            sb.Append("| ").Append(row.Label).Append(" | ").AppendJoin(" | ", Columns.Select(c => Cell(row, c, true))).Append(" |\n");
+            sb.Append("| ").Append(row.Label).Append(" | ").AppendJoin(" | ", Columns.Select(c => Marked(row, c))).Append(" |\n");
+        }
+
+        foreach (var group in Groups)
+        {
+            sb.Append("| ").Append(GroupName(group)).Append(" | ").AppendJoin(" | ", Columns.Select(c => Verdict(c, group) ?? "-")).Append(" |\n");
         }
 
         return sb.ToString();
+
+        string Marked(ResultsRow row, string column)
+        {
+            var text = Text(row, column);
+            text = IsOwn(row.Label, column) ? $"[{text}]" : text;
+            return IsBest(row.Label, column) ? $"**{text}**" : text;
+        }
     }
 
-    /// <summary>CSV with raw values (fractions, perplexity) and a last column naming the columns where the row is best.</summary>
+    /// <summary>CSV with raw values (fractions, perplexity), a <c>COLUMN_stderr</c> column beside each, and the columns where the row is best.</summary>
     public string ToCsv()
     {
-        var sb = new StringBuilder("calibration,").AppendJoin(",", Columns).Append(",best_in\n");
+        var sb = new StringBuilder("calibration,").AppendJoin(",", Columns.Select(c => $"{c},{c}_stderr")).Append(",best_in,own\n");
         foreach (var row in Rows)
         {
-            sb.Append(row.Label).Append(',')
-                .AppendJoin(",", Columns.Select(c => row.Scores.TryGetValue(c, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""))
-                .Append(',').AppendJoin(";", Columns.Where(c => IsBest(row.Label, c))).Append('\n');
+            sb.Append(Csv(row.Label)).Append(',')
+                .AppendJoin(",", Columns.Select(c => row.Cells.TryGetValue(c, out var e) ? $"{R(e.Value)},{(e.StdErr is { } se ? R(se) : "")}" : ","))
+                .Append(',').AppendJoin(";", Columns.Where(c => IsBest(row.Label, c)))
+                .Append(',').AppendJoin(";", Columns.Where(c => IsOwn(row.Label, c))).Append('\n');
         }
 
         return sb.ToString();
+
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string Csv(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal) ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;
     }
 
-    /// <summary>JSON: rows with scores, and the best row per column.</summary>
+    /// <summary>JSON: rows with values and standard errors, own-domain columns, and each group's verdict per column.</summary>
     public string ToJson() => JsonSerializer.Serialize(new
     {
         columns = Columns,
-        rows = Rows.Select(r => new { calibration = r.Label, scores = r.Scores }),
-        best = Columns.Where(c => Best(c) is not null).ToDictionary(c => c, c => Best(c)),
+        rows = Rows.Select(r => new
+        {
+            calibration = r.Label,
+            scores = r.Cells.ToDictionary(c => c.Key, c => c.Value.Value),
+            stderr = r.Cells.Where(c => c.Value.StdErr is not null).ToDictionary(c => c.Key, c => c.Value.StdErr!.Value),
+            own = Columns.Where(c => IsOwn(r.Label, c)),
+        }),
+        best = Groups.ToDictionary(g => g, g => Columns.Where(c => Verdict(c, g) is not null).ToDictionary(c => c, c => Verdict(c, g))),
     }, IO.JsonOptions.Indented);
 
-    /// <summary>An HTML table (best pruned value in bold).</summary>
+    /// <summary>An HTML table: separated best in bold, own-domain cells shaded, a verdict row per group.</summary>
     public string ToHtml()
     {
-        var sb = new StringBuilder("<table><tr><th>calibration</th>");
+        static string E(string s) => System.Net.WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder("<table class=\"results\"><tr><th>calibration</th>");
         foreach (var c in Columns)
         {
-            sb.Append("<th>").Append(c == "ppl" ? "ppl (lower is better)" : $"{c} %").Append("</th>");
+            sb.Append("<th>").Append(E(Heading(c))).Append("</th>");
         }
 
         sb.Append("</tr>\n");
         foreach (var row in Rows)
         {
-            sb.Append("<tr><td>").Append(System.Net.WebUtility.HtmlEncode(row.Label)).Append("</td>");
+            sb.Append("<tr><td>").Append(E(row.Label)).Append("</td>");
             foreach (var c in Columns)
             {
-                var text = Cell(row, c, false);
-                sb.Append(IsBest(row.Label, c) ? $"<td><b>{text}</b></td>" : $"<td>{text}</td>");
+                var text = E(Text(row, c));
+                sb.Append(IsOwn(row.Label, c) ? "<td class=\"own\">" : "<td>").Append(IsBest(row.Label, c) ? $"<b>{text}</b>" : text).Append("</td>");
             }
 
             sb.Append("</tr>\n");
         }
 
-        return sb.Append("</table>\n").ToString();
+        foreach (var group in Groups)
+        {
+            sb.Append("<tr class=\"verdict\"><td>").Append(E(GroupName(group))).Append("</td>");
+            foreach (var c in Columns)
+            {
+                sb.Append("<td>").Append(E(Verdict(c, group) ?? "-")).Append("</td>");
+            }
+
+            sb.Append("</tr>\n");
+        }
+
+        return sb.Append("</table>\n<p class=\"legend\">value ± standard error; bold: best by more than twice the standard error of the difference (else tie); shaded: the calibration set's own domain; ppl: lower is better.</p>\n").ToString();
     }
 }

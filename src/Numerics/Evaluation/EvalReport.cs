@@ -8,14 +8,24 @@ namespace Shear.Numerics.Evaluation;
 /// <param name="Metric">Metric name (acc, acc_norm, exact_match, perplexity).</param>
 /// <param name="Value">The value.</param>
 /// <param name="Items">Items evaluated.</param>
+/// <param name="StdErr">Its standard error (<see cref="StandardError"/>), null where it has none.</param>
 public sealed record BenchmarkResult(
     [property: JsonPropertyName("domain")] string Domain,
     [property: JsonPropertyName("benchmark")] string Benchmark,
     [property: JsonPropertyName("metric")] string Metric,
     [property: JsonPropertyName("value")] double Value,
-    [property: JsonPropertyName("items")] int Items);
+    [property: JsonPropertyName("items")] int Items,
+    [property: JsonPropertyName("stderr")] double? StdErr = null)
+{
+    /// <summary>The value with its standard error.</summary>
+    [JsonIgnore]
+    public Estimate Estimate => new(Value, StdErr);
+}
 
-/// <summary>eval.json: every benchmark result of one model, and the domain scores (mean of the domain's benchmarks' main metric).</summary>
+/// <summary>
+/// eval.json: every benchmark result of one model (each with its standard error), and the domain scores (mean of the
+/// domain's benchmarks' main metric) with theirs.
+/// </summary>
 /// <param name="Model">The evaluated checkpoint.</param>
 /// <param name="Results">All results.</param>
 /// <param name="Domains">Domain score per domain.</param>
@@ -24,4 +34,9 @@ public sealed record EvalReport(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("results")] IReadOnlyList<BenchmarkResult> Results,
     [property: JsonPropertyName("domains")] IReadOnlyDictionary<string, double> Domains,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    [property: JsonPropertyName("seconds")] double Seconds)
+{
+    /// <summary>Standard error of each domain score (<see cref="StandardError.OfAverage"/>), where every benchmark of the domain has one.</summary>
+    [JsonPropertyName("domain_stderr")]
+    public IReadOnlyDictionary<string, double> DomainStdErrs { get; init; } = new Dictionary<string, double>();
+}

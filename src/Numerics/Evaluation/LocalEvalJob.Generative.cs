@@ -34,7 +34,7 @@ public static partial class LocalEvalJob
             log($"{benchmark.Name}: {items.Count} problems x {options.CodeSamples} samples; sandbox: {sandbox.Isolation}");
             var results = CodeTask.Run(new TextGenerator(lm, tokenizer), sandbox, items, options.CodeSamples, options.CodeMaxNewTokens, options.Seed,
                 (done, total) => progress(benchmark.Name, done, total));
-            return CodeEvaluator.PassAtKs(results).Select(p => new BenchmarkResult("code", benchmark.Name, $"pass@{p.Key}", p.Value, items.Count)).ToList();
+            return CodeEvaluator.PassAtKs(results).Select(p => new BenchmarkResult("code", benchmark.Name, $"pass@{p.Key}", p.Value.Value, items.Count, p.Value.StdErr)).ToList();
         }
 
         public IEnumerable<BenchmarkResult> TranslationResults(EvalBenchmark benchmark)
@@ -44,7 +44,7 @@ public static partial class LocalEvalJob
             var meteor = new Meteor(WordNet());
             var generator = new TextGenerator(lm, tokenizer);
             int k = options.TranslationSamples;
-            double total = 0;
+            var scores = new List<double>(pairs.Count);
             for (int i = 0; i < pairs.Count; i++)
             {
                 var generation = new GenerationOptions
@@ -53,12 +53,12 @@ public static partial class LocalEvalJob
                     MaxNewTokens = options.TranslationMaxNewTokens, Seed = options.Seed + ((long)i * k),
                 };
                 var samples = generator.Generate(Enumerable.Repeat(TranslationTask.Prompt(pairs[i].English), k).ToList(), generation);
-                total += TranslationTask.Score(meteor, pairs[i].French, samples.Select(s => s.Text).ToList(), options.MeteorOrder);
+                scores.Add(TranslationTask.Score(meteor, pairs[i].French, samples.Select(s => s.Text).ToList(), options.MeteorOrder));
                 progress(benchmark.Name, i + 1, pairs.Count);
             }
 
             var metric = meteor.HasSynonyms ? "meteor" : "meteor (no synonyms)";
-            return [new BenchmarkResult("translation", benchmark.Name, metric, pairs.Count == 0 ? 0 : total / pairs.Count, pairs.Count)];
+            return [new BenchmarkResult("translation", benchmark.Name, metric, pairs.Count == 0 ? 0 : scores.Average(), pairs.Count, StandardError.OfMean(scores))];
         }
 
         private WordNetLexicon? WordNet()

@@ -55,16 +55,27 @@ public static partial class LocalEvalJob
             });
         }
 
-        return new EvalReport(Path.GetFullPath(model), results, DomainScores(results), clock.Elapsed.TotalSeconds);
+        return Report(Path.GetFullPath(model), results, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>An eval.json of <paramref name="results"/>, its domain scores and their standard errors computed by <see cref="DomainEstimates"/>.</summary>
+    public static EvalReport Report(string model, IReadOnlyList<BenchmarkResult> results, double seconds)
+    {
+        var domains = DomainEstimates(results);
+        return new EvalReport(model, results, domains.ToDictionary(d => d.Key, d => d.Value.Value), seconds)
+        {
+            DomainStdErrs = domains.Where(d => d.Value.StdErr is not null).ToDictionary(d => d.Key, d => d.Value.StdErr!.Value),
+        };
     }
 
     /// <summary>
     /// Each domain's score: the mean of its main metric over its benchmarks (the thesis's table). METEOR without
     /// WordNet (<c>meteor (no synonyms)</c>) counts as METEOR; acc_norm does not count as acc.
     /// </summary>
-    public static Dictionary<string, double> DomainScores(IEnumerable<BenchmarkResult> results) =>
+    /// <remarks>The standard error of a domain score is <see cref="StandardError.OfAverage"/> of its benchmarks'.</remarks>
+    public static Dictionary<string, Estimate> DomainEstimates(IEnumerable<BenchmarkResult> results) =>
         results.Where(r => MainMetric.TryGetValue(r.Domain, out var m) && (r.Metric == m || r.Metric.StartsWith(m + " (", StringComparison.Ordinal)))
-            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => g.Average(r => r.Value));
+            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => new Estimate(g.Average(r => r.Value), StandardError.OfAverage(g.Select(r => r.StdErr).ToList())));
 
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));
@@ -94,7 +105,8 @@ public static partial class LocalEvalJob
                 int seqlen = lm.Config.MaxPositionEmbeddings;
                 var tokens = tokenizer.Encode(text, addSpecialTokens: true);
                 var head = tokens.Take(Take(tokens.Length / seqlen) * seqlen).ToList();
-                results.Add(new BenchmarkResult("ppl", "wikitext2", "perplexity", Perplexity.Evaluate(lm, head, seqlen), head.Count / seqlen));
+                var ppl = Perplexity.Measure(lm, head, seqlen);
+                results.Add(new BenchmarkResult("ppl", "wikitext2", "perplexity", ppl.Value, head.Count / seqlen, ppl.StdErr));
                 progress("wikitext2", 1, 1);
             }
 
@@ -102,7 +114,8 @@ public static partial class LocalEvalJob
             int done = 0;
             foreach (var (domain, tokens) in heldOut)
             {
-                results.Add(new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", Perplexity.Evaluate(lm, tokens, PerplexitySeqLen), tokens.Count / PerplexitySeqLen));
+                var ppl = Perplexity.Measure(lm, tokens, PerplexitySeqLen);
+                results.Add(new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", ppl.Value, tokens.Count / PerplexitySeqLen, ppl.StdErr));
                 progress("ppl (built-in)", ++done, heldOut.Count);
             }
 
@@ -116,10 +129,10 @@ public static partial class LocalEvalJob
             items = items.Take(Take(items.Count)).ToList();
             var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos);
             var (acc, accNorm) = MultipleChoice.Evaluate(scorer, items, (done, total) => progress(benchmark.Name, done, total));
-            var results = new List<BenchmarkResult> { new("csr", benchmark.Name, "acc", acc, items.Count) };
+            var results = new List<BenchmarkResult> { new("csr", benchmark.Name, "acc", acc, items.Count, StandardError.Binomial(acc, items.Count)) };
             if (accNorm is { } norm)
             {
-                results.Add(new BenchmarkResult("csr", benchmark.Name, "acc_norm", norm, items.Count));
+                results.Add(new BenchmarkResult("csr", benchmark.Name, "acc_norm", norm, items.Count, StandardError.Binomial(norm, items.Count)));
             }
 
             return results;
@@ -144,7 +157,8 @@ public static partial class LocalEvalJob
                 progress(benchmark.Name, Math.Min(i + 8, prompts.Count), prompts.Count);
             }
 
-            return [new BenchmarkResult("math", benchmark.Name, "exact_match", prompts.Count == 0 ? 0 : (double)right / prompts.Count, prompts.Count)];
+            double accuracy = prompts.Count == 0 ? 0 : (double)right / prompts.Count;
+            return [new BenchmarkResult("math", benchmark.Name, "exact_match", accuracy, prompts.Count, StandardError.Binomial(accuracy, prompts.Count))];
         }
     }
 }

@@ -6,13 +6,18 @@ namespace Shear.Numerics.Evaluation;
 /// <summary>
 /// Wanda's <c>eval_ppl</c> (ANCHORS §1.10): the token stream cut into <c>numel // seqlen</c> non-overlapping windows;
 /// per window the mean next-token cross-entropy over its seqlen - 1 predictions is scaled by seqlen (the reference's
-/// <c>nll = loss * seqlen</c>), and <c>ppl = exp(sum nll / (windows * seqlen))</c>. Windows run in batches.
+/// <c>nll = loss * seqlen</c>), and <c>ppl = exp(sum nll / (windows * seqlen))</c>. Windows run in batches. The
+/// standard error is <see cref="StandardError.OfPerplexity"/> over the windows' mean losses.
 /// </summary>
 public static class Perplexity
 {
     /// <summary>Perplexity of <paramref name="model"/> on <paramref name="tokens"/>; throws when fewer than seqlen tokens.</summary>
     /// <exception cref="ArgumentException">Not even one window.</exception>
-    public static double Evaluate(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8)
+    public static double Evaluate(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8) => Measure(model, tokens, seqlen, batch).Value;
+
+    /// <summary>Perplexity of <paramref name="model"/> on <paramref name="tokens"/> with its standard error over windows.</summary>
+    /// <exception cref="ArgumentException">Not even one window.</exception>
+    public static Estimate Measure(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -24,6 +29,7 @@ public static class Perplexity
         }
 
         double nll = 0;
+        var losses = new List<double>(windows);
         using var noGrad = no_grad();
         for (int start = 0; start < windows; start += batch)
         {
@@ -35,8 +41,9 @@ public static class Perplexity
             var targets = ids.narrow(1, 1, seqlen - 1).reshape(-1);                              // (n*(T-1))
             var perWindow = nn.functional.cross_entropy(shifted, targets, reduction: nn.Reduction.None).reshape(n, seqlen - 1).mean([1L]);
             nll += perWindow.sum().item<float>() * seqlen;
+            losses.AddRange(perWindow.data<float>().ToArray().Select(l => (double)l));
         }
 
-        return Math.Exp(nll / ((double)windows * seqlen));
+        return new Estimate(Math.Exp(nll / ((double)windows * seqlen)), StandardError.OfPerplexity(losses));
     }
 }

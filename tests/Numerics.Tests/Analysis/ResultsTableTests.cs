@@ -5,58 +5,113 @@ namespace Shear.Numerics.Tests.Analysis;
 
 public sealed class ResultsTableTests
 {
-    private static EvalReport Report(double code, double csr, double ppl) =>
-        new("m", [], new Dictionary<string, double> { ["code"] = code, ["csr"] = csr, ["ppl"] = ppl }, 1);
+    private static EvalReport Report(double code, double? codeSe, double csr, double? csrSe, double pplCode, double? pplCodeSe, double? pplMath = null, double? pplMathSe = null)
+    {
+        var results = new List<BenchmarkResult>
+        {
+            new("code", "humaneval", "pass@1", code, 20, codeSe),
+            new("csr", "builtin_commonsense", "acc", csr, 20, csrSe),
+            new("ppl", "ppl/code", "perplexity", pplCode, 32, pplCodeSe),
+        };
+        if (pplMath is { } m)
+        {
+            results.Add(new("ppl", "ppl/math", "perplexity", m, 32, pplMathSe));
+        }
 
-    private static ResultsTable Table() => ResultsTable.From(Report(0.30, 0.60, 10.0),
-        [("c4", Report(0.10, 0.55, 14.0)), ("code", Report(0.20, 0.50, 15.5)), ("math", Report(0.05, 0.58, 13.25))]);
+        return LocalEvalJob.Report("m", results, 1);
+    }
+
+    // Hand-made: code calibration leads code by 0.20 (> 2 x sqrt(2) x 0.05 = 0.141: separated); math calibration leads
+    // csr by 0.05 (< 2 x sqrt(2) x 0.10 = 0.283: tie); ppl code 12 vs 14 (> 1.414: separated); ppl math 2.5 vs 2.9
+    // (0.4 > 0.283: separated).
+    private static ResultsTable Table() => ResultsTable.From(Report(0.30, null, 0.60, null, 10.0, null), [
+        ("builtin_code", Report(0.50, 0.05, 0.50, 0.10, 12.0, 0.5, 3.0, 0.1)),
+        ("builtin_math", Report(0.20, 0.05, 0.55, 0.10, 14.0, 0.5, 2.5, 0.1)),
+        ("c4", Report(0.30, 0.05, 0.52, 0.10, 15.0, 0.5, 2.9, 0.1))]);
 
     [Fact]
-    public void BestPrunedValuePerColumnIgnoresDenseAndLowerPerplexityWins()
+    public void ColumnsAreTheDomainScoresThenEachPerplexitySet() =>
+        Assert.Equal(["code", "csr", "ppl/code", "ppl/math"], Table().Columns);
+
+    [Fact]
+    public void BestOnlyWhereSeparatedByTwiceTheStandardErrorElseTie()
     {
         var t = Table();
-        Assert.Equal("code", t.Best("code"));
-        Assert.Equal("math", t.Best("csr"));
-        Assert.Equal("math", t.Best("ppl"));
-        Assert.Null(t.Best("translation"));
+        Assert.Equal("builtin_code", t.Verdict("code"));
+        Assert.Equal(ResultsTable.Tie, t.Verdict("csr"));
+        Assert.Equal("builtin_code", t.Verdict("ppl/code")); // lower is better
+        Assert.Equal("builtin_math", t.Verdict("ppl/math"));
+        Assert.True(t.IsBest("builtin_code", "code"));
+        Assert.False(t.IsBest("builtin_math", "csr"));
+        Assert.False(t.IsBest(ResultsTable.Dense, "csr")); // the dense row is never compared
     }
 
     [Fact]
-    public void MarkdownIsTheThesisTable() => Assert.Equal(
-        "| calibration | code % | csr % | translation % | math % | ppl (lower is better) |\n" +
-        "|---|---|---|---|---|---|\n" +
-        "| dense | 30.00 | 60.00 | - | - | 10.00 |\n" +
-        "| c4 | 10.00 | 55.00 | - | - | 14.00 |\n" +
-        "| code | **20.00** | 50.00 | - | - | 15.50 |\n" +
-        "| math | 5.00 | **58.00** | - | - | **13.25** |\n",
+    public void OwnDomainCellsFollowTheCalibrationSetsDomain()
+    {
+        Assert.True(ResultsTable.IsOwn("builtin_code", "code") && ResultsTable.IsOwn("builtin_code", "ppl/code"));
+        Assert.True(ResultsTable.IsOwn("2:4 builtin_commonsense", "csr") && ResultsTable.IsOwn("builtin_commonsense", "ppl/commonsense"));
+        Assert.True(ResultsTable.IsOwn("wikitext2", "ppl/text") && !ResultsTable.IsOwn("wikitext2", "ppl/wikitext2"));
+        Assert.False(ResultsTable.IsOwn("builtin_code", "math") || ResultsTable.IsOwn(ResultsTable.Dense, "code") || ResultsTable.IsOwn("mine", "code"));
+    }
+
+    [Fact]
+    public void MarkdownShowsStandardErrorsOwnCellsAndVerdicts() => Assert.Equal(
+        "| calibration | code % | csr % | ppl code | ppl math |\n" +
+        "|---|---|---|---|---|\n" +
+        "| dense | 30.00 | 60.00 | 10.00 | - |\n" +
+        "| builtin_code | **[50.00 ± 5.00]** | 50.00 ± 10.00 | **[12.00 ± 0.50]** | 3.00 ± 0.10 |\n" +
+        "| builtin_math | 20.00 ± 5.00 | 55.00 ± 10.00 | 14.00 ± 0.50 | **[2.50 ± 0.10]** |\n" +
+        "| c4 | 30.00 ± 5.00 | 52.00 ± 10.00 | 15.00 ± 0.50 | 2.90 ± 0.10 |\n" +
+        "| best | builtin_code | tie | builtin_code | builtin_math |\n",
         Table().ToMarkdown());
 
     [Fact]
-    public void CsvKeepsRawValuesAndNamesBestColumns()
+    public void CsvKeepsRawValuesStandardErrorsBestAndOwnColumns()
     {
         var lines = Table().ToCsv().Split('\n');
-        Assert.Equal("calibration,code,csr,translation,math,ppl,best_in", lines[0]);
-        Assert.Equal("dense,0.3,0.6,,,10,", lines[1]);
-        Assert.Equal("math,0.05,0.58,,,13.25,csr;ppl", lines[4]);
+        Assert.Equal("calibration,code,code_stderr,csr,csr_stderr,ppl/code,ppl/code_stderr,ppl/math,ppl/math_stderr,best_in,own", lines[0]);
+        Assert.Equal("dense,0.3,,0.6,,10,,,,,", lines[1]);
+        Assert.Equal("builtin_math,0.2,0.05,0.55,0.1,14,0.5,2.5,0.1,ppl/math,ppl/math", lines[3]);
     }
 
     [Fact]
-    public void JsonAndHtmlCarryTheSameBest()
+    public void JsonAndHtmlCarryTheSameVerdicts()
     {
         var t = Table();
         using var doc = System.Text.Json.JsonDocument.Parse(t.ToJson());
-        Assert.Equal("math", doc.RootElement.GetProperty("best").GetProperty("ppl").GetString());
-        Assert.Equal("dense", doc.RootElement.GetProperty("rows")[0].GetProperty("calibration").GetString());
-        Assert.Contains("<td><b>13.25</b></td>", t.ToHtml(), StringComparison.Ordinal);
+        Assert.Equal("tie", doc.RootElement.GetProperty("best").GetProperty("").GetProperty("csr").GetString());
+        Assert.Equal(0.05, doc.RootElement.GetProperty("rows")[1].GetProperty("stderr").GetProperty("code").GetDouble(), 12);
+        Assert.Contains("<td class=\"own\"><b>2.50 &#177; 0.10</b></td>", t.ToHtml(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TiesAreAllMarkedAndAColumnWhereAllTieHasNoBest()
+    public void RowsAreComparedWithinTheirMethodOrPatternGroup()
     {
-        var t = ResultsTable.From(null, [("a", Report(0.5, 0.5, 10)), ("b", Report(0.5, 0.4, 10)), ("c", Report(0.4, 0.4, 10))]);
-        Assert.True(t.IsBest("a", "code") && t.IsBest("b", "code") && !t.IsBest("c", "code"));
-        Assert.True(t.IsBest("a", "csr") && !t.IsBest("b", "csr"));
-        Assert.False(t.IsBest("a", "ppl") || t.IsBest("b", "ppl") || t.IsBest("c", "ppl"));
-        Assert.Contains("| b | **50.00** | 40.00 | - | - | 10.00 |", t.ToMarkdown(), StringComparison.Ordinal);
+        var t = ResultsTable.From(null, [
+            ("2:4 builtin_code", Report(0.10, 0.01, 0.5, null, 30, 1)), ("2:4 builtin_math", Report(0.05, 0.01, 0.5, null, 31, 1)),
+            ("unstructured builtin_code", Report(0.40, 0.01, 0.5, null, 12, 1)), ("unstructured builtin_math", Report(0.45, 0.01, 0.5, null, 20, 1))]);
+        Assert.Equal(["2:4", "unstructured"], t.Groups);
+        Assert.Equal("2:4 builtin_code", t.Verdict("code", "2:4"));     // 0.05 apart, > 2 x 0.0141
+        Assert.Equal("unstructured builtin_math", t.Verdict("code", "unstructured"));
+        Assert.Equal(ResultsTable.Tie, t.Verdict("ppl/code", "2:4"));   // 1 apart, < 2 x 1.414
+        Assert.Equal(ResultsTable.Tie, t.Verdict("csr", "2:4"));        // equal values without standard errors
+        Assert.Contains("| best (unstructured) | unstructured builtin_math | tie | unstructured builtin_code |", t.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASingleRowHasNoVerdict() =>
+        Assert.Null(ResultsTable.From(null, [("builtin_code", Report(0.1, 0.01, 0.5, 0.1, 30, 1))]).Verdict("code"));
+
+    [Fact]
+    public void EvalJsonCarriesStandardErrorsAndReadsFilesWithout()
+    {
+        var report = Report(0.5, 0.05, 0.5, 0.1, 12, 0.5);
+        var json = System.Text.Json.JsonSerializer.Serialize(report);
+        Assert.Contains("\"stderr\":0.05", json, StringComparison.Ordinal);
+        Assert.Contains("\"domain_stderr\":{\"code\":0.05,\"csr\":0.1,\"ppl\":0.5}", json, StringComparison.Ordinal);
+        var old = System.Text.Json.JsonSerializer.Deserialize<EvalReport>(
+            "{\"model\":\"m\",\"results\":[{\"domain\":\"csr\",\"benchmark\":\"b\",\"metric\":\"acc\",\"value\":0.5,\"items\":2}],\"domains\":{\"csr\":0.5},\"seconds\":1}")!;
+        Assert.Null(old.Results[0].StdErr);
     }
 }

@@ -1,3 +1,4 @@
+using Shear.Numerics.Evaluation;
 using Shear.Numerics.Evaluation.Code;
 
 namespace Shear.Numerics.Tests.Evaluation;
@@ -18,7 +19,7 @@ public sealed class CodeEvaluatorTests
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Passed, r.Results[0].Outcome));
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Failed, r.Results[1].Outcome));
         // Each problem: 1 of 2 samples passes -> pass@1 = 0.5; pass@10 needs 10 samples, so it is not reported.
-        Assert.Equal(new Dictionary<int, double> { [1] = 0.5 }, CodeEvaluator.PassAtKs(results));
+        Assert.Equal(new Dictionary<int, Estimate> { [1] = new(0.5, 0.0) }, CodeEvaluator.PassAtKs(results)); // both problems at 0.5: no spread
     }
 
     [Fact]

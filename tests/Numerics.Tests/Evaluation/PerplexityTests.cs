@@ -14,6 +14,7 @@ public sealed class PerplexityTests
         var tokens = randint(0, model.Config.VocabSize, [53]).data<long>().Select(t => (int)t).ToList();
         // 53 // 16 = 3 windows; the last 5 tokens are dropped, as eval_ppl drops them.
         double sum = 0;
+        var windowLosses = new List<double>();
         using (var noGrad = no_grad())
         {
             for (int w = 0; w < 3; w++)
@@ -29,6 +30,7 @@ public sealed class PerplexityTests
                 }
 
                 sum += loss / 15 * 16;
+                windowLosses.Add(loss / 15);
             }
         }
 
@@ -37,8 +39,16 @@ public sealed class PerplexityTests
         // the mean NLL is ~100 times what they differ by here, and dropping or misaligning one token of the 45 moves
         // the mean by ~1e-1.
         double expected = sum / (3 * 16);
-        double actual = Math.Log(Perplexity.Evaluate(model, tokens, 16, batch: 2));
-        Fp32.AssertClose(expected, actual, scale: expected, ulps: 16);
+        var measured = Perplexity.Measure(model, tokens, 16, batch: 2);
+        Fp32.AssertClose(expected, Math.Log(measured.Value), scale: expected, ulps: 16);
+
+        // Its standard error by hand: the sample standard deviation of the 3 window losses over sqrt(3), carried
+        // through exp by the delta method. The losses differ by ~1e-1 and each is good to a few fp32 ulps (~1e-6), so
+        // 1e-4 relative is ~100 times the rounding.
+        double mean = windowLosses.Average();
+        double sd = Math.Sqrt(windowLosses.Sum(l => (l - mean) * (l - mean)) / 2);
+        double expectedSe = Math.Exp(mean) * sd / Math.Sqrt(3);
+        Assert.InRange(measured.StdErr!.Value, expectedSe * (1 - 1e-4), expectedSe * (1 + 1e-4));
     }
 
     [Fact]

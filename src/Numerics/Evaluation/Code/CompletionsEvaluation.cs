@@ -115,7 +115,7 @@ public static class CompletionsEvaluation
 
         var tasks = results.Select(r => new TaskVerdicts(r.TaskId, r.Results.Count, r.Passed,
             r.Results.Select(v => new CompletionVerdict(Name(v.Outcome), v.ExitCode)).ToList())).ToList();
-        var passAtK = CodeEvaluator.PassAtKs(results).ToDictionary(p => $"pass@{p.Key}", p => p.Value);
+        var passAtK = CodeEvaluator.PassAtKs(results).ToDictionary(p => $"pass@{p.Key}", p => p.Value.Value);
         return new CompletionsReport(benchmark, sandbox.Isolation, passAtK, tasks, programs.Keys.Where(t => !completions.ContainsKey(t)).Order(StringComparer.Ordinal).ToList());
     }
 
