@@ -78,7 +78,7 @@ public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
             ShearTelemetry.EvalShards.Add(1, new KeyValuePair<string, object?>("silo", RuntimeIdentity));
         }
 
-        var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items) { StdErr = r.StdErr }).ToArray();
+        var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items) { StdErr = r.StdErr, PerItem = r.PerItem }).ToArray();
         return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, notes) { Seconds = report.Seconds });
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Analysis;
 using Shear.Numerics.Evaluation;
 using Shear.Numerics.Evaluation.Code;
 
@@ -21,17 +22,17 @@ internal static class DemoCommand
         var limit = new Option<int>("--limit") { Description = "Items per benchmark", DefaultValueFactory = _ => 20 };
         var domains = new Option<string>("--domains") { Description = "Comma-separated domains", DefaultValueFactory = _ => "code,csr,translation,math,ppl" };
         var dataDir = new Option<string>("--data-dir") { Description = "Datasets folder", DefaultValueFactory = _ => "data" };
-        var report = new Option<string?>("--report") { Description = "Also write the comparison report into this folder" };
+        var report = new Option<string?>("--report") { Description = "Where the HTML report goes (default: OUT/report, replaced on the next run)" };
         var command = new Command("demo", "Run a small sweep on the built-in tiny model on a local silo and print the results table")
         {
             model, output, calibrations, limit, domains, dataDir, report,
         };
         command.SetAction(async (p, cancel) =>
         {
-            if (p.GetValue(report) is { } target)
-            {
-                Numerics.IO.OutputFolder.Check(target, overwrite: false, "--report"); // before any work
-            }
+            // The report is written by default; the default folder, or a report a previous run wrote there, is replaced.
+            var reportDir = p.GetValue(report) ?? Path.Combine(p.GetValue(output)!, "report");
+            bool replaceReport = Directory.Exists(reportDir) && ComparisonReport.IsReport(reportDir);
+            Numerics.IO.OutputFolder.Check(reportDir, replaceReport, "--report"); // before any work
 
             var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain).ToArray();
             if (wanted.Contains("code") && PythonSandbox.WhyUnavailable is { } why)
@@ -55,16 +56,17 @@ internal static class DemoCommand
             var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
             stdout.WriteLine();
             stdout.Write(SweepResults.Format(status, "md"));
-            stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl: mean perplexity over the built-in domains)");
+            stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl X: perplexity of built-in domain X's held-out split, lower is better;");
+            stdout.WriteLine(" value ± standard error; [own domain of the calibration set]; **best** of its pattern by more than twice the standard error of the difference, paired over the same items; else tie)");
             foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
             {
                 stdout.WriteLine($"note: {note}");
             }
 
-            if (p.GetValue(report) is { } dir)
+            if (status.State == WorkState.Done)
             {
-                SweepCommand.WriteReport(status, dir);
-                stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, "report.html"))}");
+                SweepCommand.WriteReport(status, reportDir, replaceReport);
+                stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(reportDir, "report.html"))}");
             }
 
             return status.State == WorkState.Done ? 0 : 1;

@@ -12,7 +12,7 @@ internal static class EvalCommand
     {
         var model = new Option<string>("--model") { Description = "HF checkpoint folder", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
         var domains = new Option<string>("--domains") { Description = $"Comma-separated: {string.Join(",", EvalBenchmarks.Domains)}", DefaultValueFactory = _ => string.Join(",", EvalBenchmarks.Domains) };
-        var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per text)" };
+        var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per text; default: all of a real benchmark, 100 of a built-in one)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with benchmark files in NAME/ (humaneval, mbpp, boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa, wmt14, opus_books, gsm8k, wikitext2) and the built-in sets in builtin/", DefaultValueFactory = _ => "data" };
         var seed = new Option<long>("--seed") { Description = "Base seed of sampled generations", DefaultValueFactory = _ => 0 };
         var codeSamples = new Option<string>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10), or a human-eval samples .jsonl (task_id, completion) to judge without a model", DefaultValueFactory = _ => "10" };
@@ -61,14 +61,14 @@ internal static class EvalCommand
             };
             options.Validate();
             var report = EvalProgressDisplay.Run(stdout, (progress, log) => LocalEvalJob.Run(dir, options, progress, log));
-            stdout.WriteLine("| domain | benchmark | metric | value | items |");
-            stdout.WriteLine("|---|---|---|---|---|");
+            stdout.WriteLine("| domain | benchmark | metric | value | stderr | items |");
+            stdout.WriteLine("|---|---|---|---|---|---|");
             foreach (var r in report.Results)
             {
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Domain} | {r.Benchmark} | {r.Metric} | {r.Value:F4} | {r.Items} |"));
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Domain} | {r.Benchmark} | {r.Metric} | {r.Value:F4} | {(r.StdErr is { } se ? se.ToString("F4", CultureInfo.InvariantCulture) : "-")} | {r.Items} |"));
             }
 
-            stdout.WriteLine(string.Join("  ", report.Domains.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:F4}"))));
+            stdout.Write(Numerics.Analysis.ResultsTable.From(null, [(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))), report)]).ToMarkdown());
             var path = parse.GetValue(output) ?? Path.Combine(dir, "eval.json");
             LocalEvalJob.Save(report, path);
             stdout.WriteLine($"wrote {Path.GetFullPath(path)}");

@@ -13,7 +13,7 @@ internal static class SweepResults
             .GroupBy(e => e.Shard.Row)
             .OrderBy(g => g.Key.StartsWith(ResultsTable.Dense, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(g => Array.FindIndex(status.Jobs, j => g.Any(e => e.Shard.Model == j.Output)))
-            .Select(g => (g.Key, g.SelectMany(e => e.Scores).Select(s => new BenchmarkResult(s.Domain, s.Benchmark, s.Metric, s.Value, s.Items, s.StdErr)).ToList()))
+            .Select(g => (g.Key, g.SelectMany(e => e.Scores).Select(s => new BenchmarkResult(s.Domain, s.Benchmark, s.Metric, s.Value, s.Items, s.StdErr, s.PerItem)).ToList()))
             .ToList();
 
     public static ResultsTable Table(SweepStatus status) => new([.. Results(status).Select(r => ResultsTable.Row(r.Row, r.Results))]);

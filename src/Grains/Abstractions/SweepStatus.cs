@@ -58,6 +58,10 @@ public sealed record Score(
     /// <summary>Its standard error, null where it has none.</summary>
     [Id(5)]
     public double? StdErr { get; init; }
+
+    /// <summary>Its per-item values (0/1, METEOR, pass@k per problem, NLL per perplexity window), so rows can be compared item by item.</summary>
+    [Id(6)]
+    public double[]? PerItem { get; init; }
 }
 
 /// <summary>One evaluation shard: one domain of one model.</summary>

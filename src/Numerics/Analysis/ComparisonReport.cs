@@ -96,13 +96,29 @@ public static class ComparisonReport
         return pairs;
     }
 
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds a report this class wrote and nothing else (report.html and only the
+    /// files a report has), so that a command's own default report folder may be replaced by the next run.
+    /// </summary>
+    public static bool IsReport(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!File.Exists(Path.Combine(folder, "report.html")) || Directory.EnumerateDirectories(folder).Any())
+        {
+            return false;
+        }
+
+        string[] names = ["report.html", "similarity.json", "results.md", "results.csv", "results.json"];
+        return Directory.EnumerateFiles(folder).Select(Path.GetFileName).All(f => names.Contains(f) || f!.EndsWith(".png", StringComparison.Ordinal));
+    }
+
     private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
     private static string Html(List<MaskSimilarity> pairs, ResultsTable? table, List<(string File, string Caption)> pictures, string folder)
     {
         static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
         var sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Shear sub-model comparison</title>\n")
-            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}img{max-width:100%}</style></head><body>\n")
+            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right;white-space:nowrap}td.own{background:#fff3c4}img{max-width:100%}tr.verdict td{font-style:italic;border-top:2px solid #888}.legend{color:#555;font-size:90%}figure{margin:1.5em 0}</style></head><body>\n")
             .Append("<h1>Sub-model comparison</h1>\n");
         if (table is not null)
         {

@@ -28,6 +28,7 @@ public static class MaskPictures
     private const int Margin = 60, PlotHeight = 300, Gap = 12, Top = 40;
 
     /// <summary>Bars of the per-layer Jaccard distance (y from 0 to at least 0.3, as the thesis), with the chance distance dashed.</summary>
+    /// <remarks>The picture is as wide as its bars, its title and its axis label need (never narrower than 360 px).</remarks>
     public static void LayerDistances(MaskSimilarity similarity, string path)
     {
         ArgumentNullException.ThrowIfNull(similarity);
@@ -35,10 +36,12 @@ public static class MaskPictures
         double chance = 1 - similarity.Model.ChanceSimilarity;
         double top = Math.Ceiling(Math.Max(0.3, layers.Select(l => l.Value.Distance).DefaultIfEmpty(0).Max()) * 20) / 20;
         int barWidth = Math.Clamp(600 / Math.Max(1, layers.Count), 6, 40);
-        int width = (2 * Margin) + (layers.Count * barWidth);
-        using var c = new Canvas(Math.Max(width, 360), Top + PlotHeight + 50);
+        var title = $"Jaccard distance per layer: {similarity.A} vs {similarity.B}";
+        var axis = $"layer (model distance {Canvas.Format(similarity.Model.Distance)}, chance {Canvas.Format(chance)}, dashed)";
+        int width = Math.Max(Math.Max((2 * Margin) + (layers.Count * barWidth), 360), Margin + 10 + (int)Math.Ceiling(Math.Max(Canvas.Measure(title), Canvas.Measure(axis, 12))));
+        using var c = new Canvas(width, Top + PlotHeight + 50);
         float Y(double v) => (float)(Top + PlotHeight - (Math.Min(v, top) / top * PlotHeight));
-        c.Text($"Jaccard distance per layer: {similarity.A} vs {similarity.B}", Margin, 22);
+        c.Text(title, Margin, 22);
         for (int t = 0; t <= 5; t++)
         {
             double v = top * t / 5;
@@ -63,31 +66,39 @@ public static class MaskPictures
             c.Line(Margin, Y(chance), Margin + (layers.Count * barWidth), Y(chance), SKColors.Gray, dashed: true);
         }
 
-        c.Text($"layer (model distance {Canvas.Format(similarity.Model.Distance)}, chance {Canvas.Format(chance)})", Margin, Top + PlotHeight + 38, size: 12);
+        c.Text(axis, Margin, Top + PlotHeight + 38, size: 12);
         c.SavePng(path);
     }
 
     /// <summary>Cell size of the heatmap.</summary>
     public const int Cell = 56;
 
-    /// <summary>The N x N heatmap of whole-model distances (white 0 to dark blue at the largest), values written in the cells.</summary>
+    /// <summary>Width and height of the heatmap's colour scale bar.</summary>
+    public const int ScaleWidth = 16;
+
+    /// <summary>
+    /// The N x N heatmap of whole-model distances (white 0 to dark blue at the largest), values written in the cells,
+    /// names on both axes (as wide as the longest needs) and a colour scale from 0 to the largest distance at the right.
+    /// </summary>
     /// <returns>Left and top of cell (0, 0); cell (i, j) starts at (left + j·<see cref="Cell"/>, top + i·<see cref="Cell"/>).</returns>
     public static (int Left, int Top) DistanceHeatmap(IReadOnlyList<string> names, double[,] distances, string path)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(distances);
-        int n = names.Count, label = 150;
+        int n = names.Count;
+        const string title = "Whole-model Jaccard distance";
+        int label = 12 + (int)Math.Ceiling(names.Select(x => Canvas.Measure(x, 12)).DefaultIfEmpty(0).Max());
         double max = Math.Max(1e-9, distances.Cast<double>().Max());
-        using var c = new Canvas(label + (n * Cell) + 20, Top + (n * Cell) + label);
-        c.Text("Whole-model Jaccard distance", label, 22);
+        var ticks = new[] { 0, max / 2, max }.Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        int grid = n * Cell, scaleLeft = label + grid + 16, scaleHeight = Math.Max(grid, 120);
+        int width = Math.Max(scaleLeft + ScaleWidth + 6 + (int)Math.Ceiling(ticks.Max(t => Canvas.Measure(t, 11))) + 10, 10 + (int)Math.Ceiling(Canvas.Measure(title)));
+        int height = Top + Math.Max(grid + label, scaleHeight + 24);
+        using var c = new Canvas(width, height);
+        c.Text(title, Math.Min(label, width - 10 - Canvas.Measure(title)), 22);
         for (int i = 0; i < n; i++)
         {
             c.Text(names[i], label - 6, Top + (i * Cell) + (Cell / 2f) + 4, align: 1, size: 12);
-            c.Sk.Save();
-            c.Sk.Translate(label + (i * Cell) + (Cell / 2f) + 4, Top + (n * Cell) + 8);
-            c.Sk.RotateDegrees(90);
-            c.Text(names[i], 0, 0, size: 12);
-            c.Sk.Restore();
+            c.TextDown(names[i], label + (i * Cell) + (Cell / 2f) - 4, Top + grid + 6, size: 12);
             for (int j = 0; j < n; j++)
             {
                 var color = Shade(distances[i, j] / max);
@@ -97,6 +108,21 @@ public static class MaskPictures
             }
         }
 
+        // The colour scale: 0 at the bottom, the largest distance at the top.
+        for (int y = 0; y < scaleHeight; y++)
+        {
+            c.Fill(scaleLeft, Top + y, ScaleWidth, 1, Shade(1 - ((double)y / (scaleHeight - 1))));
+        }
+
+        c.Line(scaleLeft, Top, scaleLeft, Top + scaleHeight, SKColors.Gray);
+        c.Line(scaleLeft + ScaleWidth, Top, scaleLeft + ScaleWidth, Top + scaleHeight, SKColors.Gray);
+        for (int t = 0; t < 3; t++)
+        {
+            float y = Top + ((scaleHeight - 1) * (1 - (t / 2f)));
+            c.Text(ticks[t], scaleLeft + ScaleWidth + 6, Math.Clamp(y + 4, Top + 11, Top + scaleHeight + 3), size: 11);
+        }
+
+        c.Text("distance", scaleLeft, Top + scaleHeight + 18, size: 11);
         c.SavePng(path);
         return (label, Top);
     }
@@ -129,15 +155,19 @@ public static class MaskPictures
         int w = (int)((cols + factor - 1) / factor), h = (int)((rows + factor - 1) / factor);
         var (pa, pb, diff) = Blocks(a, b, factor, w, h);
         int left = 10;
-        int[] lefts = [left, left + w + Gap, left + (2 * (w + Gap))];
-        using var c = new Canvas(lefts[2] + w + 10, Top + h + 30);
-        c.Text($"{a.Name} ({rows} x {cols}{(factor > 1 ? $", {factor}x{factor} entries per pixel" : "")})", left, 22);
+        var captions = new[] { nameA, nameB, "differences (red)" };
+        var slot = captions.Select(t => Math.Max(w, (int)Math.Ceiling(Canvas.Measure(t, 12)))).ToArray(); // a panel's caption never runs into the next
+        int[] lefts = [left, left + slot[0] + Gap, left + slot[0] + Gap + slot[1] + Gap];
+        var title = $"{a.Name} ({rows} x {cols}{(factor > 1 ? $", {factor}x{factor} entries per pixel" : "")})";
+        using var c = new Canvas(Math.Max(lefts[2] + slot[2], left + (int)Math.Ceiling(Canvas.Measure(title))) + 10, Top + h + 30);
+        c.Text(title, left, 22);
         c.Blit(lefts[0], Top, w, h, Pixels(pa, null, w, h));
         c.Blit(lefts[1], Top, w, h, Pixels(pb, null, w, h));
         c.Blit(lefts[2], Top, w, h, Pixels(pa, diff, w, h));
-        c.Text(nameA, lefts[0], Top + h + 18, size: 12);
-        c.Text(nameB, lefts[1], Top + h + 18, size: 12);
-        c.Text("differences (red)", lefts[2], Top + h + 18, size: 12);
+        for (int k = 0; k < 3; k++)
+        {
+            c.Text(captions[k], lefts[k], Top + h + 18, size: 12);
+        }
         c.SavePng(path);
         return new MaskPanels(factor, w, h, lefts, Top);
     }

@@ -6,10 +6,32 @@ using Shear.Numerics.Evaluation;
 
 namespace Shear.Numerics.Analysis;
 
+/// <summary>One cell: the value with its standard error, and the per-item values of each benchmark it averages (null where not kept).</summary>
+/// <param name="Estimate">Value and standard error.</param>
+/// <param name="Parts">Per benchmark, its per-item values (perplexity: each window's NLL).</param>
+public sealed record ResultCell(Estimate Estimate, IReadOnlyList<double[]>? Parts = null)
+{
+    /// <summary>The value.</summary>
+    public double Value => Estimate.Value;
+
+    /// <summary>
+    /// Whether this cell and <paramref name="other"/> differ by more than twice the standard error of their difference:
+    /// item by item where both were scored on the same items (<see cref="StandardError.PairedDifference"/>; for
+    /// perplexity on the windows' NLLs), else from the two standard errors (<see cref="StandardError.Separated"/>).
+    /// </summary>
+    public bool SeparatedFrom(ResultCell other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Parts is not null && other.Parts is not null && StandardError.PairedDifference(Parts, other.Parts) is { } d
+            ? Math.Abs(d.Value) > 2 * (d.StdErr ?? 0)
+            : StandardError.Separated(Estimate, other.Estimate);
+    }
+}
+
 /// <summary>One row of the results table: a label (calibration set, perhaps prefixed by method/pattern/model) and its cells.</summary>
 /// <param name="Label">The row label; the unpruned model's is <see cref="ResultsTable.Dense"/>.</param>
-/// <param name="Cells">Column -> value with standard error.</param>
-public sealed record ResultsRow(string Label, IReadOnlyDictionary<string, Estimate> Cells);
+/// <param name="Cells">Column -> cell.</param>
+public sealed record ResultsRow(string Label, IReadOnlyDictionary<string, ResultCell> Cells);
 
 /// <summary>
 /// The calibration x domain table the question needs: one row per sub-model (the dense model first), one column per
@@ -19,7 +41,8 @@ public sealed record ResultsRow(string Label, IReadOnlyDictionary<string, Estima
 /// <remarks>
 /// Rows are compared within their group (the label without its last word, the calibration set: rows that differ only
 /// in calibration). A column's best row in a group is marked only when it beats every other row of the group by more
-/// than twice the standard error of the difference (<see cref="StandardError.Separated"/>); otherwise the group's
+/// than twice the standard error of the difference (<see cref="ResultCell.SeparatedFrom"/>: paired item by item when
+/// both were scored on the same items, as a sweep's rows are); otherwise the group's
 /// verdict for the column is <c>tie</c>. Cells of a row's own domain (its calibration set's domain in the dataset
 /// registry: code calibration -> code and ppl code) are marked too. Higher is better except for perplexity.
 /// </remarks>
@@ -70,13 +93,19 @@ public sealed class ResultsTable
     {
         ArgumentNullException.ThrowIfNull(results);
         var list = results.ToList();
-        var cells = LocalEvalJob.DomainEstimates(list).Where(d => d.Key != "ppl").ToDictionary(d => d.Key, d => d.Value);
+        var cells = LocalEvalJob.DomainEstimates(list).Where(d => d.Key != "ppl").ToDictionary(d => d.Key, d => new ResultCell(d.Value, Parts(list.Where(r => r.Domain == d.Key && LocalEvalJob.IsMain(r)))));
         foreach (var r in list.Where(r => r.Domain == "ppl" && r.Metric == "perplexity"))
         {
-            cells[r.Benchmark.StartsWith("ppl/", StringComparison.Ordinal) ? r.Benchmark : $"ppl/{r.Benchmark}"] = r.Estimate;
+            cells[r.Benchmark.StartsWith("ppl/", StringComparison.Ordinal) ? r.Benchmark : $"ppl/{r.Benchmark}"] = new ResultCell(r.Estimate, Parts([r]));
         }
 
         return new ResultsRow(label, cells);
+    }
+
+    private static List<double[]>? Parts(IEnumerable<BenchmarkResult> results)
+    {
+        var list = results.ToList();
+        return list.All(r => r.PerItem is not null) ? list.Select(r => r.PerItem!).ToList() : null;
     }
 
     /// <summary>Whether lower values of <paramref name="column"/> are better (perplexity).</summary>
@@ -107,7 +136,7 @@ public sealed class ResultsTable
         }
 
         var leader = LowerIsBetter(column) ? candidates.MinBy(r => r.Cells[column].Value)! : candidates.MaxBy(r => r.Cells[column].Value)!;
-        return candidates.Where(r => r != leader).All(r => StandardError.Separated(leader.Cells[column], r.Cells[column])) ? leader.Label : Tie;
+        return candidates.Where(r => r != leader).All(r => leader.Cells[column].SeparatedFrom(r.Cells[column])) ? leader.Label : Tie;
     }
 
     /// <summary>Whether <paramref name="label"/> is the separated best of its group in <paramref name="column"/>.</summary>
@@ -140,7 +169,7 @@ public sealed class ResultsTable
     public static string Text(ResultsRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.Cells.TryGetValue(column, out var e)
+        return row.Cells.TryGetValue(column, out var cell) && cell.Estimate is var e
             ? e.StdErr is { } se ? $"{Number(column, e.Value)} ± {Number(column, se)}" : Number(column, e.Value)
             : "-";
     }
@@ -183,7 +212,7 @@ public sealed class ResultsTable
         foreach (var row in Rows)
         {
             sb.Append(Csv(row.Label)).Append(',')
-                .AppendJoin(",", Columns.Select(c => row.Cells.TryGetValue(c, out var e) ? $"{R(e.Value)},{(e.StdErr is { } se ? R(se) : "")}" : ","))
+                .AppendJoin(",", Columns.Select(c => row.Cells.TryGetValue(c, out var e) ? $"{R(e.Value)},{(e.Estimate.StdErr is { } se ? R(se) : "")}" : ","))
                 .Append(',').AppendJoin(";", Columns.Where(c => IsBest(row.Label, c)))
                 .Append(',').AppendJoin(";", Columns.Where(c => IsOwn(row.Label, c))).Append('\n');
         }
@@ -202,7 +231,7 @@ public sealed class ResultsTable
         {
             calibration = r.Label,
             scores = r.Cells.ToDictionary(c => c.Key, c => c.Value.Value),
-            stderr = r.Cells.Where(c => c.Value.StdErr is not null).ToDictionary(c => c.Key, c => c.Value.StdErr!.Value),
+            stderr = r.Cells.Where(c => c.Value.Estimate.StdErr is not null).ToDictionary(c => c.Key, c => c.Value.Estimate.StdErr!.Value),
             own = Columns.Where(c => IsOwn(r.Label, c)),
         }),
         best = Groups.ToDictionary(g => g, g => Columns.Where(c => Verdict(c, g) is not null).ToDictionary(c => c, c => Verdict(c, g))),
@@ -242,6 +271,6 @@ public sealed class ResultsTable
             sb.Append("</tr>\n");
         }
 
-        return sb.Append("</table>\n<p class=\"legend\">value ± standard error; bold: best by more than twice the standard error of the difference (else tie); shaded: the calibration set's own domain; ppl: lower is better.</p>\n").ToString();
+        return sb.Append("</table>\n<p class=\"legend\">value ± standard error; bold: best of its group by more than twice the standard error of the difference (paired item by item where the rows share items), else tie; shaded: the calibration set's own domain; ppl: lower is better.</p>\n").ToString();
     }
 }

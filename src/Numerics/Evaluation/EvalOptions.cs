@@ -14,8 +14,11 @@ public sealed record EvalOptions
     /// <summary>Domains to evaluate (<see cref="EvalBenchmarks.Domains"/>).</summary>
     public IReadOnlyList<string> Domains { get; init; } = EvalBenchmarks.Domains;
 
-    /// <summary>Items per benchmark (perplexity: windows per text); null = all.</summary>
+    /// <summary>Items per benchmark (perplexity: windows per text); null = all of a real benchmark and <see cref="BuiltinItems"/> of a built-in one.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Items of a built-in stand-in benchmark evaluated when no <see cref="Limit"/> is given (enough for a standard error of ~5 points on an accuracy).</summary>
+    public const int BuiltinItems = 100;
 
     /// <summary>Folder with the benchmark files (<c>NAME/</c>) and the built-in sets (<c>builtin/NAME/</c>).</summary>
     /// <value>Default <c>data</c>.</value>

@@ -9,14 +9,23 @@ namespace Shear.Numerics.Evaluation;
 /// <param name="Value">The value.</param>
 /// <param name="Items">Items evaluated.</param>
 /// <param name="StdErr">Its standard error (<see cref="StandardError"/>), null where it has none.</param>
+/// <param name="PerItem">The per-item values (<see cref="Measured.PerItem"/>), null where not kept.</param>
 public sealed record BenchmarkResult(
     [property: JsonPropertyName("domain")] string Domain,
     [property: JsonPropertyName("benchmark")] string Benchmark,
     [property: JsonPropertyName("metric")] string Metric,
     [property: JsonPropertyName("value")] double Value,
     [property: JsonPropertyName("items")] int Items,
-    [property: JsonPropertyName("stderr")] double? StdErr = null)
+    [property: JsonPropertyName("stderr")] double? StdErr = null,
+    [property: JsonPropertyName("per_item")] double[]? PerItem = null)
 {
+    /// <summary>The result of a measured benchmark.</summary>
+    public static BenchmarkResult Of(string domain, string benchmark, string metric, Measured measured, int items)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        return new BenchmarkResult(domain, benchmark, metric, measured.Value, items, measured.StdErr, measured.PerItem);
+    }
+
     /// <summary>The value with its standard error.</summary>
     [JsonIgnore]
     public Estimate Estimate => new(Value, StdErr);

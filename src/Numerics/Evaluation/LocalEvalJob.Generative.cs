@@ -29,18 +29,18 @@ public static partial class LocalEvalJob
                     : HumanEvalProblem.Load(file).Select(CodeTask.Of));
             }
 
-            items = items.Take(Take(items.Count)).ToList();
+            items = items.Take(Take(items.Count, benchmark)).ToList();
             var sandbox = new PythonSandbox(options.SandboxTimeout, allowUnisolated: options.AllowUnisolatedCode);
             log($"{benchmark.Name}: {items.Count} problems x {options.CodeSamples} samples; sandbox: {sandbox.Isolation}");
             var results = CodeTask.Run(new TextGenerator(lm, tokenizer), sandbox, items, options.CodeSamples, options.CodeMaxNewTokens, options.Seed,
                 (done, total) => progress(benchmark.Name, done, total));
-            return CodeEvaluator.PassAtKs(results).Select(p => new BenchmarkResult("code", benchmark.Name, $"pass@{p.Key}", p.Value.Value, items.Count, p.Value.StdErr)).ToList();
+            return CodeEvaluator.PassAtKs(results).Select(p => BenchmarkResult.Of("code", benchmark.Name, $"pass@{p.Key}", p.Value, items.Count)).ToList();
         }
 
         public IEnumerable<BenchmarkResult> TranslationResults(EvalBenchmark benchmark)
         {
             var pairs = TranslationTask.Load(benchmark.Files(options.DataDirectory), secondHalf: benchmark.Name == "opus_books");
-            pairs = pairs.Take(Take(pairs.Count)).ToList();
+            pairs = pairs.Take(Take(pairs.Count, benchmark)).ToList();
             var meteor = new Meteor(WordNet());
             var generator = new TextGenerator(lm, tokenizer);
             int k = options.TranslationSamples;
@@ -58,7 +58,7 @@ public static partial class LocalEvalJob
             }
 
             var metric = meteor.HasSynonyms ? "meteor" : "meteor (no synonyms)";
-            return [new BenchmarkResult("translation", benchmark.Name, metric, pairs.Count == 0 ? 0 : scores.Average(), pairs.Count, StandardError.OfMean(scores))];
+            return [BenchmarkResult.Of("translation", benchmark.Name, metric, Measured.Mean([.. scores]), pairs.Count)];
         }
 
         private WordNetLexicon? WordNet()

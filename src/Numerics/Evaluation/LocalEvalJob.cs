@@ -74,8 +74,15 @@ public static partial class LocalEvalJob
     /// </summary>
     /// <remarks>The standard error of a domain score is <see cref="StandardError.OfAverage"/> of its benchmarks'.</remarks>
     public static Dictionary<string, Estimate> DomainEstimates(IEnumerable<BenchmarkResult> results) =>
-        results.Where(r => MainMetric.TryGetValue(r.Domain, out var m) && (r.Metric == m || r.Metric.StartsWith(m + " (", StringComparison.Ordinal)))
-            .GroupBy(r => r.Domain).ToDictionary(g => g.Key, g => new Estimate(g.Average(r => r.Value), StandardError.OfAverage(g.Select(r => r.StdErr).ToList())));
+        results.Where(IsMain).GroupBy(r => r.Domain)
+            .ToDictionary(g => g.Key, g => new Estimate(g.Average(r => r.Value), StandardError.OfAverage(g.Select(r => r.StdErr).ToList())));
+
+    /// <summary>Whether <paramref name="result"/> is of its domain's main metric (the ones its domain score averages).</summary>
+    public static bool IsMain(BenchmarkResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return MainMetric.TryGetValue(result.Domain, out var m) && (result.Metric == m || result.Metric.StartsWith(m + " (", StringComparison.Ordinal));
+    }
 
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));
@@ -93,7 +100,9 @@ public static partial class LocalEvalJob
     {
         public void Log(string message) => log(message);
 
-        private int Take(int count) => Math.Min(count, options.Limit ?? int.MaxValue);
+        // Real benchmarks run whole unless --limit says otherwise (the thesis); the built-in stand-ins stop at BuiltinItems.
+        private int Take(int count, EvalBenchmark? benchmark = null) =>
+            Math.Min(count, options.Limit ?? (benchmark is { BuiltIn: true } ? EvalOptions.BuiltinItems : int.MaxValue));
 
         public IEnumerable<BenchmarkResult> Perplexities(IReadOnlyList<EvalBenchmark> benchmarks)
         {
@@ -106,7 +115,7 @@ public static partial class LocalEvalJob
                 var tokens = tokenizer.Encode(text, addSpecialTokens: true);
                 var head = tokens.Take(Take(tokens.Length / seqlen) * seqlen).ToList();
                 var ppl = Perplexity.Measure(lm, head, seqlen);
-                results.Add(new BenchmarkResult("ppl", "wikitext2", "perplexity", ppl.Value, head.Count / seqlen, ppl.StdErr));
+                results.Add(BenchmarkResult.Of("ppl", "wikitext2", "perplexity", ppl, head.Count / seqlen));
                 progress("wikitext2", 1, 1);
             }
 
@@ -115,7 +124,7 @@ public static partial class LocalEvalJob
             foreach (var (domain, tokens) in heldOut)
             {
                 var ppl = Perplexity.Measure(lm, tokens, PerplexitySeqLen);
-                results.Add(new BenchmarkResult("ppl", $"ppl/{domain}", "perplexity", ppl.Value, tokens.Count / PerplexitySeqLen, ppl.StdErr));
+                results.Add(BenchmarkResult.Of("ppl", $"ppl/{domain}", "perplexity", ppl, tokens.Count / PerplexitySeqLen));
                 progress("ppl (built-in)", ++done, heldOut.Count);
             }
 
@@ -126,13 +135,13 @@ public static partial class LocalEvalJob
         {
             var task = benchmark.BuiltIn ? "openbookqa" : benchmark.Name;
             var items = benchmark.Files(options.DataDirectory).SelectMany(f => CommonsenseTasks.Load(task, f)).ToList();
-            items = items.Take(Take(items.Count)).ToList();
+            items = items.Take(Take(items.Count, benchmark)).ToList();
             var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos);
-            var (acc, accNorm) = MultipleChoice.Evaluate(scorer, items, (done, total) => progress(benchmark.Name, done, total));
-            var results = new List<BenchmarkResult> { new("csr", benchmark.Name, "acc", acc, items.Count, StandardError.Binomial(acc, items.Count)) };
+            var (acc, accNorm) = MultipleChoice.Measure(scorer, items, (done, total) => progress(benchmark.Name, done, total));
+            var results = new List<BenchmarkResult> { BenchmarkResult.Of("csr", benchmark.Name, "acc", acc, items.Count) };
             if (accNorm is { } norm)
             {
-                results.Add(new BenchmarkResult("csr", benchmark.Name, "acc_norm", norm, items.Count, StandardError.Binomial(norm, items.Count)));
+                results.Add(BenchmarkResult.Of("csr", benchmark.Name, "acc_norm", norm, items.Count));
             }
 
             return results;
@@ -141,7 +150,7 @@ public static partial class LocalEvalJob
         public IEnumerable<BenchmarkResult> MathResults(EvalBenchmark benchmark)
         {
             var rows = Rows(benchmark, options.DataDirectory).ToList();
-            rows = rows.Take(Take(rows.Count)).ToList();
+            rows = rows.Take(Take(rows.Count, benchmark)).ToList();
             string Field((string File, int Line, JsonElement Row) r, string name) =>
                 Templates.StrOrNull(r.Row, name) ?? throw new DataFormatException(r.File, $"line {r.Line}: missing field '{name}'");
             var questions = rows.Select(r => (Question: Field(r, "question"), Answer: Field(r, "answer"))).ToList();
@@ -149,16 +158,15 @@ public static partial class LocalEvalJob
             var prompts = questions.Select(q => prompt.Build(q.Question)).ToList();
             var generator = new TextGenerator(lm, tokenizer);
             var greedy = new GenerationOptions { MaxNewTokens = 256 };
-            int right = 0;
+            var right = new List<double>(prompts.Count);
             for (int i = 0; i < prompts.Count; i += 8)
             {
                 var outputs = generator.Generate(prompts.Skip(i).Take(8).ToList(), greedy);
-                right += outputs.Select((o, k) => Gsm8kPrompt.IsCorrect(o.Text, questions[i + k].Answer) ? 1 : 0).Sum();
+                right.AddRange(outputs.Select((o, k) => Gsm8kPrompt.IsCorrect(o.Text, questions[i + k].Answer) ? 1.0 : 0.0));
                 progress(benchmark.Name, Math.Min(i + 8, prompts.Count), prompts.Count);
             }
 
-            double accuracy = prompts.Count == 0 ? 0 : (double)right / prompts.Count;
-            return [new BenchmarkResult("math", benchmark.Name, "exact_match", accuracy, prompts.Count, StandardError.Binomial(accuracy, prompts.Count))];
+            return [BenchmarkResult.Of("math", benchmark.Name, "exact_match", Measured.Mean([.. right]), prompts.Count)];
         }
     }
 }

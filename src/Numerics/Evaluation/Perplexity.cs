@@ -15,9 +15,9 @@ public static class Perplexity
     /// <exception cref="ArgumentException">Not even one window.</exception>
     public static double Evaluate(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8) => Measure(model, tokens, seqlen, batch).Value;
 
-    /// <summary>Perplexity of <paramref name="model"/> on <paramref name="tokens"/> with its standard error over windows.</summary>
+    /// <summary>Perplexity of <paramref name="model"/> on <paramref name="tokens"/>, its standard error over windows, and each window's mean NLL.</summary>
     /// <exception cref="ArgumentException">Not even one window.</exception>
-    public static Estimate Measure(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8)
+    public static Measured Measure(CausalLM model, IReadOnlyList<int> tokens, int seqlen, int batch = 8)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -44,6 +44,6 @@ public static class Perplexity
             losses.AddRange(perWindow.data<float>().ToArray().Select(l => (double)l));
         }
 
-        return new Estimate(Math.Exp(nll / ((double)windows * seqlen)), StandardError.OfPerplexity(losses));
+        return new Measured(Math.Exp(nll / ((double)windows * seqlen)), StandardError.OfPerplexity(losses), [.. losses]);
     }
 }

@@ -114,4 +114,19 @@ public sealed class ResultsTableTests
             "{\"model\":\"m\",\"results\":[{\"domain\":\"csr\",\"benchmark\":\"b\",\"metric\":\"acc\",\"value\":0.5,\"items\":2}],\"domains\":{\"csr\":0.5},\"seconds\":1}")!;
         Assert.Null(old.Results[0].StdErr);
     }
+
+    [Fact]
+    public void RowsScoredOnTheSameItemsAreComparedItemByItem()
+    {
+        // Window NLLs that vary a lot between windows (a wide SE per model) but differ by 0.1 in every window: the
+        // unpaired rule calls it a tie (|ppl difference| < 2 x sqrt(SE_a^2 + SE_b^2)); the paired one sees a
+        // constant difference and separates them. Items that do not pair up fall back to the unpaired rule.
+        static BenchmarkResult Ppl(double[] nlls) => BenchmarkResult.Of("ppl", "ppl/code", "perplexity",
+            new Measured(Math.Exp(nlls.Average()), StandardError.OfPerplexity(nlls), nlls), nlls.Length);
+        static EvalReport R(params BenchmarkResult[] r) => LocalEvalJob.Report("m", r, 0);
+        var paired = ResultsTable.From(null, [("builtin_code", R(Ppl([2.0, 4.0, 6.0]))), ("builtin_math", R(Ppl([2.1, 4.1, 6.1])))]);
+        Assert.Equal("builtin_code", paired.Verdict("ppl/code"));
+        var unpaired = ResultsTable.From(null, [("builtin_code", R(Ppl([2.0, 4.0, 6.0]))), ("builtin_math", R(Ppl([2.1, 4.1, 6.1, 4.1])))]);
+        Assert.Equal(ResultsTable.Tie, unpaired.Verdict("ppl/code"));
+    }
 }

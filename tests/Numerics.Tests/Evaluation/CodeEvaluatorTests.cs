@@ -19,7 +19,10 @@ public sealed class CodeEvaluatorTests
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Passed, r.Results[0].Outcome));
         Assert.All(results, r => Assert.Equal(SandboxOutcome.Failed, r.Results[1].Outcome));
         // Each problem: 1 of 2 samples passes -> pass@1 = 0.5; pass@10 needs 10 samples, so it is not reported.
-        Assert.Equal(new Dictionary<int, Estimate> { [1] = new(0.5, 0.0) }, CodeEvaluator.PassAtKs(results)); // both problems at 0.5: no spread
+        var passAtK = CodeEvaluator.PassAtKs(results);
+        Assert.Equal([1], passAtK.Keys);
+        Assert.Equal(new Estimate(0.5, 0.0), new Estimate(passAtK[1].Value, passAtK[1].StdErr)); // both problems at 0.5: no spread
+        Assert.Equal([0.5, 0.5], passAtK[1].PerItem);
     }
 
     [Fact]

@@ -52,4 +52,23 @@ public sealed class StandardErrorTests
         Assert.True(StandardError.Separated(new(10, null), new(10.5, null))); // no standard errors: any difference counts
         Assert.False(StandardError.Separated(new(10, null), new(10, null)));
     }
+
+    [Fact]
+    public void PairedDifferencesAreTakenItemByItem()
+    {
+        // Differences 1, 0, 0, -1: mean 0, sd sqrt(2/3), SE sqrt(2/3)/2 = 0.408248.
+        var d = StandardError.PairedDifference([[1, 2, 3, 4]], [[0, 2, 3, 5]])!.Value;
+        Assert.Equal(0, d.Value, 12);
+        Assert.Equal(Math.Sqrt(2.0 / 3) / 2, d.StdErr!.Value, 12);
+
+        // A constant difference has no spread; two benchmarks average (0.5 and 0.25) with SEs combined as OfAverage.
+        Assert.Equal(new Estimate(0.5, 0), StandardError.PairedDifference([[1, 2, 3]], [[0.5, 1.5, 2.5]]));
+        var two = StandardError.PairedDifference([[1, 2, 3], [1, 1]], [[0.5, 1.5, 2.5], [0.75, 0.75]])!.Value;
+        Assert.Equal(0.375, two.Value, 12);
+        Assert.Equal(0, two.StdErr!.Value, 12);
+
+        // Items that do not pair up: no paired difference.
+        Assert.Null(StandardError.PairedDifference([[1, 2]], [[1, 2, 3]]));
+        Assert.Null(StandardError.PairedDifference([[1, 2]], [[1, 2], [3, 4]]));
+    }
 }

@@ -24,6 +24,14 @@ public static class MultipleChoice
     /// <exception cref="ArgumentException">No items.</exception>
     public static (double Acc, double? AccNorm) Evaluate(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items, Action<int, int>? progress = null)
     {
+        var (acc, accNorm) = Measure(scorer, items, progress);
+        return (acc.Value, accNorm?.Value);
+    }
+
+    /// <summary>acc and acc_norm (when every item has lengths) with their standard errors and per-item 0/1 outcomes.</summary>
+    /// <exception cref="ArgumentException">No items.</exception>
+    public static (Measured Acc, Measured? AccNorm) Measure(LogLikelihood scorer, IReadOnlyList<ChoiceItem> items, Action<int, int>? progress = null)
+    {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -38,21 +46,23 @@ public static class MultipleChoice
             progress?.Invoke(Math.Min(i + Chunk, items.Count), items.Count);
         }
 
-        int at = 0, right = 0, rightNorm = 0;
-        foreach (var item in items)
+        int at = 0;
+        var right = new double[items.Count];
+        var rightNorm = new double[items.Count];
+        for (int i = 0; i < items.Count; i++)
         {
-            var ll = scores.Skip(at).Take(item.Requests.Count).Select(s => s.LogLikelihood).ToList();
-            right += ArgMax(ll) == item.Gold ? 1 : 0;
+            var item = items[i];
+            var ll = scores.GetRange(at, item.Requests.Count).Select(s => s.LogLikelihood).ToList();
+            right[i] = ArgMax(ll) == item.Gold ? 1 : 0;
             if (item.NormLengths is { } lengths)
             {
-                rightNorm += ArgMax(ll.Select((v, k) => v / lengths[k]).ToList()) == item.Gold ? 1 : 0;
+                rightNorm[i] = ArgMax(ll.Select((v, k) => v / lengths[k]).ToList()) == item.Gold ? 1 : 0;
             }
 
             at += item.Requests.Count;
         }
 
-        double? norm = items.All(i => i.NormLengths is not null) ? (double)rightNorm / items.Count : null;
-        return ((double)right / items.Count, norm);
+        return (Measured.Mean(right), items.All(i => i.NormLengths is not null) ? Measured.Mean(rightNorm) : null);
     }
 
     /// <summary>numpy's argmax: the first index of the maximum.</summary>

