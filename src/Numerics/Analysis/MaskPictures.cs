@@ -37,7 +37,7 @@ public static class MaskPictures
         double top = Math.Ceiling(Math.Max(0.3, layers.Select(l => l.Value.Distance).DefaultIfEmpty(0).Max()) * 20) / 20;
         int barWidth = Math.Clamp(600 / Math.Max(1, layers.Count), 6, 40);
         var title = $"Jaccard distance per layer: {similarity.A} vs {similarity.B}";
-        var axis = $"layer (model distance {Canvas.Format(similarity.Model.Distance)}, chance {Canvas.Format(chance)}, dashed)";
+        var axis = $"layer (model distance {Canvas.Format(similarity.Model.Distance)}, chance {Canvas.Format(chance)}{(chance <= top ? ", dashed" : "")})";
         int width = Math.Max(Math.Max((2 * Margin) + (layers.Count * barWidth), 360), Margin + 10 + (int)Math.Ceiling(Math.Max(Canvas.Measure(title), Canvas.Measure(axis, 12))));
         using var c = new Canvas(width, Top + PlotHeight + 50);
         float Y(double v) => (float)(Top + PlotHeight - (Math.Min(v, top) / top * PlotHeight));

@@ -176,6 +176,14 @@ public sealed class ResultsTable
 
     private static string GroupName(string group) => group.Length == 0 ? "best" : $"best ({group})";
 
+    // A verdict as shown in its group's row: the winner's calibration set (the group is named at the row's start), tie, or -.
+    private string Shown(string column, string group) => Verdict(column, group) switch
+    {
+        null => "-",
+        Tie => Tie,
+        var label => label[(label.LastIndexOf(' ') + 1)..],
+    };
+
     /// <summary>
     /// Markdown: values ± standard errors; the separated best of each group in bold; own-domain cells in [brackets];
     /// one last row per group with each column's verdict (the best row's label, or tie).
@@ -192,7 +200,7 @@ public sealed class ResultsTable
 
         foreach (var group in Groups)
         {
-            sb.Append("| ").Append(GroupName(group)).Append(" | ").AppendJoin(" | ", Columns.Select(c => Verdict(c, group) ?? "-")).Append(" |\n");
+            sb.Append("| ").Append(GroupName(group)).Append(" | ").AppendJoin(" | ", Columns.Select(c => Shown(c, group))).Append(" |\n");
         }
 
         return sb.ToString();
@@ -265,7 +273,7 @@ public sealed class ResultsTable
             sb.Append("<tr class=\"verdict\"><td>").Append(E(GroupName(group))).Append("</td>");
             foreach (var c in Columns)
             {
-                sb.Append("<td>").Append(E(Verdict(c, group) ?? "-")).Append("</td>");
+                sb.Append("<td>").Append(E(Shown(c, group))).Append("</td>");
             }
 
             sb.Append("</tr>\n");

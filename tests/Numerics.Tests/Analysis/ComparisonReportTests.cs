@@ -26,6 +26,12 @@ public sealed class ComparisonReportTests
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Equal(5, html.Split("src=\"data:image/png;base64,").Length - 1);
         Assert.Equal(["calibration", "dense", "c4", "math"], File.ReadAllLines(Path.Combine(output, "results.csv")).Select(l => l.Split(',')[0]));
+
+        // A folder holding only what a report writes may be replaced by the next run's report; one with anything else may not.
+        Assert.True(ComparisonReport.IsReport(output));
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
+        Assert.False(ComparisonReport.IsReport(output));
+        Assert.False(ComparisonReport.IsReport(Fixtures.TempDir()));
     }
 
     [Fact]
