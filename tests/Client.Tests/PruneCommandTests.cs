@@ -14,12 +14,16 @@ public sealed class PruneCommandTests
 
     public static TheoryData<string[], string> BadInputs() => new()
     {
-        { ["--method", "foo"], "error: unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria)" },
+        { ["--method", "foo"], "error: unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)" },
         { ["--pattern", "3:2"], "error: N:M pattern needs 0 < n < m, got 3:2" },
         { ["--pattern", "2:4", "--sparsity", "0.6"], "error: sparsity 0.6 does not match pattern 2:4 (which prunes 0.5)" },
         { ["--sparsity", "1.5"], "error: --sparsity must be strictly between 0 and 1, got 1.5" },
         { ["--nsamples", "0"], "error: --nsamples must be positive, got 0" },
         { ["--pattern", "5:7"], "error: model.layers.0.self_attn.q_proj: input width 64 is not a multiple of M=7 for pattern 5:7" },
+        { ["--method", "dsnot", "--dsnot-skip", "ffn"], "error: --dsnot-skip ffn: expected mlp, self_attn or none" },
+        { ["--method", "dsnot", "--dsnot-cycles", "-1"], "error: --dsnot-cycles -1: expected 0..100000" },
+        { ["--dsnot-threshold", "-0.5"], "error: --dsnot-threshold -0.5: expected a finite value >= 0" },
+        { ["--method", "ria", "--ria-exponent", "NaN"], "error: --ria-exponent NaN: expected 0..8" },
     };
 
     [Theory]

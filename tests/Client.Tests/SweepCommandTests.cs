@@ -21,7 +21,7 @@ public sealed class SweepCommandTests
     {
         { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget)" },
         { Good.Replace("builtin_math", "nosuchset", StringComparison.Ordinal), ":2: calibrations: nosuchset: unknown dataset (known: " },
-        { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt, ria)" },
+        { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)" },
         { Good.Replace("\"2:4\"", "\"3:2\"", StringComparison.Ordinal), ":4: patterns: N:M pattern needs 0 < n < m, got 3:2" },
         { Good.Replace("[csr, ppl]", "[csr, poetry]", StringComparison.Ordinal), ":6: domains: unknown domain 'poetry' (known: code, csr, translation, math, ppl)" },
         { Good + "nsamples: lots\n", ":7: nsamples: expected a whole number, got 'lots'" },

@@ -77,7 +77,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         Assert.Null(await fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("never-submitted").GetStatus());
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bad");
         var e = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = ["foo"] }));
-        Assert.StartsWith("unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria)", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)", e.Message, StringComparison.Ordinal);
         var d = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = ["nosuchset"] }));
         Assert.StartsWith("nosuchset: unknown dataset", d.Message, StringComparison.Ordinal);
         Assert.Null(await sweep.GetStatus());

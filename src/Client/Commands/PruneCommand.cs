@@ -12,7 +12,11 @@ internal static class PruneCommand
     public static Command Create(TextWriter stdout)
     {
         var model = new Option<string>("--model") { Description = "Base HF checkpoint folder (default: the built-in tiny model)", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
-        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt or ria", DefaultValueFactory = _ => "wanda" };
+        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt, ria or dsnot (DSnoT refining Wanda's mask)", DefaultValueFactory = _ => "wanda" };
+        var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => 0.5 };
+        var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => 50 };
+        var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => 0.1 };
+        var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => "mlp" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list) or a .txt / .jsonl ('text' field) file", DefaultValueFactory = _ => "builtin_text" };
@@ -25,13 +29,25 @@ internal static class PruneCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out" };
         var shards = new Option<int>("--shards") { Description = "Split the calibration batches into this many data-parallel shards (same result for any count)", DefaultValueFactory = _ => 1 };
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
-        var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT) and save it in HF layout")
+        var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip,
         };
         command.SetAction(parse =>
         {
-            var spec = new PruneSpec(PruningMethods.Parse(parse.GetValue(method)!), ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)));
+            var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)! };
+            dsnot.Validate();
+            double exponent = parse.GetValue(riaExponent);
+            if (!double.IsFinite(exponent) || exponent < 0 || exponent > 8)
+            {
+                throw new ArgumentException($"--ria-exponent {exponent.ToString(CultureInfo.InvariantCulture)}: expected 0..8");
+            }
+
+            var spec = new PruneSpec(PruningMethods.Parse(parse.GetValue(method)!), ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)))
+            {
+                RiaExponent = exponent,
+                Dsnot = dsnot,
+            };
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {

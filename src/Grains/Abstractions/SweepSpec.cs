@@ -6,7 +6,7 @@ namespace Shear.Grains.Abstractions;
 /// </summary>
 /// <param name="Models">Base checkpoint folders (as the silos see them: a shared volume).</param>
 /// <param name="Calibrations">Calibration dataset names (shear data list).</param>
-/// <param name="Methods">wanda, wanda-variant, magnitude, sparsegpt, ria.</param>
+/// <param name="Methods">wanda, wanda-variant, magnitude, sparsegpt, ria, dsnot.</param>
 /// <param name="Patterns">unstructured, 2:4, 4:8, ...</param>
 /// <param name="Sparsity">Fraction pruned for unstructured patterns.</param>
 /// <param name="Domains">Evaluation domains (code, csr, translation, math, ppl); empty: no evaluation.</param>

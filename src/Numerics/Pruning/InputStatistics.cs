@@ -11,10 +11,13 @@ namespace Shear.Numerics.Pruning;
 /// Hessians are (C, C) each, too large to keep per batch: a shard keeps one running fp32 sum and merged shards add
 /// in the order of their first batch (equal to one pass for one shard; within fp32 rounding of it for several).
 /// The sample count N divides once at the end, which equals the reference's running rescale without its drift.
+/// DSnoT's moments (<see cref="StatisticsKind.ActivationMoments"/>) keep per batch, besides the sums of squares, the
+/// per-channel sums and the sums of squared deviations from each sample's own mean (DSnoT's WrappedGPT sees one
+/// sample per call): its <c>sum_metric_row</c> is the sums over N, its <c>var</c> the deviations over the tokens.
 /// </summary>
 public sealed class InputStatistics : IDisposable
 {
-    private readonly SortedDictionary<int, Tensor> _perBatch = []; // batch -> (C) fp64 sums of squares
+    private readonly SortedDictionary<int, Tensor> _perBatch = []; // batch -> (C) fp64 sums of squares; moments: (3, C) squares, sums, deviations
     private Tensor? _sumOuter;   // (C, C) fp32
     private int _firstBatch = int.MaxValue;
 
@@ -33,21 +36,26 @@ public sealed class InputStatistics : IDisposable
     /// <summary>The lowest batch index seen (orders merged Hessians).</summary>
     public int FirstBatch => _firstBatch;
 
-    /// <summary>Adds batch <paramref name="batch"/>: <paramref name="inputs"/> (tokens, C) of real (unpadded) tokens from <paramref name="samples"/> samples.</summary>
-    public void Add(Tensor inputs, long samples, int batch)
+    /// <summary>
+    /// Adds batch <paramref name="batch"/>: <paramref name="inputs"/> (tokens, C) of real (unpadded) tokens from
+    /// <paramref name="samples"/> samples, sample after sample; <paramref name="sampleTokens"/> (samples) counts each
+    /// sample's tokens (needed for moments; one sample when not given).
+    /// </summary>
+    public void Add(Tensor inputs, long samples, int batch, Tensor? sampleTokens = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = inputs.to_type(ScalarType.Float32);
-        if (Kind == StatisticsKind.ActivationNorms)
+        if (Kind is StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments)
         {
             if (_perBatch.ContainsKey(batch))
             {
                 throw new InvalidOperationException($"batch {batch} was observed twice");
             }
 
-            _perBatch[batch] = x.pow(2).sum(0L).to_type(ScalarType.Float64).DetachFromDisposeScope(); // (tokens, C) -> (C)
+            var squares = x.pow(2).sum(0L).to_type(ScalarType.Float64); // (tokens, C) -> (C)
+            _perBatch[batch] = (Kind == StatisticsKind.ActivationNorms ? squares : stack([squares, .. Moments(x, sampleTokens)])).DetachFromDisposeScope();
         }
         else if (Kind == StatisticsKind.Hessian)
         {
@@ -65,6 +73,17 @@ public sealed class InputStatistics : IDisposable
         Samples += samples;
         Tokens += x.shape[0];
         _firstBatch = Math.Min(_firstBatch, batch);
+    }
+
+    // Per-channel sums and squared deviations from each sample's own mean, fp64 (C) each.
+    private static Tensor[] Moments(Tensor x, Tensor? sampleTokens)
+    {
+        var counts = sampleTokens?.to_type(ScalarType.Int64).to(x.device) ?? tensor(new[] { x.shape[0] }, device: x.device);
+        var sample = arange(counts.shape[0], ScalarType.Int64, x.device).repeat_interleave(counts);       // (tokens): its sample
+        var perSample = zeros([counts.shape[0], x.shape[1]], ScalarType.Float32, x.device).index_add_(0, sample, x, 1);
+        var means = perSample / counts.to_type(ScalarType.Float32).clamp_min(1).unsqueeze(1);            // (samples, C)
+        var deviations = (x - means.index_select(0, sample)).pow(2).sum(0L);
+        return [x.sum(0L).to_type(ScalarType.Float64), deviations.to_type(ScalarType.Float64)];
     }
 
     /// <summary>
@@ -112,9 +131,18 @@ public sealed class InputStatistics : IDisposable
     }
 
     /// <summary>Wanda's <c>scaler_row</c> (C), fp32; the caller owns it.</summary>
-    public Tensor ScalerRow()
+    public Tensor ScalerRow() => Summed(0, Samples);
+
+    /// <summary>DSnoT's <c>sum_metric_row</c> (C): each channel's sum over a sample's tokens, averaged over samples, fp32; the caller owns it.</summary>
+    public Tensor SumRow() => Summed(1, Samples, StatisticsKind.ActivationMoments);
+
+    /// <summary>DSnoT's <c>var</c> (C): each channel's within-sample variance, averaged over tokens, fp32; the caller owns it.</summary>
+    public Tensor Variance() => Summed(2, Tokens, StatisticsKind.ActivationMoments);
+
+    // The batches' sums of one row (in batch order) over the divisor.
+    private Tensor Summed(int row, long divisor, StatisticsKind? needs = null)
     {
-        if (Kind != StatisticsKind.ActivationNorms || _perBatch.Count == 0 || Samples == 0)
+        if (Kind is not (StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments) || (needs is { } k && Kind != k) || _perBatch.Count == 0 || divisor == 0)
         {
             throw new InvalidOperationException("no activation statistics were gathered (did the calibration forward run?)");
         }
@@ -123,10 +151,11 @@ public sealed class InputStatistics : IDisposable
         Tensor? total = null;
         foreach (var sums in _perBatch.Values)
         {
-            total = total is null ? sums.clone() : total.add_(sums);
+            var part = Kind == StatisticsKind.ActivationMoments ? sums[row] : sums;
+            total = total is null ? part.clone() : total.add_(part);
         }
 
-        return (total! / Samples).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        return (total! / divisor).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>SparseGPT's Hessian (C, C), fp32; the caller owns it.</summary>

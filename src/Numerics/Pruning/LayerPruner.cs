@@ -43,6 +43,12 @@ public static class LayerPruner
                 continue;
             }
 
+            if (spec.Method == PruningMethod.Dsnot)
+            {
+                result.Add(name, Dsnot.Mask(weight, statistics.Linears[name], spec.Pattern, spec.Dsnot, Dsnot.Refines(name, spec.Dsnot)));
+                continue;
+            }
+
             var score = spec.Method switch
             {
                 PruningMethod.Magnitude => Score(weight, null),

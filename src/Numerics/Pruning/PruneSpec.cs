@@ -17,6 +17,9 @@ public sealed record PruneSpec(PruningMethod Method, SparsityPattern Pattern)
     /// <value>Default 0.5.</value>
     public double RiaExponent { get; init; } = 0.5;
 
+    /// <summary>DSnoT's settings.</summary>
+    public DsnotOptions Dsnot { get; init; } = new();
+
     /// <summary>SparseGPT dampening (fraction of the mean Hessian diagonal).</summary>
     /// <value>Default 0.01.</value>
     public double PercDamp { get; init; } = SparseGptSolver.DefaultPercDamp;

@@ -20,6 +20,9 @@ public enum PruningMethod
     /// threshold per matrix (its authors' default), N:M within each group.
     /// </summary>
     Ria,
+
+    /// <summary>DSnoT (Zhang et al., ICLR 2024): Wanda's mask refined by training-free prune-and-grow cycles per row (<see cref="Pruning.Dsnot"/>).</summary>
+    Dsnot,
 }
 
 /// <summary>Names of methods on the command line and in pruning.json.</summary>
@@ -33,6 +36,7 @@ public static class PruningMethods
         PruningMethod.WandaVariant => "wanda-variant",
         PruningMethod.SparseGpt => "sparsegpt",
         PruningMethod.Ria => "ria",
+        PruningMethod.Dsnot => "dsnot",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -56,6 +60,7 @@ public static class PruningMethods
     {
         PruningMethod.Magnitude => StatisticsKind.None,
         PruningMethod.SparseGpt => StatisticsKind.Hessian,
+        PruningMethod.Dsnot => StatisticsKind.ActivationMoments,
         _ => StatisticsKind.ActivationNorms,
     };
 }

@@ -88,6 +88,27 @@ public sealed record PruningReport
     [JsonPropertyName("dtype")]
     public required string DType { get; init; }
 
+    /// <summary>The method's own settings (RIA's exponent, DSnoT's cycles, threshold, variance power and skipped module; none for the others).</summary>
+    [JsonPropertyName("method_settings")]
+    public IReadOnlyDictionary<string, object> MethodSettings { get; init; } = new Dictionary<string, object>();
+
+    /// <summary>The settings of <paramref name="spec"/>'s method that change its result beyond method and pattern.</summary>
+    public static Dictionary<string, object> SettingsOf(PruneSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Method switch
+        {
+            PruningMethod.Ria => new() { ["exponent"] = spec.RiaExponent },
+            PruningMethod.Dsnot => new()
+            {
+                ["initial"] = "wanda", ["max_cycles"] = spec.Dsnot.MaxCycles, ["update_threshold"] = spec.Dsnot.UpdateThreshold,
+                ["variance_power"] = spec.Dsnot.VariancePower, ["skip_layer"] = spec.Dsnot.SkipLayer,
+            },
+            PruningMethod.SparseGpt => new() { ["block_size"] = spec.SparseGptBlockSize, ["percdamp"] = spec.PercDamp },
+            _ => [],
+        };
+    }
+
     /// <summary>The report of a run of <paramref name="request"/> (single-process or through the grains).</summary>
     /// <param name="request">What was run.</param>
     /// <param name="mode">How calibration samples were drawn (<c>none</c> without samples).</param>
@@ -110,6 +131,7 @@ public sealed record PruningReport
             TotalSparsity = totalSparsity,
             Seconds = seconds,
             DType = request.DType.ToString(),
+            MethodSettings = SettingsOf(request.Spec),
         };
     }
 }

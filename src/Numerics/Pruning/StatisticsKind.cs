@@ -11,4 +11,7 @@ public enum StatisticsKind
 
     /// <summary>The input Hessian <c>H = (2/N) sum X X^T</c> (SparseGPT).</summary>
     Hessian,
+
+    /// <summary>Wanda's norms with each channel's mean sum per sample and within-sample variance (DSnoT).</summary>
+    ActivationMoments,
 }

@@ -53,11 +53,42 @@ public sealed class LayerLoopTests
     public void BatchedLoopReproducesTheReferenceRia(string tag, int n, int m, int tokenBudget) =>
         AssertReproducesTheReference(PruningMethod.Ria, "ria", tag, n, m, tokenBudget);
 
-    private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget)
+    /// <summary>
+    /// DSnoT against tests/reference/make_dsnot_fixture.py (its authors' prune_DSnoT and WrappedGPT on Wanda's loop):
+    /// "attention" = 8 cycles, threshold 0.1, mlp kept at Wanda's mask; "aggressive" = 6 cycles, threshold 0, every
+    /// Linear refined (the fixture checks both change Wanda's masks). Batches of 12 tokens hold one sample or two,
+    /// so each sample's own mean and variance are taken inside a batch.
+    /// </summary>
+    [Theory]
+    [InlineData("attention", "unstructured", 0, 0, 16384)]
+    [InlineData("attention", "unstructured", 0, 0, 12)]
+    [InlineData("attention", "nm24", 2, 4, 16384)]
+    [InlineData("aggressive", "unstructured", 0, 0, 16384)]
+    [InlineData("aggressive", "nm24", 2, 4, 12)]
+    public void BatchedLoopReproducesTheReferenceDsnot(string setting, string tag, int n, int m, int tokenBudget)
+    {
+        var options = setting == "attention"
+            ? new DsnotOptions { MaxCycles = 8, UpdateThreshold = 0.1, SkipLayer = "mlp" }
+            : new DsnotOptions { MaxCycles = 6, UpdateThreshold = 0, SkipLayer = "none" };
+        AssertReproducesTheReference(PruningMethod.Dsnot, "dsnot", $"{setting}.{tag}", n, m, tokenBudget, spec => spec with { Dsnot = options });
+
+        // And the refinement did something: some layer-0 attention mask differs from Wanda's reference mask.
+        using var dsnot = Golden("dsnot");
+        using var wanda = Golden();
+        Assert.Contains(new[] { "q_proj", "k_proj", "v_proj", "o_proj" }, p =>
+        {
+            using var a = dsnot.Read($"{setting}.{tag}.model.layers.0.self_attn.{p}");
+            using var b = wanda.Read($"{tag}.model.layers.0.self_attn.{p}");
+            return !a.equal(b).all().item<bool>();
+        });
+    }
+
+    private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget, Func<PruneSpec, PruneSpec>? configure = null)
     {
         using var golden = Golden(fixture);
         var pattern = n == 0 ? SparsityPattern.Unstructured(0.5) : SparsityPattern.NofM(n, m);
-        var masks = Prune(new PruneSpec(method, pattern) { TokenBudget = tokenBudget }, GoldenSamples(golden));
+        var spec = new PruneSpec(method, pattern) { TokenBudget = tokenBudget };
+        var masks = Prune(configure?.Invoke(spec) ?? spec, GoldenSamples(golden));
         Assert.Equal(14, masks.Count);
         foreach (var (name, mask) in masks)
         {
@@ -73,6 +104,7 @@ public sealed class LayerLoopTests
     [InlineData(PruningMethod.SparseGpt)]
     [InlineData(PruningMethod.Magnitude)]
     [InlineData(PruningMethod.Ria)]
+    [InlineData(PruningMethod.Dsnot)]
     public void MasksAreBitIdenticalAcrossRunsAndBatchSizes(PruningMethod method)
     {
         using var golden = Golden();

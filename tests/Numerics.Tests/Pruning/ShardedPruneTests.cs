@@ -39,6 +39,8 @@ public sealed class ShardedPruneTests
     [InlineData(PruningMethod.WandaVariant, "unstructured", "mistral")]
     [InlineData(PruningMethod.Ria, "unstructured", "llama")]
     [InlineData(PruningMethod.Ria, "2:4", "qwen2")]
+    [InlineData(PruningMethod.Dsnot, "unstructured", "mistral")]
+    [InlineData(PruningMethod.Dsnot, "2:4", "llama")]
     public void TwoAndThreeShardsWriteTheOneShardCheckpointBitForBit(PruningMethod method, string pattern, string family)
     {
         var root = Fixtures.TempDir();
