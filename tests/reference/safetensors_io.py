@@ -10,6 +10,7 @@ import struct
 import torch
 
 DTYPES = {
+    torch.float64: "F64",
     torch.float32: "F32",
     torch.float16: "F16",
     torch.bfloat16: "BF16",

@@ -16,6 +16,10 @@ internal static class LayerProgressDisplay
                 {
                     stdout.WriteLine($"layer {p.Layer + 1}/{p.Layers} done");
                 }
+                else if (p.Stage == "owl")
+                {
+                    stdout.WriteLine($"owl: outlier ratio of layer {p.Layer + 1}/{p.Layers}");
+                }
             }));
         }
 
@@ -24,9 +28,16 @@ internal static class LayerProgressDisplay
             .Start(ctx =>
             {
                 var all = ctx.AddTask("layers");
-                ProgressTask? current = null;
+                ProgressTask? current = null, owl = null;
                 return work(new SyncProgress(p =>
                 {
+                    if (p.Stage == "owl")
+                    {
+                        owl ??= ctx.AddTask("owl: outlier ratios (dense pass)", maxValue: p.Layers);
+                        owl.Value = p.Layer + 1;
+                        return;
+                    }
+
                     all.MaxValue = p.Layers;
                     if (p.Stage == "observe")
                     {

@@ -16,6 +16,9 @@ internal static class PruneCommand
         var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => 0.5 };
         var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => 50 };
         var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => 0.1 };
+        var owl = new Option<bool>("--owl") { Description = "OWL: layer sparsities from each layer's outlier ratio on the dense model (with any method)" };
+        var owlM = new Option<double>("--owl-m") { Description = "OWL: a Wanda score above M x the layer's mean is an outlier", DefaultValueFactory = _ => 5 };
+        var owlLambda = new Option<double>("--owl-lambda") { Description = "OWL: layer sparsities within sparsity +/- lambda", DefaultValueFactory = _ => 0.08 };
         var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => "mlp" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
@@ -31,7 +34,7 @@ internal static class PruneCommand
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, owl, owlM, owlLambda,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +50,7 @@ internal static class PruneCommand
             {
                 RiaExponent = exponent,
                 Dsnot = dsnot,
+                Owl = parse.GetValue(owl) ? new OwlOptions(parse.GetValue(owlM), parse.GetValue(owlLambda)) : null,
             };
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))

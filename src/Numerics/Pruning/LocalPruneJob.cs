@@ -20,7 +20,7 @@ public static class LocalPruneJob
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None;
+        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None || request.Spec.Owl is not null;
         Validate(request);
         var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
         var options = new ModelOptions(request.DType);
@@ -28,7 +28,12 @@ public static class LocalPruneJob
         var started = new List<InProcessShard>();
         try
         {
-            if (calibrate)
+            if (request.Spec.Owl is not null)
+            {
+                request = request with { Spec = Owl(request, samples, options, shards, progress) };
+            }
+
+            if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
             {
                 int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count);
                 for (int s = 0; s < count; s++)
@@ -47,6 +52,27 @@ public static class LocalPruneJob
         finally
         {
             started.ForEach(s => s.Dispose());
+        }
+    }
+
+    // OWL's pass over the dense model with its own shards: Wanda's statistics, forwards read from the base.
+    private static PruneSpec Owl(PruneRequest request, List<int[]> samples, ModelOptions options, int shards, IProgress<LayerLoop.Progress>? progress)
+    {
+        var wanda = request.Spec with { Method = PruningMethod.Wanda };
+        int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), wanda.TokenBudget).Count);
+        var dense = new List<InProcessShard>();
+        try
+        {
+            for (int s = 0; s < count; s++)
+            {
+                dense.Add(InProcessShard.StartAsync(new ShardSetup(request.Model, request.Model, wanda, samples, options, s, count, 0), InlineCompute.Instance).GetAwaiter().GetResult());
+            }
+
+            return LayerLoop.OwlAsync(request.Model, request.Spec, options, dense, InlineCompute.Instance, progress).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            dense.ForEach(s => s.Dispose());
         }
     }
 
@@ -71,10 +97,20 @@ public static class LocalPruneJob
             throw new ArgumentException($"token budget {request.Spec.TokenBudget} is out of range (1 to {RunBounds.MaxTokenBudget})");
         }
 
+        if (request.Spec.Owl is { } owl)
+        {
+            owl.Validate();
+            if (!request.Spec.Pattern.IsNofM && request.Spec.Pattern.Ratio + (2 * owl.Lambda) >= 1)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"--owl-lambda {owl.Lambda} with --sparsity {request.Spec.Pattern.Ratio}: OWL's layer sparsities reach up to sparsity + 2 x lambda, which must stay below 1"));
+            }
+        }
+
         ModelConfigLoader.RequireFolder(request.Model);
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite, request.Model);
         var config = ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
-        if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+        if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None || request.Spec.Owl is not null)
         {
             RunBounds.CheckCalibration(request.NSamples, request.SeqLen, config.HiddenSize);
         }

@@ -17,6 +17,19 @@ public sealed record PruneSpec(PruningMethod Method, SparsityPattern Pattern)
     /// <value>Default 0.5.</value>
     public double RiaExponent { get; init; } = 0.5;
 
+    /// <summary>OWL's layer sparsities (<see cref="Pruning.Owl"/>), or null for the same sparsity in every layer.</summary>
+    public OwlOptions? Owl { get; init; }
+
+    /// <summary>The sparsity of each layer found by OWL's pass over the dense model (null until then, or without OWL).</summary>
+    public IReadOnlyList<double>? LayerSparsities { get; init; }
+
+    /// <summary>The outlier ratio (percent) of each layer that OWL measured.</summary>
+    public IReadOnlyList<double>? OutlierRatios { get; init; }
+
+    /// <summary>The pattern of layer <paramref name="layer"/>: OWL's sparsity for it when unstructured, else <see cref="Pattern"/>.</summary>
+    public SparsityPattern PatternFor(int layer) =>
+        LayerSparsities is { } s && !Pattern.IsNofM ? SparsityPattern.Unstructured(s[layer]) : Pattern;
+
     /// <summary>DSnoT's settings.</summary>
     public DsnotOptions Dsnot { get; init; } = new();
 

@@ -96,6 +96,21 @@ public sealed record PruningReport
     public static Dictionary<string, object> SettingsOf(PruneSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var settings = OwnSettings(spec);
+        if (spec.Owl is { } owl)
+        {
+            settings["owl"] = new Dictionary<string, object>
+            {
+                ["m"] = owl.M, ["lambda"] = owl.Lambda,
+                ["outlier_ratios"] = spec.OutlierRatios ?? [], ["layer_sparsities"] = spec.LayerSparsities ?? [],
+            };
+        }
+
+        return settings;
+    }
+
+    private static Dictionary<string, object> OwnSettings(PruneSpec spec)
+    {
         return spec.Method switch
         {
             PruningMethod.Ria => new() { ["exponent"] = spec.RiaExponent },

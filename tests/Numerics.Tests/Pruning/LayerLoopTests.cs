@@ -24,9 +24,24 @@ public sealed class LayerLoopTests
     }
 
     /// <summary>Runs the layer loop over given samples with <paramref name="shards"/> in-process shards; the masks by full Linear name.</summary>
-    internal static Dictionary<string, Tensor> Prune(PruneSpec spec, IReadOnlyList<int[]> samples, string family = "llama", int shards = 1)
+    internal static Dictionary<string, Tensor> Prune(PruneSpec spec, IReadOnlyList<int[]> samples, string family = "llama", int shards = 1) =>
+        Prune(spec, samples, family, shards, out _);
+
+    /// <summary>As above; with OWL first its pass over the dense model (its own shards, forwards read from the base), <paramref name="used"/> the spec with its layer sparsities.</summary>
+    internal static Dictionary<string, Tensor> Prune(PruneSpec spec, IReadOnlyList<int[]> samples, string family, int shards, out PruneSpec used)
     {
         var model = Fixtures.Model(family);
+        if (spec.Owl is not null)
+        {
+            var wanda = spec with { Method = PruningMethod.Wanda };
+            var dense = Enumerable.Range(0, shards)
+                .Select(s => InProcessShard.StartAsync(new ShardSetup(model, model, wanda, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
+                .ToList();
+            spec = LayerLoop.OwlAsync(model, spec, ModelOptions.Default, dense, InlineCompute.Instance, cancellationToken: TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+            dense.ForEach(s => s.Dispose());
+        }
+
+        used = spec;
         using var output = PrunedModelWriter.Create(model, Path.Combine(Fixtures.TempDir(), "out"), false);
         var started = Enumerable.Range(0, shards)
             .Select(s => InProcessShard.StartAsync(new ShardSetup(model, output.Staging, spec, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
@@ -81,6 +96,57 @@ public sealed class LayerLoopTests
             using var b = wanda.Read($"{tag}.model.layers.0.self_attn.{p}");
             return !a.equal(b).all().item<bool>();
         });
+    }
+
+    /// <summary>
+    /// OWL with Wanda against tests/reference/make_owl_fixture.py (its authors' prune_wanda_outlier: outlier ratios on
+    /// the dense model, numpy's layer sparsities, Wanda's loop at those sparsities; N:M unchanged): the outlier ratios
+    /// and layer sparsities bit for bit, then the masks, for 1 and 2 shards.
+    /// </summary>
+    [Theory]
+    [InlineData("unstructured", 0, 0, 1)]
+    [InlineData("unstructured", 0, 0, 2)]
+    [InlineData("nm24", 2, 4, 1)]
+    public void OwlReproducesTheReferenceLayerSparsitiesAndMasks(string tag, int n, int m, int shards)
+    {
+        using var golden = Golden("owl");
+        var pattern = n == 0 ? SparsityPattern.Unstructured(0.5) : SparsityPattern.NofM(n, m);
+        var masks = Prune(new PruneSpec(PruningMethod.Wanda, pattern) { Owl = new OwlOptions(), TokenBudget = 12 }, GoldenSamples(golden), "llama", shards, out var used);
+        using (var ratios = golden.Read("owl.outlier_ratios"))
+        using (var sparsities = golden.Read("owl.sparsities"))
+        {
+            Assert.Equal(ratios.data<double>().ToArray(), used.OutlierRatios);
+            Assert.Equal(sparsities.data<double>().ToArray(), used.LayerSparsities);
+        }
+
+        Assert.NotEqual(used.LayerSparsities![0], used.LayerSparsities[1]); // the two layers are pruned differently
+        foreach (var (name, mask) in masks)
+        {
+            using var expected = golden.Read($"{tag}.{name}");
+            Assert.True(mask.equal(expected).all().item<bool>(), $"owl {tag}/{name} differs from the reference");
+            mask.Dispose();
+        }
+    }
+
+    [Fact]
+    public void OwlLayerSparsitiesFollowNumpy()
+    {
+        // Outlier ratios 1, 2, 4 with s = 0.6, lambda = 0.08: scaled (r - 1) x (1 / 3 x 0.08 x 2) = 0, 0.0533, 0.16;
+        // mean 0.0711; kept = scaled - mean + 0.4; sparsity = 1 - kept: 0.6711, 0.6178, 0.5111 (mean 0.6).
+        var s = Owl.LayerSparsities([1, 2, 4], 0.6, 0.08);
+        Assert.Equal(0.6, s.Average(), 12);
+        Assert.Equal([0.671111111111, 0.617777777778, 0.511111111111], s.Select(x => Math.Round(x, 12)));
+        Assert.Equal([0.6, 0.6], Owl.LayerSparsities([3, 3], 0.6, 0.08)); // equal ratios: the reference divides by zero; uniform
+        // numpy's pairwise sum: 8 accumulators from 8 values on (and the rest added one by one).
+        double[] values = [.. Enumerable.Range(0, 21).Select(i => 0.1 * i)];
+        double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0;
+        for (int i = 0; i < 16; i += 8)
+        {
+            (r0, r1, r2, r3, r4, r5, r6, r7) = (r0 + values[i], r1 + values[i + 1], r2 + values[i + 2], r3 + values[i + 3], r4 + values[i + 4], r5 + values[i + 5], r6 + values[i + 6], r7 + values[i + 7]);
+        }
+
+        double expected = (((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))) + values[16] + values[17] + values[18] + values[19] + values[20];
+        Assert.Equal(expected, Owl.NumpySum(values));
     }
 
     private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget, Func<PruneSpec, PruneSpec>? configure = null)

@@ -82,6 +82,71 @@ public static class LayerLoop
     }
 
     /// <summary>
+    /// One layer of OWL's pass over the dense model: every shard observes layer <paramref name="layer"/> of the base
+    /// (Wanda's statistics), the layer's outlier ratio is computed once, and (unless it is the last layer) every shard
+    /// runs its batches through the dense layer. The shards must have been started to read their forwarded layers
+    /// from the base (<see cref="ShardSetup.Staging"/> = the base) with a Wanda spec.
+    /// </summary>
+    public static async Task<double> OwlStepAsync(string model, OwlOptions owl, ModelOptions options, IReadOnlyList<ILayerShard> denseShards,
+        IComputeQueue compute, int layer, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owl);
+        ArgumentNullException.ThrowIfNull(denseShards);
+        ArgumentNullException.ThrowIfNull(compute);
+        var config = ModelConfigLoader.Load(model);
+        progress?.Report(new Progress(layer, config.NumHiddenLayers, "owl"));
+        var parts = await Task.WhenAll(denseShards.Select(s => s.ObserveAsync(layer, cancellationToken)));
+        double ratio = await compute.Run(() =>
+        {
+            try
+            {
+                using var reduced = LayerStatistics.Reduce(parts);
+                using var reader = Checkpoints.CheckpointReader.Open(model);
+                using var dense = CausalLM.LoadLayer(config, reader, layer, options);
+                return Owl.OutlierRatio(dense, reduced, owl.M);
+            }
+            finally
+            {
+                foreach (var p in parts)
+                {
+                    p.Dispose();
+                }
+
+                NativeHeap.Trim();
+            }
+        }, cancellationToken);
+        if (layer < config.NumHiddenLayers - 1)
+        {
+            await Task.WhenAll(denseShards.Select(s => s.ForwardAsync(layer, cancellationToken)));
+        }
+
+        return ratio;
+    }
+
+    /// <summary>OWL's whole pass: every layer's outlier ratio, then <paramref name="spec"/> with its layer sparsities.</summary>
+    public static async Task<PruneSpec> OwlAsync(string model, PruneSpec spec, ModelOptions options, IReadOnlyList<ILayerShard> denseShards,
+        IComputeQueue compute, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var owl = spec.Owl ?? throw new ArgumentException("the spec asks for no OWL pass", nameof(spec));
+        var ratios = new List<double>();
+        for (int k = 0; k < ModelConfigLoader.Load(model).NumHiddenLayers; k++)
+        {
+            ratios.Add(await OwlStepAsync(model, owl, options, denseShards, compute, k, progress, cancellationToken));
+        }
+
+        return WithOwl(spec, ratios);
+    }
+
+    /// <summary><paramref name="spec"/> with the layer sparsities of these outlier ratios.</summary>
+    public static PruneSpec WithOwl(PruneSpec spec, IReadOnlyList<double> ratios)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var owl = spec.Owl ?? throw new ArgumentException("the spec asks for no OWL pass", nameof(spec));
+        return spec with { OutlierRatios = [.. ratios], LayerSparsities = Owl.LayerSparsities(ratios, spec.Pattern.Ratio, owl.Lambda) };
+    }
+
+    /// <summary>
     /// The job's step of one layer: reduce the shards' statistics, load the dense layer (from the writer's base reader), compute its masks once, apply
     /// them, round the kept weights through the stored dtype (what every shard will read back), write the layer and
     /// its masks, count its zeros.
@@ -92,7 +157,7 @@ public static class LayerLoop
         {
             using var reduced = parts.Length > 0 ? LayerStatistics.Reduce(parts) : new LayerStatistics(k, []);
             using var layer = CausalLM.LoadLayer(config, output.Base, k, options);
-            using var masks = LayerPruner.ComputeMasks(layer, reduced, spec);
+            using var masks = LayerPruner.ComputeMasks(layer, reduced, spec with { Pattern = spec.PatternFor(k) });
             LayerPruner.Apply(layer, masks);
             RoundToStored(layer, output);
             output.WriteLayer(layer, masks);
