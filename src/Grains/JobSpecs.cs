@@ -12,7 +12,8 @@ public static class JobSpecs
     public static PruneSpec Spec(JobSpec job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new PruneSpec(PruningMethods.Parse(job.Method), SparsityPattern.Parse(job.Pattern, job.Sparsity)) { TokenBudget = job.TokenBudget };
+        var (method, owl) = PruningMethods.ParseWithOwl(job.Method);
+        return new PruneSpec(method, SparsityPattern.Parse(job.Pattern, job.Sparsity)) { TokenBudget = job.TokenBudget, Owl = owl ? new OwlOptions() : null };
     }
 
     /// <summary>The same job as a single-process request (what <c>shear prune</c> would run).</summary>

@@ -103,7 +103,11 @@ public sealed partial class PruneJobGrain(
         try
         {
             _session ??= await PruneJobSession.Open(spec, state.State, GrainFactory, compute, LogCalibration);
-            if (state.State.Layers.Count < state.State.LayerCount)
+            if (_session.Dense)
+            {
+                await OwlLayer(spec, _session);
+            }
+            else if (state.State.Layers.Count < state.State.LayerCount)
             {
                 await Layer(spec, _session);
             }
@@ -142,6 +146,22 @@ public sealed partial class PruneJobGrain(
         state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total });
         await StateWrites.Persist(state);
         ShearTelemetry.LayersPruned.Add(1);
+    }
+
+    // One layer of OWL's pass over the dense model; after the last, the dense shards stop and the next session prunes.
+    private async Task OwlLayer(JobSpec spec, PruneJobSession session)
+    {
+        using var activity = ShearTelemetry.Source.StartActivity("job.owl");
+        activity?.SetTag("shear.job", spec.JobId);
+        int k = state.State.OutlierRatios.Count;
+        activity?.SetTag("shear.layer", k);
+        double ratio = await LayerLoop.OwlStepAsync(spec.Model, session.Request.Spec.Owl!, session.Options, session.Shards, compute, k);
+        state.State.OutlierRatios.Add(ratio);
+        await StateWrites.Persist(state);
+        if (state.State.OutlierRatios.Count == state.State.LayerCount)
+        {
+            await CloseSession();
+        }
     }
 
     private async Task Complete(PruneJobSession session)

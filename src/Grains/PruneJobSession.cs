@@ -2,6 +2,7 @@ using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
+using Shear.Numerics.Pruning.Loop;
 using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
@@ -9,6 +10,8 @@ namespace Shear.Grains;
 /// <summary>
 /// What one attempt of a job holds in memory (never persisted): its calibration samples, the staged output it writes
 /// and its started shard grains. A new activation or a retry opens a fresh one; the persisted state says where to go on.
+/// While OWL's pass over the dense model is unfinished the shards are dense ones (<see cref="Dense"/>); once its
+/// ratios are all persisted, the next session's request carries the layer sparsities and its shards prune.
 /// </summary>
 internal sealed class PruneJobSession
 {
@@ -29,6 +32,9 @@ internal sealed class PruneJobSession
 
     public List<GrainShard> Shards { get; }
 
+    /// <summary>Whether the shards are OWL's dense ones (the pass over the dense model is not finished).</summary>
+    public bool Dense { get; private init; }
+
     /// <summary>
     /// Loads the config (sets the layer count), draws the samples, reopens the staged output after the finished layers
     /// and starts the shards (their count fixed at the first attempt), each on its own silo while there are enough.
@@ -45,14 +51,20 @@ internal sealed class PruneJobSession
             return c;
         }));
         state.LayerCount = config.NumHiddenLayers;
+        bool dense = request.Spec.Owl is not null && state.OutlierRatios.Count < state.LayerCount;
+        if (request.Spec.Owl is not null && !dense)
+        {
+            request = request with { Spec = LayerLoop.WithOwl(request.Spec, state.OutlierRatios) };
+        }
+
         var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
         bool resume = state.Layers.Count > 0;
         var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume)));
         var shards = new List<GrainShard>();
-        var session = new PruneJobSession(request, samples, mode, output, shards);
+        var session = new PruneJobSession(request, samples, mode, output, shards) { Dense = dense };
         try
         {
-            if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+            if (dense || PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
             {
                 int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
                 // Token ids travel in the start message up to a quarter of the message limit; beyond, each shard draws them.
@@ -61,12 +73,12 @@ internal sealed class PruneJobSession
                 state.Shards = silos.Count;
                 for (int s = 0; s < silos.Count; s++)
                 {
-                    var grain = grains.GetGrain<IShardGrain>($"{spec.JobId}/{state.Attempt}/s{s}");
+                    var grain = grains.GetGrain<IShardGrain>($"{spec.JobId}/{state.Attempt}/{(dense ? "owl" : "s")}{s}");
                     shards.Add(new GrainShard(grain));
                     ShardSilos.Pin(silos[s]);
                     try
                     {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, state.Layers.Count, inline));
+                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense });
                     }
                     finally
                     {

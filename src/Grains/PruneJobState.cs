@@ -33,4 +33,8 @@ public sealed class PruneJobState
     /// <summary>The job's shard count, fixed at its first attempt (so a retry on fewer silos gives the same bits).</summary>
     [Id(6)]
     public int Shards { get; set; }
+
+    /// <summary>OWL's outlier ratio of each layer measured so far (its pass over the dense model comes before the first layer is pruned).</summary>
+    [Id(7)]
+    public List<double> OutlierRatios { get; set; } = [];
 }

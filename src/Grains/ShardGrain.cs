@@ -39,7 +39,9 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
         _shard = await Timed(() => GrainErrors.Translate(() =>
         {
             var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
-            var setup = new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
+            var setup = task.Dense
+                ? new ShardSetup(task.Job.Model, task.Job.Model, request.Spec with { Method = PruningMethod.Wanda }, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer)
+                : new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
             return LayerShard.Start(setup);
         }));
         return _shard.BatchCount;
@@ -64,7 +66,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
             return new ShardStatistics(layer, bytes, null, bytes.Length);
         }
 
-        var file = Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"layer-{layer:D5}-shard-{_task.Shard:D3}.bin");
+        var file = Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"{(_task.Dense ? "owl-" : "")}layer-{layer:D5}-shard-{_task.Shard:D3}.bin");
         await Timed(() =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);

@@ -22,11 +22,11 @@ public sealed class ThreeSiloJobTests
         try
         {
             var root = Paths.TempDir();
-            var spec = new SweepSpec([Paths.Model("gemma")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
+            var spec = new SweepSpec([Paths.Model("gemma")], [Paths.Calibration], ["wanda", "magnitude", "owl+wanda", "dsnot"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
                 Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
             var sweep = cluster.GrainFactory.GetGrain<ISweepGrain>("three");
             await sweep.Submit(spec);
-            var status = await SweepTests.WaitDone(sweep, TimeSpan.FromMinutes(4));
+            var status = await SweepTests.WaitDone(sweep, TimeSpan.FromMinutes(8));
             Assert.True(status.State == WorkState.Done, status.Message);
             foreach (var job in SweepPlan.Jobs("three", spec))
             {

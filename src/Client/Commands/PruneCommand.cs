@@ -12,7 +12,7 @@ internal static class PruneCommand
     public static Command Create(TextWriter stdout)
     {
         var model = new Option<string>("--model") { Description = "Base HF checkpoint folder (default: the built-in tiny model)", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
-        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt, ria or dsnot (DSnoT refining Wanda's mask)", DefaultValueFactory = _ => "wanda" };
+        var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt, ria or dsnot (DSnoT refining Wanda's mask); owl+METHOD = --owl", DefaultValueFactory = _ => "wanda" };
         var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => 0.5 };
         var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => 50 };
         var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => 0.1 };
@@ -46,11 +46,12 @@ internal static class PruneCommand
                 throw new ArgumentException($"--ria-exponent {exponent.ToString(CultureInfo.InvariantCulture)}: expected 0..8");
             }
 
-            var spec = new PruneSpec(PruningMethods.Parse(parse.GetValue(method)!), ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)))
+            var (chosen, owlPrefix) = PruningMethods.ParseWithOwl(parse.GetValue(method)!);
+            var spec = new PruneSpec(chosen, ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)))
             {
                 RiaExponent = exponent,
                 Dsnot = dsnot,
-                Owl = parse.GetValue(owl) ? new OwlOptions(parse.GetValue(owlM), parse.GetValue(owlLambda)) : null,
+                Owl = parse.GetValue(owl) || owlPrefix ? new OwlOptions(parse.GetValue(owlM), parse.GetValue(owlLambda)) : null,
             };
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))

@@ -54,7 +54,12 @@ public sealed record ShardTask(
     [property: Id(1)] int Shard,
     [property: Id(2)] int Shards,
     [property: Id(3)] int FirstLayer,
-    [property: Id(4)] int[][]? Samples);
+    [property: Id(4)] int[][]? Samples)
+{
+    /// <summary>A shard of OWL's pass over the dense model: Wanda's statistics, forwards through the base's layers.</summary>
+    [Id(5)]
+    public bool Dense { get; init; }
+}
 
 /// <summary>A shard's part of one layer's statistics: inline bytes, or (when larger than a message should be) a file on the shared volume.</summary>
 /// <param name="Layer">Layer index.</param>

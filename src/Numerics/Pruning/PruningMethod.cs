@@ -55,6 +55,21 @@ public static class PruningMethods
         throw new ArgumentException($"unknown pruning method '{name}' (use {string.Join(", ", Enum.GetValues<PruningMethod>().Select(Name))})", nameof(name));
     }
 
+    /// <summary>The prefix of a method name that asks for OWL's layer sparsities (<c>owl+wanda</c>).</summary>
+    public const string OwlPrefix = "owl+";
+
+    /// <summary>Parses a method name that may start with <see cref="OwlPrefix"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name (message lists the known ones).</exception>
+    public static (PruningMethod Method, bool Owl) ParseWithOwl(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        bool owl = name.StartsWith(OwlPrefix, StringComparison.OrdinalIgnoreCase);
+        return (Parse(owl ? name[OwlPrefix.Length..] : name), owl);
+    }
+
+    /// <summary>The canonical spelling of a method, with OWL or without.</summary>
+    public static string Name(PruningMethod method, bool owl) => owl ? OwlPrefix + Name(method) : Name(method);
+
     /// <summary>Whether the method needs calibration statistics of the given kind.</summary>
     public static StatisticsKind Needs(PruningMethod method) => method switch
     {

@@ -138,7 +138,7 @@ public sealed record PruningReport
         return new PruningReport
         {
             BaseModel = Path.GetFullPath(request.Model),
-            Method = PruningMethods.Name(request.Spec.Method),
+            Method = PruningMethods.Name(request.Spec.Method, request.Spec.Owl is not null),
             Pattern = request.Spec.Pattern.ToString(),
             Sparsity = request.Spec.Pattern.Ratio,
             Calibration = new CalibrationReport(samples.Count > 0 ? request.Calibration! : "none", mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
