@@ -17,6 +17,7 @@ internal static class CommandLine
         {
             GenerateCommand.Create(stdout),
             InspectCommand.Create(stdout),
+            ExportCommand.Create(stdout),
             PruneCommand.Create(stdout),
             EvalCommand.Create(stdout),
             CompareCommand.Create(stdout),

@@ -23,6 +23,7 @@ public static class JobSpecs
         return new PruneRequest(job.Model, Spec(job), job.Calibration, null, job.NSamples, job.SeqLen, job.Seed, job.Output, overwrite)
         {
             DataDirectory = job.DataDirectory,
+            Keep = KeepModes.Parse(job.Keep, "keep:"),
         };
     }
 

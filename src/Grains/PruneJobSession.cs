@@ -59,7 +59,7 @@ internal sealed class PruneJobSession
 
         var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
         bool resume = state.Layers.Count > 0;
-        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume)));
+        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume, request.Keep)));
         var shards = new List<GrainShard>();
         var session = new PruneJobSession(request, samples, mode, output, shards) { Dense = dense };
         try

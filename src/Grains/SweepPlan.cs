@@ -36,6 +36,7 @@ public static class SweepPlan
             Canonical("method", m, PruningMethods.ParseWithOwl(m) is var (method, owl) ? PruningMethods.Name(method, owl) : m);
         }
 
+        Canonical("keep", spec.Keep, KeepModes.Name(KeepModes.Parse(spec.Keep, "keep:")));
         foreach (var p in spec.Patterns)
         {
             var pattern = SparsityPattern.Parse(p, null);
@@ -100,7 +101,7 @@ public static class SweepPlan
                         var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
                         jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
                             SparsityPattern.Parse(pattern, null).IsNofM ? null : spec.Sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
-                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget });
+                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep });
                     }
                 }
             }

@@ -44,7 +44,7 @@ internal static class DemoCommand
 
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
-                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!));
+                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = "masks" }; // sub-models as masks over the base
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.

@@ -16,6 +16,7 @@ internal static class PruneCommand
         var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => 0.5 };
         var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => 50 };
         var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => 0.1 };
+        var keep = new Option<string>("--keep") { Description = "checkpoints (a full HF checkpoint) or masks (masks over the base; shear export makes the checkpoint)", DefaultValueFactory = _ => "checkpoints" };
         var owl = new Option<bool>("--owl") { Description = "OWL: layer sparsities from each layer's outlier ratio on the dense model (with any method)" };
         var owlM = new Option<double>("--owl-m") { Description = "OWL: a Wanda score above M x the layer's mean is an outlier", DefaultValueFactory = _ => 5 };
         var owlLambda = new Option<double>("--owl-lambda") { Description = "OWL: layer sparsities within sparsity +/- lambda", DefaultValueFactory = _ => 0.08 };
@@ -34,7 +35,7 @@ internal static class PruneCommand
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, owl, owlM, owlLambda,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, owl, owlM, owlLambda, keep,
         };
         command.SetAction(parse =>
         {
@@ -58,6 +59,7 @@ internal static class PruneCommand
             {
                 DType = ModelOptions.ParseDType(parse.GetValue(dtype)!),
                 DataDirectory = parse.GetValue(dataDir)!,
+                Keep = KeepModes.Parse(parse.GetValue(keep)!),
             };
             if (parse.GetValue(shards) <= 0)
             {

@@ -21,7 +21,7 @@ internal static class SweepFile
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
-        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget",
+        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep",
     ];
 
     /// <summary>Largest sweep file read (a sweep file is a few lines).</summary>
@@ -136,6 +136,7 @@ internal static class SweepFile
             {
                 Shards = Number("shards", 0, 0, 4096),
                 TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
+                Keep = KeepModes.Name(KeepModes.Parse(Word("keep", "masks"), $"{_path}: keep:")),
             };
         }
 
@@ -181,6 +182,10 @@ internal static class SweepFile
 
             return [.. names];
         }
+
+        private string Word(string key, string fallback) =>
+            !_fields.TryGetValue(key, out var node) ? fallback
+                : node is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(node, $"{key}: expected masks or checkpoints, not {Shape(node)}");
 
         private string Name(string key, string fallback)
         {

@@ -35,6 +35,11 @@ public sealed record JobSpec(
     [Id(12)]
     public int TokenBudget { get; init; } = 16384;
 
+    /// <summary>What the output keeps: <c>checkpoints</c> or <c>masks</c> (over the base).</summary>
+    /// <value>Default checkpoints (a spec without the field, as persisted before it, means what it meant).</value>
+    [Id(13)]
+    public string Keep { get; init; } = "checkpoints";
+
     /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";
 }

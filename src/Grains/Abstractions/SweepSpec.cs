@@ -40,4 +40,9 @@ public sealed record SweepSpec(
     /// <value>Default 16384.</value>
     [Id(13)]
     public int TokenBudget { get; init; } = 16384;
+
+    /// <summary>What each sub-model keeps: <c>masks</c> (over the base) or <c>checkpoints</c>.</summary>
+    /// <value>Default checkpoints here (a persisted spec without the field); sweep files default to masks.</value>
+    [Id(14)]
+    public string Keep { get; init; } = "checkpoints";
 }

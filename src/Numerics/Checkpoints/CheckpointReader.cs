@@ -5,7 +5,9 @@ namespace Shear.Numerics.Checkpoints;
 
 /// <summary>
 /// The weights of an HF checkpoint folder: one <c>model.safetensors</c>, or shards listed by
-/// <c>model.safetensors.index.json</c>. Shards are opened lazily, so reading one layer touches only its files.
+/// <c>model.safetensors.index.json</c>. Shards are opened lazily, so reading one layer touches only its files. A
+/// masks-only sub-model (<see cref="SubModel"/>) opens as its base with the masks applied on read: every reader of
+/// models (eval, generate, compare, inspect, the layer loop's shards) takes either.
 /// </summary>
 public sealed class CheckpointReader : IDisposable
 {
@@ -18,6 +20,7 @@ public sealed class CheckpointReader : IDisposable
     private readonly Dictionary<string, string> _fileOf;
     private readonly Dictionary<string, SafetensorsFile> _open = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private MaskOverlay? _overlay;
 
     private CheckpointReader(string directory, Dictionary<string, string> fileOf, bool indexed)
     {
@@ -29,8 +32,11 @@ public sealed class CheckpointReader : IDisposable
     /// <summary>True when the weights are listed by <see cref="IndexFileName"/>.</summary>
     public bool Indexed { get; }
 
-    /// <summary>The checkpoint folder.</summary>
+    /// <summary>The folder of the weight files (a sub-model's base).</summary>
     public string Directory { get; }
+
+    /// <summary>The masks-only sub-model read through this reader, or null for a plain checkpoint.</summary>
+    public string? SubModelDirectory => _overlay?.Directory;
 
     /// <summary>Every tensor name in the checkpoint.</summary>
     public IReadOnlyCollection<string> Names => _fileOf.Keys;
@@ -45,6 +51,13 @@ public sealed class CheckpointReader : IDisposable
         }
 
         var index = Path.Combine(directory, IndexFileName);
+        if (!File.Exists(index) && !File.Exists(Path.Combine(directory, SingleFileName)) && SubModel.IsSubModel(directory))
+        {
+            var baseReader = SubModel.Read(directory).OpenBase(directory);
+            baseReader._overlay = new MaskOverlay(Path.GetFullPath(directory), baseReader);
+            return baseReader;
+        }
+
         if (File.Exists(index))
         {
             var map = ReadIndex(directory, index);
@@ -136,6 +149,11 @@ public sealed class CheckpointReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(buffer);
+        if (_overlay is not null && _overlay.Affects(name))
+        {
+            throw new InvalidOperationException($"{name} of a masks-only sub-model has no stored bytes of its own: read it");
+        }
+
         var entry = Entry(name);
         var file = FileFor(name);
         file.CopyBytes(entry, destination, buffer);
@@ -145,7 +163,8 @@ public sealed class CheckpointReader : IDisposable
     public torch.Tensor Read(string name)
     {
         _ = Entry(name);
-        return FileFor(name).Read(name);
+        var stored = FileFor(name).Read(name);
+        return _overlay is null ? stored : _overlay.Apply(name, stored);
     }
 
     private SafetensorsFile FileFor(string name)

@@ -24,7 +24,7 @@ public static class LocalPruneJob
         Validate(request);
         var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
         var options = new ModelOptions(request.DType);
-        using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite);
+        using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite, request.Keep);
         var started = new List<InProcessShard>();
         try
         {

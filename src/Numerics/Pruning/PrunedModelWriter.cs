@@ -12,7 +12,10 @@ namespace Shear.Numerics.Pruning;
 /// the embedding, final norm and head are copied byte for byte from the base, each pruned layer is written as it
 /// finishes with its masks, and nothing more than one layer is ever in memory. <see cref="Complete"/> adds config,
 /// tokenizer files and pruning.json, syncs to disk and renames the folder into place. A local run's staging folder
-/// is deleted if it never completes; a job's (<see cref="Resume"/>) stays for the next attempt.
+/// is deleted if it never completes; a job's (<see cref="Resume"/>) stays for the next attempt. Keeping masks
+/// (<see cref="KeepMode.Masks"/>) writes no weight files: <c>submodel.json</c> names the base and its hashes first,
+/// then each layer's masks and, where the method changed kept weights, its changed Linears; the staging folder reads
+/// as a checkpoint all the same (<see cref="CheckpointReader"/> applies the masks).
 /// </summary>
 public sealed class PrunedModelWriter : IDisposable
 {
@@ -31,13 +34,16 @@ public sealed class PrunedModelWriter : IDisposable
     private readonly string _out;
     private readonly bool _keep;
     private readonly CheckpointReader _base;
-    private readonly StreamingCheckpointWriter _checkpoint;
+    private readonly StreamingCheckpointWriter? _checkpoint; // null when keeping masks
     private bool _completed;
 
-    private PrunedModelWriter(string source, string output, string staging, bool keep, CheckpointReader baseReader, StreamingCheckpointWriter checkpoint)
+    private PrunedModelWriter(string source, string output, string staging, bool keep, CheckpointReader baseReader, StreamingCheckpointWriter? checkpoint)
     {
         (_source, _out, Staging, _keep, _base, _checkpoint) = (source, output, staging, keep, baseReader, checkpoint);
     }
+
+    /// <summary>What the output keeps.</summary>
+    public KeepMode Keep => _checkpoint is null ? KeepMode.Masks : KeepMode.Checkpoints;
 
     /// <summary>The staging folder: a readable checkpoint in which every finished layer is already pruned.</summary>
     public string Staging { get; }
@@ -50,11 +56,11 @@ public sealed class PrunedModelWriter : IDisposable
     /// <paramref name="overwrite"/>), then lays out a fresh staging folder beside it, deleted unless completed.
     /// </summary>
     /// <exception cref="IOException">The output exists and is not empty, or is a file.</exception>
-    public static PrunedModelWriter Create(string sourceDirectory, string output, bool overwrite)
+    public static PrunedModelWriter Create(string sourceDirectory, string output, bool overwrite, KeepMode mode = KeepMode.Checkpoints)
     {
         var full = Path.GetFullPath(output);
         CheckOutput(full, overwrite, sourceDirectory);
-        return Open(sourceDirectory, full, OutputFolder.Stage(full), resume: false, keep: false);
+        return Open(sourceDirectory, full, OutputFolder.Stage(full), resume: false, keep: false, mode);
     }
 
     /// <summary>
@@ -63,11 +69,16 @@ public sealed class PrunedModelWriter : IDisposable
     /// is laid out anew.
     /// </summary>
     /// <exception cref="IOException">The staging path exists and is not Shear's.</exception>
-    public static PrunedModelWriter Resume(string sourceDirectory, string output, string staging, bool resume) =>
-        Open(sourceDirectory, Path.GetFullPath(output), Path.GetFullPath(staging), resume, keep: true);
+    public static PrunedModelWriter Resume(string sourceDirectory, string output, string staging, bool resume, KeepMode mode = KeepMode.Checkpoints) =>
+        Open(sourceDirectory, Path.GetFullPath(output), Path.GetFullPath(staging), resume, keep: true, mode);
 
-    private static PrunedModelWriter Open(string source, string output, string staging, bool resume, bool keep)
+    private static PrunedModelWriter Open(string source, string output, string staging, bool resume, bool keep, KeepMode mode)
     {
+        if (SubModel.IsSubModel(source))
+        {
+            throw new ArgumentException($"--model {source} is a masks-only sub-model: prune its export (shear export {source} --out DIR) or its base");
+        }
+
         var baseReader = CheckpointReader.Open(source);
         try
         {
@@ -79,7 +90,7 @@ public sealed class PrunedModelWriter : IDisposable
 
             if (resume && ours)
             {
-                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, StreamingCheckpointWriter.Open(staging));
+                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, mode == KeepMode.Masks ? null : StreamingCheckpointWriter.Open(staging));
             }
 
             if (ours && Directory.EnumerateFileSystemEntries(staging).Any(e => Path.GetFileName(e) != OutputFolder.Marker))
@@ -89,6 +100,12 @@ public sealed class PrunedModelWriter : IDisposable
 
             OutputFolder.MarkAsOurs(staging, output);
             Directory.CreateDirectory(Path.Combine(staging, MaskFolder));
+            if (mode == KeepMode.Masks)
+            {
+                SubModel.Of(baseReader).Write(staging); // first: the staging folder reads as the base with the masks written so far
+                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, null);
+            }
+
             var checkpoint = StreamingCheckpointWriter.Create(staging, CheckpointLayout.Like(baseReader));
             foreach (var name in baseReader.Names.Where(n => !n.StartsWith(LayerPrefix, StringComparison.Ordinal)))
             {
@@ -109,13 +126,19 @@ public sealed class PrunedModelWriter : IDisposable
     public static void CheckOutput(string output, bool overwrite, string baseModel) => OutputFolder.Check(output, overwrite, "--out", baseModel);
 
     /// <summary>The dtype the base stores a tensor in (what the output stores).</summary>
-    public ScalarType StoredDType(string name) => _checkpoint.DTypeOf(name);
+    public ScalarType StoredDType(string name) => _checkpoint?.DTypeOf(name) ?? _base.Entry(name).DType;
 
     /// <summary>Writes one pruned layer (in the base's dtypes; tensors of the layer that are not parameters copied from the base) and its masks.</summary>
     public void WriteLayer(DecoderLayer layer, LayerMasks masks)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(masks);
+        if (_checkpoint is null)
+        {
+            WriteMasks(layer, masks);
+            return;
+        }
+
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, p) in layer.named_parameters())
         {
@@ -126,6 +149,39 @@ public sealed class PrunedModelWriter : IDisposable
         foreach (var name in _base.Names.Where(n => n.StartsWith(layer.Prefix, StringComparison.Ordinal) && !written.Contains(n)))
         {
             _checkpoint.Copy(name, _base);
+        }
+
+        foreach (var (name, mask) in masks.Masks)
+        {
+            MaskFile.Write(Path.Combine(Staging, MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}")), mask);
+        }
+
+        CrashPoint.Reach($"layer-{layer.Index}-written");
+    }
+
+    // Keeping masks: the Linears whose kept weights the method changed (in the base's dtypes, one file per layer,
+    // written before the masks so a layer with masks always has them), then the masks.
+    private void WriteMasks(DecoderLayer layer, LayerMasks masks)
+    {
+        if (masks.Weights.Count > 0)
+        {
+            var changed = new List<(string Name, Tensor Tensor)>();
+            try
+            {
+                foreach (var (name, linear) in LayerObserver.Linears(layer).Where(l => masks.Weights.ContainsKey(l.Name)))
+                {
+                    var full = $"{layer.Prefix}{name}.weight";
+                    changed.Add((full, linear.weight!.to_type(StoredDType(full))));
+                }
+
+                var folder = Path.Combine(Staging, SubModel.ChangedFolder);
+                Directory.CreateDirectory(folder);
+                SafetensorsWriter.Write(Path.Combine(folder, $"layer-{layer.Index:D5}.safetensors"), changed.Select(c => new KeyValuePair<string, Tensor>(c.Name, c.Tensor)).ToList(), new Dictionary<string, string> { ["format"] = "shear.changed.v1" });
+            }
+            finally
+            {
+                changed.ForEach(c => c.Tensor.Dispose());
+            }
         }
 
         foreach (var (name, mask) in masks.Masks)
@@ -149,8 +205,8 @@ public sealed class PrunedModelWriter : IDisposable
             }
         }
 
-        AtomicFile.WriteAllText(Path.Combine(Staging, ReportFile), JsonSerializer.Serialize(report, JsonOptions.Indented));
-        _checkpoint.Dispose();
+        AtomicFile.WriteAllText(Path.Combine(Staging, ReportFile), JsonSerializer.Serialize(report with { Keep = KeepModes.Name(Keep) }, JsonOptions.Indented));
+        _checkpoint?.Dispose();
         OutputFolder.Commit(Staging, _out); // fsyncs every file, the weights included
         _completed = true;
     }
@@ -158,7 +214,7 @@ public sealed class PrunedModelWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _checkpoint.Dispose();
+        _checkpoint?.Dispose();
         _base.Dispose();
         if (!_completed && !_keep)
         {

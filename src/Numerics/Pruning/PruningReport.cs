@@ -88,6 +88,10 @@ public sealed record PruningReport
     [JsonPropertyName("dtype")]
     public required string DType { get; init; }
 
+    /// <summary>What the folder keeps: <c>checkpoints</c> (weight files) or <c>masks</c> (over the base, <c>submodel.json</c>).</summary>
+    [JsonPropertyName("keep")]
+    public string Keep { get; init; } = "checkpoints";
+
     /// <summary>The method's own settings (RIA's exponent, DSnoT's cycles, threshold, variance power and skipped module; none for the others).</summary>
     [JsonPropertyName("method_settings")]
     public IReadOnlyDictionary<string, object> MethodSettings { get; init; } = new Dictionary<string, object>();
