@@ -62,6 +62,33 @@ public sealed class SweepTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AMasksOnlySweepExportsTheSingleProcessCheckpointsAndEvaluatesAlike()
+    {
+        var root = Paths.TempDir();
+        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Patterns = ["unstructured"], Keep = "masks" };
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("masks-only");
+        await sweep.Submit(spec);
+        var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
+        Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
+        foreach (var job in SweepPlan.Jobs("masks-only", spec))
+        {
+            Assert.True(File.Exists(Path.Combine(job.Output, Numerics.Checkpoints.SubModel.FileName)));
+            Assert.False(File.Exists(Path.Combine(job.Output, "model.safetensors")));
+            var name = job.JobId.Replace('/', '-');
+            var local = Path.Combine(root, "local", name);
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local, Keep = "checkpoints" }), shards: 2);
+            var exported = Path.Combine(root, "exported", name);
+            SubModelExport.Run(job.Output, exported, overwrite: false);
+            Paths.AssertSameCheckpoint(local, exported);
+            // The eval shard read the masks over the base: its perplexity is the full checkpoint's.
+            var options = new Numerics.Evaluation.EvalOptions { Domains = ["ppl"], Limit = 1, DataDirectory = Path.Combine(Paths.Repo, "data") };
+            var expected = Numerics.Evaluation.LocalEvalJob.Run(local, options).Results.Select(r => (r.Benchmark, r.Value));
+            var row = status.Evaluations.Single(e => e.Shard.Model == job.Output);
+            Assert.Equal(expected, row.Scores.Select(r => (r.Benchmark, r.Value)));
+        }
+    }
+
+    [Fact]
     public async Task TwoSilosShareTheEvaluationShards()
     {
         var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), "ppl", new EvalSettings { Limit = 1 }, 0, Path.Combine(Paths.Repo, "data"))).ToList();

@@ -26,6 +26,11 @@ internal static class InspectCommand
 
             stdout.WriteLine($"{config.ModelType}: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, intermediate {config.IntermediateSize}, " +
                 $"heads {config.NumAttentionHeads}/{config.KvHeads} (head_dim {config.HeadDim}), vocab {config.VocabSize}, tied head {config.TieWordEmbeddings}");
+            if (reader.SubModelDirectory is not null)
+            {
+                stdout.WriteLine($"a masks-only sub-model over {reader.Directory} (its tensors, read with the masks applied):");
+            }
+
             stdout.WriteLine($"{reader.Names.Count} tensors, {parameters:N0} parameters, {bytes / 1e6:F1} MB");
             foreach (var name in reader.Names.Order(StringComparer.Ordinal))
             {
