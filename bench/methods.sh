@@ -22,7 +22,7 @@ PY
 $shear eval --domains ppl --limit "$limit" --out "$work/dense.eval.json" > "$work/dense.eval.log"
 header=$(/usr/bin/python3 -c "import json,sys; print(' | '.join(x['benchmark'][4:] for x in json.load(open(sys.argv[1]))['results'] if x['benchmark'].startswith('ppl/')))" "$work/dense.eval.json")
 echo "| method | pattern | prune s | $header | mean |"
-echo "|---|---|---|$(echo "$header" | sed 's/[^|]*|/---|/g')---|---|"
+echo "|---|---|---|$(printf -- '---|%.0s' $(seq "$(echo "$header" | awk -F'|' '{print NF}')"))---|"
 row dense - - "$work/dense.eval.json"
 for method in $methods; do
   for pattern in "unstructured 0.5" "2:4 -" "unstructured 0.7"; do

@@ -2,10 +2,10 @@
 # A one-silo sweep of MODEL (wanda 50%, 8 x 256 tokens of builtin_text, no evaluation) with the silo under a memory
 # cap, followed to the end by `shear sweep submit --watch`; prints the client's exit code and time, the silo's peak
 # memory and bytes written (bench/capped.sh), and the Orleans long-turn warnings in the silo's log.
-# usage (root, after `dotnet build -c Release Cluster.sln`): bench/sweep-capped.sh MODEL [CAP_GB]
+# usage (root, after `dotnet build -c Release Cluster.sln`): bench/sweep-capped.sh MODEL [CAP_GB] [KEEP: checkpoints|masks]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=$(realpath "$1"); cap=${2:-16}
+model=$(realpath "$1"); cap=${2:-16}; keep=${3:-checkpoints}
 work=$(mktemp -d /tmp/shear-sweep-capped.XXXX)
 gateway=30077; silo_port=11177; health=8177; metrics=9477
 bench/capped.sh "$cap" dotnet src/Silo/bin/Release/net10.0/shear-silo.dll --Shear:SiloPort=$silo_port --Shear:GatewayPort=$gateway \
@@ -19,6 +19,7 @@ methods: [wanda]
 patterns: [unstructured]
 sparsity: 0.5
 domains: []
+keep: $keep
 nsamples: 8
 seqlen: 256
 output: $work/out
@@ -37,5 +38,5 @@ done
 wait $capped || true
 tail -1 "$work/silo.log"
 echo "long-turn warnings in the silo log: $(grep -c 'longer than' "$work/silo.log" || true)"
-du -sh "$work/out"/* 2>/dev/null || true
+du -sh "$work/out"/*/* 2>/dev/null || true
 rm -rf "$work"
