@@ -19,12 +19,16 @@ The authors' defaults are 50 cycles, threshold 0.1, mlp skipped, variance power 
 channels, 32 retained per row) 50 cycles walk a pointer out of its order and the reference indexes out of bounds, so
 two settings it runs are written: "attention" (8 cycles, threshold 0.1, mlp skipped) and "aggressive" (6 cycles,
 threshold 0, nothing skipped). The script checks that no pointer leaves its range and that both settings change
-Wanda's masks.
+Wanda's masks. Two more refine other initial masks (--initial_method): "magnitude" (|W|) and "sparsegpt"
+(W^2 / diag(U)^2, U the upper Cholesky factor of the damped inverse Hessian). The authors' WrappedGPT allocates H
+for sparsegpt but never adds to it (H stays zero, every input counts as dead and W is zeroed), so this script
+accumulates H as their lib/sparsegpt.py add_batch does, which is what the metric is meant to read.
 
 Run (after make_model_fixtures.py):
     /usr/bin/python3 tests/reference/make_dsnot_fixture.py tests/Numerics.Tests/Fixtures
 """
 import json
+import math
 import os
 import sys
 
@@ -38,13 +42,16 @@ from make_wanda_fixture import LINEARS, SAMPLES  # noqa: E402
 SETTINGS = {
     "attention": {"max_cycle_time": 8, "update_threshold": 0.1, "skip_layer": "mlp", "pow_of_var_regrowing": 1.0},
     "aggressive": {"max_cycle_time": 6, "update_threshold": 0.0, "skip_layer": "no_skip", "pow_of_var_regrowing": 1.0},
+    "sparsegpt": {"max_cycle_time": 6, "update_threshold": 0.0, "skip_layer": "no_skip", "pow_of_var_regrowing": 1.0, "initial_method": "sparsegpt"},
+    "magnitude": {"max_cycle_time": 6, "update_threshold": 0.0, "skip_layer": "mlp", "pow_of_var_regrowing": 1.0, "initial_method": "magnitude"},
 }
 
 
 class Wrapped:
     """WrappedGPT.add_batch, DSnoT's version."""
 
-    def __init__(self, columns):
+    def __init__(self, columns, hessian=False):
+        self.H = torch.zeros((columns, columns)) if hessian else None
         self.scaler_row = torch.zeros(columns)
         self.sum_metric_row = torch.zeros(columns)
         self.mean = torch.zeros((columns, 1))
@@ -63,6 +70,10 @@ class Wrapped:
         self.var = var_inp if self.ntokens == 0 else (self.var * self.ntokens + var_inp * num_inp) / (self.ntokens + num_inp)
         self.mean = mean_inp if self.ntokens == 0 else (self.mean * self.ntokens + mean_inp * num_inp) / (self.ntokens + num_inp)
         self.ntokens += num_inp
+        if self.H is not None:  # lib/sparsegpt.py's add_batch
+            self.H *= self.nsamples / (self.nsamples + tmp)
+            scaled = math.sqrt(2 / (self.nsamples + tmp)) * inp
+            self.H += scaled.matmul(scaled.t())
         self.scaler_row *= self.nsamples / (self.nsamples + tmp)
         self.sum_metric_row *= self.nsamples / (self.nsamples + tmp)
         self.nsamples += tmp
@@ -89,9 +100,29 @@ def checked_gather(block, pointer, name):
     return torch.gather(block, 1, pointer)
 
 
-def dsnot_unstructured(weight, wrapped, sparsity, a):
+def initial_metric(weight, wrapped, method):
+    """prune_DSnoT's initial_metric for --initial_method."""
+    if method == "magnitude":
+        return torch.abs(weight)
+    if method == "sparsegpt":
+        W = weight.clone().float()
+        H = wrapped.H.clone()
+        dead = torch.diag(H) == 0
+        H[dead, dead] = 1
+        W[:, dead] = 0
+        damp = 0.01 * torch.mean(torch.diag(H))
+        diag = torch.arange(H.shape[0])
+        H[diag, diag] += damp
+        H = torch.linalg.cholesky(H)
+        H = torch.cholesky_inverse(H)
+        H = torch.linalg.cholesky(H, upper=True)
+        return W ** 2 / (torch.diag(H).reshape((1, -1))) ** 2
+    return torch.abs(weight) * torch.sqrt(wrapped.scaler_row.reshape((1, -1)))
+
+
+def dsnot_unstructured(weight, wrapped, sparsity, a, method="wanda"):
     dsnot = weight * wrapped.sum_metric_row.reshape((1, -1))
-    initial = torch.abs(weight) * torch.sqrt(wrapped.scaler_row.reshape((1, -1)))
+    initial = initial_metric(weight, wrapped, method)
     mask = torch.zeros_like(initial) == 1
     _, order = torch.sort(initial, dim=-1, stable=True)
     sparsity_num = int(initial.shape[1] * sparsity)
@@ -106,7 +137,7 @@ def dsnot_unstructured(weight, wrapped, sparsity, a):
     if a["pow_of_var_regrowing"]:
         regrow /= torch.pow(wrapped.var.reshape((1, -1)), a["pow_of_var_regrowing"])
     _, regrow_block = torch.sort(regrow, dim=1, stable=True)
-    wanda = initial.clone()
+    wanda = torch.abs(weight) * torch.sqrt(wrapped.scaler_row.reshape((1, -1)))  # the pruning order is Wanda's
     wanda.scatter_(1, prune_idx, float("inf"))
     wanda_res, _ = torch.split(torch.sort(wanda, dim=1, stable=True)[1], [res_num, sparsity_num], dim=1)
     prune_block = torch.gather(wanda_res, 1, return_reorder_indice(torch.gather(dsnot, 1, wanda_res)))
@@ -139,9 +170,9 @@ def dsnot_unstructured(weight, wrapped, sparsity, a):
     return mask, cycle
 
 
-def dsnot_nm(weight, wrapped, n, m, a):
+def dsnot_nm(weight, wrapped, n, m, a, method="wanda"):
     dsnot = weight * wrapped.sum_metric_row.reshape((1, -1))
-    initial = torch.abs(weight) * torch.sqrt(wrapped.scaler_row.reshape((1, -1)))
+    initial = initial_metric(weight, wrapped, method)
     mask = torch.zeros_like(initial) == 1
     if a is None:
         for ii in range(initial.shape[1]):
@@ -206,14 +237,16 @@ def prune_loop(c, w, sparsity, n, m, a):
     masks, cycles = {}, {}
     for layer in range(c["num_hidden_layers"]):
         p = f"model.layers.{layer}."
-        wrapped = {name: Wrapped(w[p + name + ".weight"].shape[1]) for name in LINEARS}
+        method = a.get("initial_method", "wanda")
+        wrapped = {name: Wrapped(w[p + name + ".weight"].shape[1], hessian=method == "sparsegpt") for name in LINEARS}
         for x in inps:
             layer_forward(c, w, layer, x, hook=lambda name, v: wrapped[name].add_batch(v.data))
         for name in LINEARS:
             weight = w[p + name + ".weight"]
             skipped = a.get("wanda_only", False) or name.split(".")[0] == a["skip_layer"]
             args = None if skipped else a
-            mask, cycle = dsnot_nm(weight, wrapped[name], n, m, args) if n != 0 else dsnot_unstructured(weight, wrapped[name], sparsity, args)
+            mask, cycle = (dsnot_nm(weight, wrapped[name], n, m, args, method) if n != 0
+                           else dsnot_unstructured(weight, wrapped[name], sparsity, args, method))
             weight[mask] = 0
             masks[f"{p}{name}"] = mask
             cycles[f"{p}{name}"] = cycle

@@ -22,10 +22,11 @@ internal static class DemoCommand
         var limit = new Option<int>("--limit") { Description = "Items per benchmark", DefaultValueFactory = _ => 20 };
         var domains = new Option<string>("--domains") { Description = "Comma-separated domains", DefaultValueFactory = _ => "code,csr,translation,math,ppl" };
         var dataDir = new Option<string>("--data-dir") { Description = "Datasets folder", DefaultValueFactory = _ => "data" };
+        var keep = new Option<string>("--keep") { Description = "masks (sub-models as masks over the base) or checkpoints (full copies)", DefaultValueFactory = _ => "masks" };
         var report = new Option<string?>("--report") { Description = "Where the HTML report goes (default: OUT/report, replaced on the next run)" };
         var command = new Command("demo", "Run a small sweep on the built-in tiny model on a local silo and print the results table")
         {
-            model, output, calibrations, limit, domains, dataDir, report,
+            model, output, calibrations, limit, domains, dataDir, report, keep,
         };
         command.SetAction(async (p, cancel) =>
         {
@@ -44,7 +45,7 @@ internal static class DemoCommand
 
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
-                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = "masks" }; // sub-models as masks over the base
+                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = Numerics.Pruning.KeepModes.Name(Numerics.Pruning.KeepModes.Parse(p.GetValue(keep)!)) };
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.

@@ -20,6 +20,7 @@ internal static class PruneCommand
         var owl = new Option<bool>("--owl") { Description = "OWL: layer sparsities from each layer's outlier ratio on the dense model (with any method)" };
         var owlM = new Option<double>("--owl-m") { Description = "OWL: a Wanda score above M x the layer's mean is an outlier", DefaultValueFactory = _ => 5 };
         var owlLambda = new Option<double>("--owl-lambda") { Description = "OWL: layer sparsities within sparsity +/- lambda", DefaultValueFactory = _ => 0.08 };
+        var dsnotInitial = new Option<string>("--dsnot-initial") { Description = "DSnoT: the initial mask's metric (wanda, magnitude or sparsegpt)", DefaultValueFactory = _ => "wanda" };
         var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => "mlp" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
@@ -35,11 +36,11 @@ internal static class PruneCommand
         var dtype = new Option<string>("--dtype") { Description = "Compute dtype: fp32 or bf16", DefaultValueFactory = _ => "fp32" };
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, owl, owlM, owlLambda, keep,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, dsnotInitial, owl, owlM, owlLambda, keep,
         };
         command.SetAction(parse =>
         {
-            var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)! };
+            var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)!, Initial = parse.GetValue(dsnotInitial)! };
             dsnot.Validate();
             double exponent = parse.GetValue(riaExponent);
             if (!double.IsFinite(exponent) || exponent < 0 || exponent > 8)

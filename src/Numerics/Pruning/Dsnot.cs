@@ -17,6 +17,10 @@ public sealed record DsnotOptions
     /// <value>Default 1.</value>
     public double VariancePower { get; init; } = 1;
 
+    /// <summary>The initial mask's metric (<c>--initial_method</c>): <c>wanda</c>, <c>magnitude</c> or <c>sparsegpt</c> (W^2 / diag(H^-1 factor)^2).</summary>
+    /// <value>Default <c>wanda</c>.</value>
+    public string Initial { get; init; } = "wanda";
+
     /// <summary>Linears under this module keep the initial mask (<c>--skip_layer</c>: <c>mlp</c>, <c>self_attn</c> or <c>none</c>).</summary>
     /// <value>Default <c>mlp</c>.</value>
     public string SkipLayer { get; init; } = "mlp";
@@ -38,6 +42,11 @@ public sealed record DsnotOptions
         if (!double.IsFinite(VariancePower) || VariancePower < 0 || VariancePower > 4)
         {
             throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"DSnoT variance power {VariancePower}: expected 0..4"));
+        }
+
+        if (Initial is not ("wanda" or "magnitude" or "sparsegpt"))
+        {
+            throw new ArgumentException($"--dsnot-initial {Initial}: expected wanda, magnitude or sparsegpt");
         }
 
         if (SkipLayer is not ("mlp" or "self_attn" or "none"))
@@ -75,7 +84,13 @@ public static class Dsnot
         ArgumentNullException.ThrowIfNull(options);
         using var scope = NewDisposeScope();
         var w = weight.to_type(ScalarType.Float32);
-        var initial = LayerPruner.Score(w, statistics);                     // |W| sqrt(scaler_row)
+        var wanda = LayerPruner.Score(w, statistics);                       // |W| sqrt(scaler_row): the pruning order
+        var initial = options.Initial switch
+        {
+            "magnitude" => w.abs(),
+            "sparsegpt" => SparseGptMetric(w, statistics),
+            _ => wanda,
+        };
         if (!refine)
         {
             return (pattern.IsNofM ? SparsityMask.NofM(initial, pattern.N, pattern.M) : SparsityMask.PerRow(initial, pattern.Ratio)).MoveToOuterDisposeScope();
@@ -86,11 +101,21 @@ public static class Dsnot
         var metric = w * meanRow.reshape(1, -1);                             // DSnoT_metric, signed
         var mask = pattern.IsNofM
             ? RefineNofM(metric, initial, variance, pattern.N, pattern.M, options)
-            : RefineUnstructured(metric, initial, variance, pattern.Ratio, options);
+            : RefineUnstructured(metric, initial, wanda, variance, pattern.Ratio, options);
         return mask.MoveToOuterDisposeScope();
     }
 
-    private static Tensor RefineUnstructured(Tensor metric, Tensor initial, Tensor variance, double ratio, DsnotOptions o)
+    // prune_DSnoT's sparsegpt initial metric: W^2 / diag(U)^2 with U the upper Cholesky factor of the damped inverse
+    // Hessian (dead inputs' weights zeroed first), percdamp 0.01; the kept weights are not updated.
+    private static Tensor SparseGptMetric(Tensor w, InputStatistics statistics)
+    {
+        using var h = statistics.Hessian();
+        var zeroed = w.clone();
+        var u = SparseGptSolver.UpperInverseFactor(h, zeroed, SparseGptSolver.DefaultPercDamp);
+        return zeroed.pow(2) / u.diagonal().reshape(1, -1).pow(2);
+    }
+
+    private static Tensor RefineUnstructured(Tensor metric, Tensor initial, Tensor wandaScore, Tensor variance, double ratio, DsnotOptions o)
     {
         long rows = initial.shape[0], cols = initial.shape[1];
         long pruned = (long)(cols * ratio), kept = cols - pruned;           // Python's int(cols * ratio)
@@ -112,7 +137,7 @@ public static class Dsnot
         }
 
         var (_, regrowOrder) = regrow.sort(1, false, true);
-        var wanda = initial.clone().scatter_(1, pruneIdx, full(pruneIdx.shape, double.PositiveInfinity, ScalarType.Float32, initial.device));
+        var wanda = wandaScore.clone().scatter_(1, pruneIdx, full(pruneIdx.shape, double.PositiveInfinity, ScalarType.Float32, initial.device));
         var (_, wandaOrder) = wanda.sort(1, false, true);
         var keptByWanda = wandaOrder.narrow(1, 0, kept);                       // retained, least important first
         var pruneOrder = keptByWanda.gather(1, NegativesThenPositivesReversed(metric.gather(1, keptByWanda)));

@@ -47,7 +47,7 @@ public sealed class InputStatistics : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = inputs.to_type(ScalarType.Float32);
-        if (Kind is StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments)
+        if (Kind is StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian)
         {
             if (_perBatch.ContainsKey(batch))
             {
@@ -55,9 +55,10 @@ public sealed class InputStatistics : IDisposable
             }
 
             var squares = x.pow(2).sum(0L).to_type(ScalarType.Float64); // (tokens, C) -> (C)
-            _perBatch[batch] = (Kind == StatisticsKind.ActivationNorms ? squares : stack([squares, .. Moments(x, sampleTokens)])).DetachFromDisposeScope();
+            _perBatch[batch] = (HasMoments ? stack([squares, .. Moments(x, sampleTokens)]) : squares).DetachFromDisposeScope();
         }
-        else if (Kind == StatisticsKind.Hessian)
+
+        if (Kind is StatisticsKind.Hessian or StatisticsKind.MomentsAndHessian)
         {
             var outer = x.t().matmul(x); // (C, tokens) x (tokens, C) -> (C, C)
             if (_sumOuter is null)
@@ -134,15 +135,17 @@ public sealed class InputStatistics : IDisposable
     public Tensor ScalerRow() => Summed(0, Samples);
 
     /// <summary>DSnoT's <c>sum_metric_row</c> (C): each channel's sum over a sample's tokens, averaged over samples, fp32; the caller owns it.</summary>
-    public Tensor SumRow() => Summed(1, Samples, StatisticsKind.ActivationMoments);
+    public Tensor SumRow() => Summed(1, Samples, moments: true);
 
     /// <summary>DSnoT's <c>var</c> (C): each channel's within-sample variance, averaged over tokens, fp32; the caller owns it.</summary>
-    public Tensor Variance() => Summed(2, Tokens, StatisticsKind.ActivationMoments);
+    public Tensor Variance() => Summed(2, Tokens, moments: true);
 
     // The batches' sums of one row (in batch order) over the divisor.
-    private Tensor Summed(int row, long divisor, StatisticsKind? needs = null)
+    private bool HasMoments => Kind is StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian;
+
+    private Tensor Summed(int row, long divisor, bool moments = false)
     {
-        if (Kind is not (StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments) || (needs is { } k && Kind != k) || _perBatch.Count == 0 || divisor == 0)
+        if (!(Kind == StatisticsKind.ActivationNorms || HasMoments) || (moments && !HasMoments) || _perBatch.Count == 0 || divisor == 0)
         {
             throw new InvalidOperationException("no activation statistics were gathered (did the calibration forward run?)");
         }
@@ -151,7 +154,7 @@ public sealed class InputStatistics : IDisposable
         Tensor? total = null;
         foreach (var sums in _perBatch.Values)
         {
-            var part = Kind == StatisticsKind.ActivationMoments ? sums[row] : sums;
+            var part = HasMoments ? sums[row] : sums;
             total = total is null ? part.clone() : total.add_(part);
         }
 
@@ -161,7 +164,7 @@ public sealed class InputStatistics : IDisposable
     /// <summary>SparseGPT's Hessian (C, C), fp32; the caller owns it.</summary>
     public Tensor Hessian()
     {
-        if (Kind != StatisticsKind.Hessian || _sumOuter is null || Samples == 0)
+        if (Kind is not (StatisticsKind.Hessian or StatisticsKind.MomentsAndHessian) || _sumOuter is null || Samples == 0)
         {
             throw new InvalidOperationException("no Hessian was gathered (did the calibration forward run?)");
         }

@@ -5,16 +5,21 @@ namespace Shear.Numerics.Pruning;
 
 /// <summary>
 /// The per-layer pruning API that the local loop and the layer grains share:
-/// <see cref="Observe"/> -> <see cref="ComputeMasks"/> -> <see cref="Apply"/> -> <see cref="Forward"/>.
+/// <see cref="Observe(DecoderLayer, ActivationSet, PruneSpec)"/> -> <see cref="ComputeMasks"/> -> <see cref="Apply"/> -> <see cref="Forward"/>.
 /// </summary>
 public static class LayerPruner
 {
     /// <summary>Runs the still-dense layer over the inputs with hooks on all its Linears (one pass for all of them).</summary>
-    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method)
+    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method) => Observe(layer, inputs, PruningMethods.Needs(method));
+
+    /// <summary>As above, with the statistics <paramref name="spec"/> needs.</summary>
+    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruneSpec spec) => Observe(layer, inputs, PruningMethods.Needs(spec));
+
+    private static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, StatisticsKind kind)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        using var observer = new LayerObserver(layer, PruningMethods.Needs(method));
-        if (PruningMethods.Needs(method) != StatisticsKind.None)
+        using var observer = new LayerObserver(layer, kind);
+        if (kind != StatisticsKind.None)
         {
             observer.Run(layer, inputs);
         }

@@ -70,6 +70,13 @@ public static class PruningMethods
     /// <summary>The canonical spelling of a method, with OWL or without.</summary>
     public static string Name(PruningMethod method, bool owl) => owl ? OwlPrefix + Name(method) : Name(method);
 
+    /// <summary>The statistics <paramref name="spec"/> needs (DSnoT on SparseGPT's metric needs the Hessian too).</summary>
+    public static StatisticsKind Needs(PruneSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Method == PruningMethod.Dsnot && spec.Dsnot.Initial == "sparsegpt" ? StatisticsKind.MomentsAndHessian : Needs(spec.Method);
+    }
+
     /// <summary>Whether the method needs calibration statistics of the given kind.</summary>
     public static StatisticsKind Needs(PruningMethod method) => method switch
     {

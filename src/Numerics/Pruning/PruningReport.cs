@@ -120,7 +120,7 @@ public sealed record PruningReport
             PruningMethod.Ria => new() { ["exponent"] = spec.RiaExponent },
             PruningMethod.Dsnot => new()
             {
-                ["initial"] = "wanda", ["max_cycles"] = spec.Dsnot.MaxCycles, ["update_threshold"] = spec.Dsnot.UpdateThreshold,
+                ["initial"] = spec.Dsnot.Initial, ["max_cycles"] = spec.Dsnot.MaxCycles, ["update_threshold"] = spec.Dsnot.UpdateThreshold,
                 ["variance_power"] = spec.Dsnot.VariancePower, ["skip_layer"] = spec.Dsnot.SkipLayer,
             },
             PruningMethod.SparseGpt => new() { ["block_size"] = spec.SparseGptBlockSize, ["percdamp"] = spec.PercDamp },

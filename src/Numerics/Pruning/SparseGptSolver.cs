@@ -83,7 +83,8 @@ public static class SparseGptSolver
     }
 
     /// <summary>Dead inputs zeroed, dampening added, then <c>cholesky(cholesky_inverse(cholesky(H)), upper=True)</c>.</summary>
-    private static Tensor UpperInverseFactor(Tensor hessian, Tensor w, double percDamp)
+    /// <summary>The upper Cholesky factor of the damped inverse Hessian (dead inputs: diagonal 1, their weights in <paramref name="w"/> zeroed).</summary>
+    internal static Tensor UpperInverseFactor(Tensor hessian, Tensor w, double percDamp)
     {
         var h = hessian.to_type(ScalarType.Float32).clone();
         var dead = h.diagonal().eq(0);

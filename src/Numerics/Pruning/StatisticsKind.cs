@@ -14,4 +14,7 @@ public enum StatisticsKind
 
     /// <summary>Wanda's norms with each channel's mean sum per sample and within-sample variance (DSnoT).</summary>
     ActivationMoments,
+
+    /// <summary>The moments and the Hessian (DSnoT refining SparseGPT's metric).</summary>
+    MomentsAndHessian,
 }

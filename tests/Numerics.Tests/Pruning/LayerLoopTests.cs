@@ -71,8 +71,9 @@ public sealed class LayerLoopTests
     /// <summary>
     /// DSnoT against tests/reference/make_dsnot_fixture.py (its authors' prune_DSnoT and WrappedGPT on Wanda's loop):
     /// "attention" = 8 cycles, threshold 0.1, mlp kept at Wanda's mask; "aggressive" = 6 cycles, threshold 0, every
-    /// Linear refined (the fixture checks both change Wanda's masks). Batches of 12 tokens hold one sample or two,
-    /// so each sample's own mean and variance are taken inside a batch.
+    /// Linear refined (the fixture checks both change Wanda's masks); "sparsegpt" and "magnitude" refine those initial
+    /// masks (SparseGPT's W^2 / diag(U)^2, |W|). Batches of 12 tokens hold one sample or two, so each sample's own mean
+    /// and variance are taken inside a batch.
     /// </summary>
     [Theory]
     [InlineData("attention", "unstructured", 0, 0, 16384)]
@@ -80,11 +81,19 @@ public sealed class LayerLoopTests
     [InlineData("attention", "nm24", 2, 4, 16384)]
     [InlineData("aggressive", "unstructured", 0, 0, 16384)]
     [InlineData("aggressive", "nm24", 2, 4, 12)]
+    [InlineData("sparsegpt", "unstructured", 0, 0, 12)]
+    [InlineData("sparsegpt", "nm24", 2, 4, 16384)]
+    [InlineData("magnitude", "unstructured", 0, 0, 16384)]
+    [InlineData("magnitude", "nm24", 2, 4, 12)]
     public void BatchedLoopReproducesTheReferenceDsnot(string setting, string tag, int n, int m, int tokenBudget)
     {
-        var options = setting == "attention"
-            ? new DsnotOptions { MaxCycles = 8, UpdateThreshold = 0.1, SkipLayer = "mlp" }
-            : new DsnotOptions { MaxCycles = 6, UpdateThreshold = 0, SkipLayer = "none" };
+        var options = setting switch
+        {
+            "attention" => new DsnotOptions { MaxCycles = 8, UpdateThreshold = 0.1, SkipLayer = "mlp" },
+            "aggressive" => new DsnotOptions { MaxCycles = 6, UpdateThreshold = 0, SkipLayer = "none" },
+            "sparsegpt" => new DsnotOptions { MaxCycles = 6, UpdateThreshold = 0, SkipLayer = "none", Initial = "sparsegpt" },
+            _ => new DsnotOptions { MaxCycles = 6, UpdateThreshold = 0, SkipLayer = "mlp", Initial = "magnitude" },
+        };
         AssertReproducesTheReference(PruningMethod.Dsnot, "dsnot", $"{setting}.{tag}", n, m, tokenBudget, spec => spec with { Dsnot = options });
 
         // And the refinement did something: some layer-0 attention mask differs from Wanda's reference mask.

@@ -70,7 +70,7 @@ public sealed class LayerShard : IDisposable
         {
             using var reader = CheckpointReader.Open(_setup.Model);
             using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
-            return LayerPruner.Observe(dense, _set, _setup.Spec.Method);
+            return LayerPruner.Observe(dense, _set, _setup.Spec);
         }
         finally
         {
