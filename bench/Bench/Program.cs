@@ -18,13 +18,14 @@ return args.FirstOrDefault() switch
     "dataplane" => await DataPlaneBench.Run(),
     "two-silos" => await TwoSiloBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
     "cluster" => await ClusterBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data"),
+    "load-masks" => MaskedLoadBench.Run(args.ElementAtOrDefault(1) ?? throw new ArgumentException("load-masks SUBMODEL [REPEATS]"), Int(2, 3)),
     "load" => LoadBench.Run(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | load-masks SUBMODEL [REPEATS] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
 }
 
