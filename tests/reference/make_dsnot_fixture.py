@@ -37,7 +37,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from make_model_fixtures import embed, layer_forward  # noqa: E402
-from make_wanda_fixture import LINEARS, SAMPLES  # noqa: E402
+from make_wanda_fixture import LINEARS, SAMPLES, load_llama  # noqa: E402
 
 SETTINGS = {
     "attention": {"max_cycle_time": 8, "update_threshold": 0.1, "skip_layer": "mlp", "pow_of_var_regrowing": 1.0},
@@ -255,11 +255,7 @@ def prune_loop(c, w, sparsity, n, m, a):
 
 
 def main(fixtures):
-    model_dir = os.path.join(fixtures, "models", "llama")
-    with open(os.path.join(model_dir, "config.json")) as f:
-        c = json.load(f)
-    w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
-    out = {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
+    c, w, out = load_llama(fixtures)
     with torch.no_grad():
         for setting, a in SETTINGS.items():
             for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():

@@ -18,7 +18,6 @@ M = 5 and lambda = 0.08 (the authors' README command; their main.py default M is
 Run (after make_model_fixtures.py):
     /usr/bin/python3 tests/reference/make_owl_fixture.py tests/Numerics.Tests/Fixtures
 """
-import json
 import os
 import sys
 
@@ -28,7 +27,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from make_model_fixtures import embed, layer_forward  # noqa: E402
-from make_wanda_fixture import LINEARS, SAMPLES, Wrapped, per_row_mask, prune_loop, wanda_metric  # noqa: E402
+from make_wanda_fixture import LINEARS, SAMPLES, Wrapped, load_llama, per_row_mask, prune_loop, wanda_metric  # noqa: E402
 
 M = 5.0
 LAMBDA = 0.08
@@ -62,11 +61,7 @@ def layer_sparsities(ratios, sparsity):
 
 
 def main(fixtures):
-    model_dir = os.path.join(fixtures, "models", "llama")
-    with open(os.path.join(model_dir, "config.json")) as f:
-        c = json.load(f)
-    w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
-    out = {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
+    c, w, out = load_llama(fixtures)
     with torch.no_grad():
         ratios = outlier_ratios(c, w)
         sparsities = layer_sparsities(ratios, 0.5)

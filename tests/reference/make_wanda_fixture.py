@@ -86,13 +86,18 @@ def prune_loop(c, w, sparsity, prune_n, prune_m, metric_of=wanda_metric, unstruc
     return masks
 
 
-def write_fixture(fixtures, file, prune, metadata):
-    """Masks of prune(c, w, sparsity, n, m) for unstructured 50% and 2:4 on the llama fixture, with the samples."""
+def load_llama(fixtures):
+    """The llama fixture's config and weights, and the fixture tensors every golden file starts with (the samples)."""
     model_dir = os.path.join(fixtures, "models", "llama")
     with open(os.path.join(model_dir, "config.json")) as f:
         c = json.load(f)
     w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
-    out = {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
+    return c, w, {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
+
+
+def write_fixture(fixtures, file, prune, metadata):
+    """Masks of prune(c, w, sparsity, n, m) for unstructured 50% and 2:4 on the llama fixture, with the samples."""
+    c, w, out = load_llama(fixtures)
     with torch.no_grad():
         for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():
             for name, mask in prune(c, w, s, n, m).items():
