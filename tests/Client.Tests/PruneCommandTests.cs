@@ -24,6 +24,10 @@ public sealed class PruneCommandTests
         { ["--method", "dsnot", "--dsnot-cycles", "-1"], "error: --dsnot-cycles -1: expected 0..100000" },
         { ["--dsnot-threshold", "-0.5"], "error: --dsnot-threshold -0.5: expected a finite value >= 0" },
         { ["--method", "ria", "--ria-exponent", "NaN"], "error: --ria-exponent NaN: expected 0..8" },
+        { ["--device", "gpu0"], "error: --device gpu0: expected auto, cpu, cuda or cuda:N" },
+        { ["--device", "cuda:7"], "error: --device cuda:7: the libtorch in use is the CPU build (no CUDA); " + global::Shear.Numerics.Runtime.Devices.CudaBuildHint },
+        { ["--keep", "all"], "error: --keep all: expected masks or checkpoints" },
+        { ["--method", "owl+wanda", "--sparsity", "0.9"], "error: --owl-lambda 0.08 with --sparsity 0.9: OWL's layer sparsities reach up to sparsity + 2 x lambda, which must stay below 1" },
     };
 
     [Theory]

@@ -62,6 +62,14 @@ public sealed record EvalOptions
     /// <value>Default false: code evaluation refuses to run without isolation.</value>
     public bool AllowUnisolatedCode { get; init; }
 
+    /// <summary>Torch device of the model (generated code still runs on the CPU, in the sandbox).</summary>
+    /// <value>Default <c>cpu</c>.</value>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Compute dtype of the model.</summary>
+    /// <value>Default fp32.</value>
+    public TorchSharp.torch.ScalarType DType { get; init; } = TorchSharp.torch.ScalarType.Float32;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">An unknown domain or a non-positive count (named).</exception>
     public void Validate()

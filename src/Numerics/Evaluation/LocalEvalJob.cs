@@ -38,7 +38,7 @@ public static partial class LocalEvalJob
         options.Validate();
         var clock = Stopwatch.StartNew();
         var tokenizer = TokenizerLoader.LoadFor(model, ModelConfigLoader.Load(model));
-        using var lm = CausalLM.Load(model);
+        using var lm = CausalLM.Load(model, new ModelOptions(options.DType, DeviceName: options.Device));
         var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }));
         var results = new List<BenchmarkResult>();
         foreach (var domain in options.Domains)

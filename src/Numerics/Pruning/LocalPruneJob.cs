@@ -23,7 +23,7 @@ public static class LocalPruneJob
         bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None || request.Spec.Owl is not null;
         Validate(request);
         var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
-        var options = new ModelOptions(request.DType);
+        var options = new ModelOptions(request.DType, DeviceName: request.Device);
         using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite, request.Keep);
         var started = new List<InProcessShard>();
         try

@@ -23,6 +23,10 @@ public sealed record PruneRequest(string Model, PruneSpec Spec, string? Calibrat
     /// <value>Default fp32.</value>
     public ScalarType DType { get; init; } = ScalarType.Float32;
 
+    /// <summary>Torch device of every layer step (<c>cpu</c>, <c>cuda:0</c> ...; resolved by <see cref="Runtime.Devices"/>).</summary>
+    /// <value>Default <c>cpu</c>.</value>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>What the output keeps: a full checkpoint, or masks over the base (<see cref="Checkpoints.SubModel"/>).</summary>
     /// <value>Default <see cref="KeepMode.Checkpoints"/>.</value>
     public KeepMode Keep { get; init; } = KeepMode.Checkpoints;
