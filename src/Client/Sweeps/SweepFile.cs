@@ -136,7 +136,7 @@ internal static class SweepFile
             {
                 Shards = Number("shards", 0, 0, 4096),
                 TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
-                Keep = KeepModes.Name(KeepModes.Parse(Word("keep", "masks"), $"{_path}: keep:")),
+                Keep = Keep(),
             };
         }
 
@@ -183,9 +183,11 @@ internal static class SweepFile
             return [.. names];
         }
 
-        private string Word(string key, string fallback) =>
-            !_fields.TryGetValue(key, out var node) ? fallback
-                : node is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(node, $"{key}: expected masks or checkpoints, not {Shape(node)}");
+        // keep: masks (the default: sub-models as masks over their base) or checkpoints.
+        private string Keep() =>
+            !_fields.TryGetValue("keep", out var node) ? KeepModes.Name(KeepMode.Masks)
+                : node is YamlScalarNode { Value: "masks" or "checkpoints" } v ? v.Value!
+                : Fail<string>(node, $"keep: expected masks or checkpoints, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Shape(node))}");
 
         private string Name(string key, string fallback)
         {
