@@ -137,6 +137,32 @@ public sealed class LayerLoopTests
         }
     }
 
+    /// <summary>OWL composes with every method: each layer's masks prune its own OWL sparsity (N:M keeps its pattern).</summary>
+    [Theory]
+    [InlineData(PruningMethod.Magnitude)]
+    [InlineData(PruningMethod.Ria)]
+    [InlineData(PruningMethod.SparseGpt)]
+    [InlineData(PruningMethod.Dsnot)]
+    public void OwlGivesEachLayerItsSparsityWithAnyMethod(PruningMethod method)
+    {
+        using var golden = Golden("owl");
+        var masks = Prune(new PruneSpec(method, SparsityPattern.Unstructured(0.5)) { Owl = new OwlOptions() }, GoldenSamples(golden), "llama", 1, out var used);
+        using var expected = golden.Read("owl.sparsities");
+        Assert.Equal(expected.data<double>().ToArray(), used.LayerSparsities); // the ratios come from the dense model whatever the method
+        for (int k = 0; k < 2; k++)
+        {
+            var layer = masks.Where(p => p.Key.StartsWith($"model.layers.{k}.", StringComparison.Ordinal)).Select(p => p.Value).ToList();
+            double pruned = layer.Sum(t => t.sum().item<long>()) / (double)layer.Sum(t => t.numel());
+            // Per row (SparseGPT's blocks, DSnoT's swaps) or per matrix (magnitude, RIA), int() truncation: within 1/64.
+            Assert.InRange(pruned, used.LayerSparsities![k] - (1.0 / 64), used.LayerSparsities[k] + 0.001);
+        }
+
+        foreach (var t in masks.Values)
+        {
+            t.Dispose();
+        }
+    }
+
     [Fact]
     public void OwlLayerSparsitiesFollowNumpy()
     {
