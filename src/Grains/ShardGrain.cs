@@ -40,7 +40,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
         {
             var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
             var setup = task.Dense
-                ? new ShardSetup(task.Job.Model, task.Job.Model, request.Spec with { Method = PruningMethod.Wanda }, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer)
+                ? ShardSetup.Dense(task.Job.Model, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer)
                 : new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
             return LayerShard.Start(setup);
         }));

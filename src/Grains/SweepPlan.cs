@@ -33,7 +33,7 @@ public static class SweepPlan
         // The edge (the sweep file, the demo) parsed these into Numerics' types; the spec carries their canonical spellings.
         foreach (var m in spec.Methods)
         {
-            Canonical("method", m, PruningMethods.ParseWithOwl(m) is var (method, owl) ? PruningMethods.Name(method, owl) : m);
+            Canonical("method", m, PruningMethods.Canonical(m));
         }
 
         Canonical("keep", spec.Keep, KeepModes.Name(KeepModes.Parse(spec.Keep, "keep:")));

@@ -42,11 +42,11 @@ internal static class EvalCommand
             Numerics.Models.ModelConfigLoader.RequireFolder(dir);
             Numerics.IO.AtomicFile.CheckTarget(parse.GetValue(output) ?? Path.Combine(dir, "eval.json"), "--out"); // before the evaluation
 
-            var deviceName = Numerics.Runtime.Devices.Resolve(parse.GetValue(device)!);
+            var compute = Numerics.Runtime.Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype));
             var options = new EvalOptions
             {
-                Device = deviceName,
-                DType = parse.GetValue(dtype) is { } d ? Numerics.Models.ModelOptions.ParseDType(d) : Numerics.Runtime.Devices.DefaultDType(deviceName),
+                Device = compute.DeviceName,
+                DType = compute.DType,
                 Domains = [.. parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain)],
                 Limit = parse.GetValue(limit),
                 DataDirectory = parse.GetValue(dataDir)!,

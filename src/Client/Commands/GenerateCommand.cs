@@ -35,8 +35,7 @@ internal static class GenerateCommand
             options.Validate();
             var dir = parse.GetValue(model)!.FullName;
             var tokenizer = TokenizerLoader.LoadFor(dir, Numerics.Models.ModelConfigLoader.Load(dir));
-            var deviceName = Numerics.Runtime.Devices.Resolve(parse.GetValue(device)!);
-            using var lm = CausalLM.Load(dir, new ModelOptions(parse.GetValue(dtype) is { } d ? ModelOptions.ParseDType(d) : Numerics.Runtime.Devices.DefaultDType(deviceName), DeviceName: deviceName));
+            using var lm = CausalLM.Load(dir, Numerics.Runtime.Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype)));
             var results = new TextGenerator(lm, tokenizer).Generate(parse.GetValue(prompts)!, options);
             foreach (var r in results)
             {

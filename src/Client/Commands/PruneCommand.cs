@@ -42,7 +42,7 @@ internal static class PruneCommand
         };
         command.SetAction(parse =>
         {
-            var deviceName = Devices.Resolve(parse.GetValue(device)!);
+            var compute = Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype));
             var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)!, Initial = parse.GetValue(dsnotInitial)! };
             dsnot.Validate();
             double exponent = parse.GetValue(riaExponent);
@@ -61,8 +61,8 @@ internal static class PruneCommand
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
-                DType = parse.GetValue(dtype) is { } d ? ModelOptions.ParseDType(d) : Devices.DefaultDType(deviceName),
-                Device = deviceName,
+                DType = compute.DType,
+                Device = compute.DeviceName,
                 DataDirectory = parse.GetValue(dataDir)!,
                 Keep = KeepModes.Parse(parse.GetValue(keep)!),
             };

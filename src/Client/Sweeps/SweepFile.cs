@@ -112,7 +112,7 @@ internal static class SweepFile
                 DatasetRegistry.Find(c);
                 return c;
             });
-            var methods = Names("methods", ["wanda"], m => PruningMethods.ParseWithOwl(m) is var (method, owl) ? PruningMethods.Name(method, owl) : m);
+            var methods = Names("methods", ["wanda"], PruningMethods.Canonical);
             var patterns = Names("patterns", ["unstructured"], p =>
             {
                 var pattern = SparsityPattern.Parse(p, null);

@@ -31,6 +31,9 @@ public sealed record SubModel(
     /// <summary>The format tag.</summary>
     public const string FormatName = "shear.submodel.v1";
 
+    /// <summary>The file of layer <paramref name="layer"/>'s changed Linears in a sub-model folder.</summary>
+    public static string ChangedPath(string directory, int layer) => Path.Combine(directory, ChangedFolder, $"layer-{layer:D5}.safetensors");
+
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), string> Hashes = new();
 
     /// <summary>Whether <paramref name="directory"/> is a masks-only sub-model.</summary>
@@ -141,7 +144,7 @@ internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
     /// <summary>The mask file of a tensor, or null when it is not a layer's Linear weight.</summary>
     private string? MaskPath(string name) =>
         name.StartsWith(LayerPrefix, StringComparison.Ordinal) && name.EndsWith("_proj.weight", StringComparison.Ordinal)
-            ? Path.Combine(Directory, PrunedModelWriter.MaskFolder, MaskFile.FileName(name[..^".weight".Length]))
+            ? MaskFile.PathIn(Directory, name[..^".weight".Length])
             : null;
 
     /// <summary>Whether reading <paramref name="name"/> goes through the overlay.</summary>
@@ -151,8 +154,7 @@ internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
     public string ChangedPath(string name)
     {
         var rest = name[LayerPrefix.Length..];
-        int layer = int.Parse(rest[..rest.IndexOf('.', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
-        return Path.Combine(Directory, SubModel.ChangedFolder, $"layer-{layer:D5}.safetensors");
+        return SubModel.ChangedPath(Directory, int.Parse(rest[..rest.IndexOf('.', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The tensor as the sub-model has it; <paramref name="stored"/> (the base's) is consumed.</summary>

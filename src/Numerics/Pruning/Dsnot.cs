@@ -57,7 +57,8 @@ public sealed record DsnotOptions
 }
 
 /// <summary>
-/// DSnoT (Zhang et al., ICLR 2024; its authors' <c>prune_DSnoT</c>): Wanda's mask refined without training. Per
+/// DSnoT (Zhang et al., ICLR 2024; its authors' <c>prune_DSnoT</c>): an initial mask (Wanda's by default, or
+/// magnitude's or SparseGPT's metric, <see cref="DsnotOptions.Initial"/>) refined without training. Per
 /// output row, the reconstruction error is the sum over pruned weights of W_ij x mean_j (the mean input, summed over
 /// tokens per sample); cycles regrow the pruned weight that cuts the error most (the regrowing metric W_ij x mean_j /
 /// var_j, from the end its sign calls for) and prune the least important retained weight of the opposite sign

@@ -47,7 +47,7 @@ public sealed class InputStatistics : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = inputs.to_type(ScalarType.Float32);
-        if (Kind is StatisticsKind.ActivationNorms or StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian)
+        if (HasNorms)
         {
             if (_perBatch.ContainsKey(batch))
             {
@@ -140,12 +140,16 @@ public sealed class InputStatistics : IDisposable
     /// <summary>DSnoT's <c>var</c> (C): each channel's within-sample variance, averaged over tokens, fp32; the caller owns it.</summary>
     public Tensor Variance() => Summed(2, Tokens, moments: true);
 
-    // The batches' sums of one row (in batch order) over the divisor.
-    private bool HasMoments => Kind is StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian;
+    /// <summary>Whether Wanda's norms are kept (norms and moments kinds).</summary>
+    public bool HasNorms => Kind == StatisticsKind.ActivationNorms || HasMoments;
 
+    /// <summary>Whether DSnoT's moments are kept (they need each batch's tokens per sample).</summary>
+    public bool HasMoments => Kind is StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian;
+
+    // The batches' sums of one row (in batch order) over the divisor.
     private Tensor Summed(int row, long divisor, bool moments = false)
     {
-        if (!(Kind == StatisticsKind.ActivationNorms || HasMoments) || (moments && !HasMoments) || _perBatch.Count == 0 || divisor == 0)
+        if (!HasNorms || (moments && !HasMoments) || _perBatch.Count == 0 || divisor == 0)
         {
             throw new InvalidOperationException("no activation statistics were gathered (did the calibration forward run?)");
         }

@@ -69,7 +69,7 @@ public sealed class LayerObserver : IDisposable
         using var scope = NewDisposeScope();
         var flat = input.reshape(-1, input.shape[^1]);  // (B, T, C) -> (B*T, C)
         stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples, batch.Index,
-            stats.Kind is StatisticsKind.ActivationMoments or StatisticsKind.MomentsAndHessian ? batch.Keep.sum(1L) : null); // real tokens per sample, in order
+            stats.HasMoments ? batch.Keep.sum(1L) : null); // real tokens per sample, in order
     }
 
     /// <summary>Removes the hooks; the statistics stay available until disposal.</summary>

@@ -20,9 +20,8 @@ public static class LocalPruneJob
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        bool calibrate = PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None || request.Spec.Owl is not null;
         Validate(request);
-        var (samples, mode) = calibrate ? Calibration(request, warn) : ([], "none");
+        var (samples, mode) = request.Spec.NeedsCalibration ? Calibration(request, warn) : ([], "none");
         var options = new ModelOptions(request.DType, DeviceName: request.Device);
         using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite, request.Keep);
         var started = new List<InProcessShard>();
@@ -35,12 +34,8 @@ public static class LocalPruneJob
 
             if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
             {
-                int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count);
-                for (int s = 0; s < count; s++)
-                {
-                    var setup = new ShardSetup(request.Model, output.Staging, request.Spec, samples, options, s, count, 0);
-                    started.Add(InProcessShard.StartAsync(setup, InlineCompute.Instance).GetAwaiter().GetResult());
-                }
+                var spec = request.Spec;
+                started.AddRange(StartShards(spec, samples, shards, (s, count) => new ShardSetup(request.Model, output.Staging, spec, samples, options, s, count, 0)));
             }
 
             var layers = LayerLoop.RunAsync(request.Model, request.Spec, options, output, started, InlineCompute.Instance, progress: progress)
@@ -55,19 +50,33 @@ public static class LocalPruneJob
         }
     }
 
-    // OWL's pass over the dense model with its own shards: Wanda's statistics, forwards read from the base.
-    private static PruneSpec Owl(PruneRequest request, List<int[]> samples, ModelOptions options, int shards, IProgress<LayerLoop.Progress>? progress)
+    // Up to `shards` in-process shards of the spec's batches (at most one per batch), each started from its setup.
+    private static List<InProcessShard> StartShards(PruneSpec spec, List<int[]> samples, int shards, Func<int, int, ShardSetup> setup)
     {
-        var wanda = request.Spec with { Method = PruningMethod.Wanda };
-        int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), wanda.TokenBudget).Count);
-        var dense = new List<InProcessShard>();
+        int count = ShardSetup.Count(shards, ActivationSet.Plan(samples.Select(s => s.Length).ToList(), spec.TokenBudget).Count);
+        var started = new List<InProcessShard>();
         try
         {
             for (int s = 0; s < count; s++)
             {
-                dense.Add(InProcessShard.StartAsync(new ShardSetup(request.Model, request.Model, wanda, samples, options, s, count, 0), InlineCompute.Instance).GetAwaiter().GetResult());
+                started.Add(InProcessShard.StartAsync(setup(s, count), InlineCompute.Instance).GetAwaiter().GetResult());
             }
 
+            return started;
+        }
+        catch
+        {
+            started.ForEach(s => s.Dispose());
+            throw;
+        }
+    }
+
+    // OWL's pass over the dense model with its own shards (ShardSetup.Dense).
+    private static PruneSpec Owl(PruneRequest request, List<int[]> samples, ModelOptions options, int shards, IProgress<LayerLoop.Progress>? progress)
+    {
+        var dense = StartShards(request.Spec, samples, shards, (s, count) => ShardSetup.Dense(request.Model, request.Spec, samples, options, s, count, 0));
+        try
+        {
             return LayerLoop.OwlAsync(request.Model, request.Spec, options, dense, InlineCompute.Instance, progress).GetAwaiter().GetResult();
         }
         finally
@@ -110,7 +119,7 @@ public static class LocalPruneJob
         ModelConfigLoader.RequireFolder(request.Model);
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite, request.Model);
         var config = ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
-        if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None || request.Spec.Owl is not null)
+        if (request.Spec.NeedsCalibration)
         {
             RunBounds.CheckCalibration(request.NSamples, request.SeqLen, config.HiddenSize);
         }

@@ -15,6 +15,10 @@ public static class MaskFile
     /// <summary>The file name of one Linear's mask: <c>model.layers.3.self_attn.q_proj.mask.safetensors</c>.</summary>
     public static string FileName(string fullLinearName) => $"{fullLinearName}.mask.safetensors";
 
+    /// <summary>Where a model folder keeps one Linear's mask: <c>FOLDER/masks/NAME.mask.safetensors</c>.</summary>
+    public static string PathIn(string modelFolder, string fullLinearName) =>
+        Path.Combine(modelFolder, PrunedModelWriter.MaskFolder, FileName(fullLinearName));
+
     /// <summary>Packs a boolean mask (any shape) into bytes.</summary>
     public static Tensor Pack(Tensor mask)
     {

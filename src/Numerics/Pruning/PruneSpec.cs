@@ -30,6 +30,9 @@ public sealed record PruneSpec(PruningMethod Method, SparsityPattern Pattern)
     public SparsityPattern PatternFor(int layer) =>
         LayerSparsities is { } s && !Pattern.IsNofM ? SparsityPattern.Unstructured(s[layer]) : Pattern;
 
+    /// <summary>Whether the run needs calibration samples: its method's statistics, or OWL's pass over the dense model.</summary>
+    public bool NeedsCalibration => PruningMethods.Needs(this) != StatisticsKind.None || Owl is not null;
+
     /// <summary>DSnoT's settings.</summary>
     public DsnotOptions Dsnot { get; init; } = new();
 

@@ -135,61 +135,57 @@ public sealed class PrunedModelWriter : IDisposable
         ArgumentNullException.ThrowIfNull(masks);
         if (_checkpoint is null)
         {
-            WriteMasks(layer, masks);
-            return;
+            WriteChanged(layer, masks);
         }
-
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, p) in layer.named_parameters())
+        else
         {
-            _checkpoint.Write(layer.Prefix + name, p);
-            written.Add(layer.Prefix + name);
-        }
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, p) in layer.named_parameters())
+            {
+                _checkpoint.Write(layer.Prefix + name, p);
+                written.Add(layer.Prefix + name);
+            }
 
-        foreach (var name in _base.Names.Where(n => n.StartsWith(layer.Prefix, StringComparison.Ordinal) && !written.Contains(n)))
-        {
-            _checkpoint.Copy(name, _base);
+            foreach (var name in _base.Names.Where(n => n.StartsWith(layer.Prefix, StringComparison.Ordinal) && !written.Contains(n)))
+            {
+                _checkpoint.Copy(name, _base);
+            }
         }
 
         foreach (var (name, mask) in masks.Masks)
         {
-            MaskFile.Write(Path.Combine(Staging, MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}")), mask);
+            MaskFile.Write(MaskFile.PathIn(Staging, $"{layer.Prefix}{name}"), mask);
         }
 
         CrashPoint.Reach($"layer-{layer.Index}-written");
     }
 
-    // Keeping masks: the Linears whose kept weights the method changed (in the base's dtypes, one file per layer,
-    // written before the masks so a layer with masks always has them), then the masks.
-    private void WriteMasks(DecoderLayer layer, LayerMasks masks)
+    // Keeping masks: the Linears whose kept weights the method changed, in the base's dtypes, one file per layer
+    // (written before the masks, so a layer with masks always has them).
+    private void WriteChanged(DecoderLayer layer, LayerMasks masks)
     {
-        if (masks.Weights.Count > 0)
+        if (masks.Weights.Count == 0)
         {
-            var changed = new List<(string Name, Tensor Tensor)>();
-            try
-            {
-                foreach (var (name, linear) in LayerObserver.Linears(layer).Where(l => masks.Weights.ContainsKey(l.Name)))
-                {
-                    var full = $"{layer.Prefix}{name}.weight";
-                    changed.Add((full, linear.weight!.to_type(StoredDType(full))));
-                }
-
-                var folder = Path.Combine(Staging, SubModel.ChangedFolder);
-                Directory.CreateDirectory(folder);
-                SafetensorsWriter.Write(Path.Combine(folder, $"layer-{layer.Index:D5}.safetensors"), changed.Select(c => new KeyValuePair<string, Tensor>(c.Name, c.Tensor)).ToList(), new Dictionary<string, string> { ["format"] = "shear.changed.v1" });
-            }
-            finally
-            {
-                changed.ForEach(c => c.Tensor.Dispose());
-            }
+            return;
         }
 
-        foreach (var (name, mask) in masks.Masks)
+        var changed = new List<KeyValuePair<string, Tensor>>();
+        try
         {
-            MaskFile.Write(Path.Combine(Staging, MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}")), mask);
-        }
+            foreach (var (name, linear) in LayerObserver.Linears(layer).Where(l => masks.Weights.ContainsKey(l.Name)))
+            {
+                var full = $"{layer.Prefix}{name}.weight";
+                changed.Add(new(full, linear.weight!.to_type(StoredDType(full))));
+            }
 
-        CrashPoint.Reach($"layer-{layer.Index}-written");
+            var path = SubModel.ChangedPath(Staging, layer.Index);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            SafetensorsWriter.Write(path, changed, new Dictionary<string, string> { ["format"] = "shear.changed.v1" });
+        }
+        finally
+        {
+            changed.ForEach(c => c.Value.Dispose());
+        }
     }
 
     /// <summary>Writes config, tokenizer files and the report, then syncs and moves the folder into place (<see cref="OutputFolder.Commit"/>).</summary>

@@ -70,6 +70,14 @@ public static class PruningMethods
     /// <summary>The canonical spelling of a method, with OWL or without.</summary>
     public static string Name(PruningMethod method, bool owl) => owl ? OwlPrefix + Name(method) : Name(method);
 
+    /// <summary>The canonical spelling of a method name (<c>OWL+Wanda</c> -> <c>owl+wanda</c>).</summary>
+    /// <exception cref="ArgumentException">Unknown name (message lists the known ones).</exception>
+    public static string Canonical(string name)
+    {
+        var (method, owl) = ParseWithOwl(name);
+        return Name(method, owl);
+    }
+
     /// <summary>The statistics <paramref name="spec"/> needs (DSnoT on SparseGPT's metric needs the Hessian too).</summary>
     public static StatisticsKind Needs(PruneSpec spec)
     {

@@ -49,8 +49,7 @@ public static class SubModelExport
             using var masks = new LayerMasks { Layer = k };
             foreach (var (name, _) in LayerObserver.Linears(layer))
             {
-                var path = Path.Combine(subModel, PrunedModelWriter.MaskFolder, MaskFile.FileName($"{layer.Prefix}{name}"));
-                masks.Add(name, MaskFile.Read(path));
+                masks.Add(name, MaskFile.Read(MaskFile.PathIn(subModel, $"{layer.Prefix}{name}")));
             }
 
             writer.WriteLayer(layer, masks);

@@ -69,6 +69,17 @@ public static class Devices
         return $"cuda:{index}";
     }
 
+    /// <summary>
+    /// The model options of <c>--device</c> <paramref name="deviceSpec"/> and <c>--dtype</c> <paramref name="dtype"/>
+    /// (null: the device's default dtype).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown or absent device, an unknown dtype (named).</exception>
+    public static Models.ModelOptions Options(string deviceSpec, string? dtype)
+    {
+        var device = Resolve(deviceSpec);
+        return new Models.ModelOptions(dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype), DeviceName: device);
+    }
+
     /// <summary>The default compute dtype on <paramref name="deviceName"/>: bf16 on CUDA, fp32 on CPU.</summary>
     public static ScalarType DefaultDType(string deviceName)
     {

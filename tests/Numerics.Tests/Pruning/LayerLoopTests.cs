@@ -33,9 +33,8 @@ public sealed class LayerLoopTests
         var model = Fixtures.Model(family);
         if (spec.Owl is not null)
         {
-            var wanda = spec with { Method = PruningMethod.Wanda };
             var dense = Enumerable.Range(0, shards)
-                .Select(s => InProcessShard.StartAsync(new ShardSetup(model, model, wanda, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
+                .Select(s => InProcessShard.StartAsync(ShardSetup.Dense(model, spec, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
                 .ToList();
             spec = LayerLoop.OwlAsync(model, spec, ModelOptions.Default, dense, InlineCompute.Instance, cancellationToken: TestContext.Current.CancellationToken).GetAwaiter().GetResult();
             dense.ForEach(s => s.Dispose());

@@ -19,6 +19,16 @@ public sealed record ShardSetup(string Model, string Staging, PruneSpec Spec, IR
     /// <summary>This shard's batch indices: every <see cref="Shards"/>-th batch from <see cref="Shard"/> (batches are sorted longest first, so the shards' token counts stay close).</summary>
     public IEnumerable<int> Batches(int batchCount) => Enumerable.Range(0, batchCount).Where(b => b % Shards == Shard);
 
+    /// <summary>
+    /// A shard of OWL's pass over the dense model: Wanda's statistics whatever <paramref name="spec"/>'s method, and
+    /// forwards through the base's own layers (its staging folder is the base).
+    /// </summary>
+    public static ShardSetup Dense(string model, PruneSpec spec, IReadOnlyList<int[]> samples, ModelOptions options, int shard, int shards, int firstLayer)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new ShardSetup(model, model, spec with { Method = PruningMethod.Wanda }, samples, options, shard, shards, firstLayer);
+    }
+
     /// <summary>How many shards a job of <paramref name="batchCount"/> batches can use of <paramref name="wanted"/>: at least 1, at most one per batch.</summary>
     public static int Count(int wanted, int batchCount) => Math.Max(1, Math.Min(wanted, batchCount));
 }
