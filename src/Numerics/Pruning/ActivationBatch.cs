@@ -10,23 +10,30 @@ namespace Shear.Numerics.Pruning;
 /// </summary>
 public sealed class ActivationBatch : IDisposable
 {
-    /// <summary>Wraps tensors (detached from any dispose scope) into a batch that owns them.</summary>
+    /// <summary>
+    /// Wraps tensors (detached from any dispose scope) into a batch that owns them. The padding mask
+    /// <paramref name="keep"/> may be a host tensor: the real tokens' indices are found from it there (no device sync)
+    /// and both move to the hidden states' device.
+    /// </summary>
     public ActivationBatch(int index, Tensor hidden, Tensor keep, DecoderContext context)
     {
         Index = index;
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(keep);
         ArgumentNullException.ThrowIfNull(context);
+        using var scope = NewDisposeScope();
+        var hostKeep = keep.device_type == TorchSharp.DeviceType.CPU ? keep : keep.cpu(); // the batch's one host read, at its creation
+        var tokens = hostKeep.reshape(-1).nonzero().squeeze(1);                   // (B*T) -> real positions
+        TokenIndex = tokens.to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
+        TokenSample = tokens.div(hostKeep.shape[1], rounding_mode: RoundingMode.floor).to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
         Hidden = hidden.DetachFromDisposeScope();
-        Keep = keep.DetachFromDisposeScope();
+        Keep = keep.to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
         Context = context with
         {
             Cos = context.Cos.DetachFromDisposeScope(),
             Sin = context.Sin.DetachFromDisposeScope(),
             Mask = context.Mask?.DetachFromDisposeScope(),
         };
-        using var scope = NewDisposeScope();
-        TokenIndex = keep.reshape(-1).nonzero().squeeze(1).MoveToOuterDisposeScope().DetachFromDisposeScope(); // (B*T) -> real positions
     }
 
     /// <summary>The batch's index in the job's batch plan (orders statistics; independent of sharding).</summary>
@@ -40,6 +47,9 @@ public sealed class ActivationBatch : IDisposable
 
     /// <summary>Flat indices (into B*T) of the real tokens.</summary>
     public Tensor TokenIndex { get; }
+
+    /// <summary>The sample (row) of each real token, in the order of <see cref="TokenIndex"/>.</summary>
+    public Tensor TokenSample { get; }
 
     /// <summary>Rotary tables and attention mask for this batch.</summary>
     public DecoderContext Context { get; }
@@ -65,6 +75,7 @@ public sealed class ActivationBatch : IDisposable
         Hidden.Dispose();
         Keep.Dispose();
         TokenIndex.Dispose();
+        TokenSample.Dispose();
         Context.Cos.Dispose();
         Context.Sin.Dispose();
         Context.Mask?.Dispose();

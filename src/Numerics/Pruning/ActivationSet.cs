@@ -48,7 +48,7 @@ public sealed class ActivationSet : IDisposable
                 var keepTensor = keep.to(device);
                 var hidden = DecoderModel.EmbedWith(embedding, ids.to(device), DecoderModel.EmbedScale(config));
                 var context = CausalLM.BuildContext(config, rotary, device, rows.Count, rows[0].Length, 0, keepTensor, null, hidden.dtype, null);
-                result.Add(new ActivationBatch(b, hidden, keepTensor, context));
+                result.Add(new ActivationBatch(b, hidden, keep, context));
             }
         }
         catch

@@ -38,10 +38,10 @@ public sealed class InputStatistics : IDisposable
 
     /// <summary>
     /// Adds batch <paramref name="batch"/>: <paramref name="inputs"/> (tokens, C) of real (unpadded) tokens from
-    /// <paramref name="samples"/> samples, sample after sample; <paramref name="sampleTokens"/> (samples) counts each
-    /// sample's tokens (needed for moments; one sample when not given).
+    /// <paramref name="samples"/> samples; <paramref name="tokenSamples"/> (tokens) int64 names each token's sample
+    /// (0 ... samples - 1; needed for moments; all tokens of one sample when not given).
     /// </summary>
-    public void Add(Tensor inputs, long samples, int batch, Tensor? sampleTokens = null)
+    public void Add(Tensor inputs, long samples, int batch, Tensor? tokenSamples = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
@@ -55,7 +55,7 @@ public sealed class InputStatistics : IDisposable
             }
 
             var squares = x.pow(2).sum(0L).to_type(ScalarType.Float64); // (tokens, C) -> (C)
-            _perBatch[batch] = (HasMoments ? stack([squares, .. Moments(x, sampleTokens)]) : squares).DetachFromDisposeScope();
+            _perBatch[batch] = (HasMoments ? stack([squares, .. Moments(x, tokenSamples, tokenSamples is null ? 1 : samples)]) : squares).DetachFromDisposeScope();
         }
 
         if (Kind is StatisticsKind.Hessian or StatisticsKind.MomentsAndHessian)
@@ -77,12 +77,12 @@ public sealed class InputStatistics : IDisposable
     }
 
     // Per-channel sums and squared deviations from each sample's own mean, fp64 (C) each.
-    private static Tensor[] Moments(Tensor x, Tensor? sampleTokens)
+    private static Tensor[] Moments(Tensor x, Tensor? tokenSamples, long samples)
     {
-        var counts = sampleTokens?.to_type(ScalarType.Int64).to(x.device) ?? tensor(new[] { x.shape[0] }, device: x.device);
-        var sample = arange(counts.shape[0], ScalarType.Int64, x.device).repeat_interleave(counts);       // (tokens): its sample
-        var perSample = zeros([counts.shape[0], x.shape[1]], ScalarType.Float32, x.device).index_add_(0, sample, x, 1);
-        var means = perSample / counts.to_type(ScalarType.Float32).clamp_min(1).unsqueeze(1);            // (samples, C)
+        var sample = tokenSamples?.to_type(ScalarType.Int64).to(x.device) ?? zeros(x.shape[0], ScalarType.Int64, x.device); // (tokens): its sample
+        var counts = zeros(samples, ScalarType.Float32, x.device).index_add_(0, sample, ones(x.shape[0], ScalarType.Float32, x.device), 1);
+        var perSample = zeros([samples, x.shape[1]], ScalarType.Float32, x.device).index_add_(0, sample, x, 1);
+        var means = perSample / counts.clamp_min(1).unsqueeze(1);                                           // (samples, C)
         var deviations = (x - means.index_select(0, sample)).pow(2).sum(0L);
         return [x.sum(0L).to_type(ScalarType.Float64), deviations.to_type(ScalarType.Float64)];
     }

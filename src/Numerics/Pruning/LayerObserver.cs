@@ -68,8 +68,7 @@ public sealed class LayerObserver : IDisposable
         // The hook runs inside the caller's scope; give its temporaries their own.
         using var scope = NewDisposeScope();
         var flat = input.reshape(-1, input.shape[^1]);  // (B, T, C) -> (B*T, C)
-        stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples, batch.Index,
-            stats.HasMoments ? batch.Keep.sum(1L) : null); // real tokens per sample, in order
+        stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples, batch.Index, stats.HasMoments ? batch.TokenSample : null);
     }
 
     /// <summary>Removes the hooks; the statistics stay available until disposal.</summary>
