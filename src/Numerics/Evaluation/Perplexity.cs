@@ -35,13 +35,15 @@ public static class Perplexity
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(batch, windows - start);
-            var ids = tensor(tokens.Skip(start * seqlen).Take(n * seqlen).Select(t => (long)t).ToArray()).reshape(n, seqlen);
+            var ids = tensor(tokens.Skip(start * seqlen).Take(n * seqlen).Select(t => (long)t).ToArray(), device: model.Options.Device).reshape(n, seqlen);
             var logits = model.Forward(ids).to_type(ScalarType.Float32);                         // (n, T, V)
             var shifted = logits.narrow(1, 0, seqlen - 1).reshape(-1, logits.shape[^1]);        // (n*(T-1), V)
             var targets = ids.narrow(1, 1, seqlen - 1).reshape(-1);                              // (n*(T-1))
             var perWindow = nn.functional.cross_entropy(shifted, targets, reduction: nn.Reduction.None).reshape(n, seqlen - 1).mean([1L]);
-            nll += perWindow.sum().item<float>() * seqlen;
-            losses.AddRange(perWindow.data<float>().ToArray().Select(l => (double)l));
+            // host: each window's mean loss, the measurement itself
+            var windowLosses = perWindow.cpu().data<float>().ToArray();
+            nll += windowLosses.Sum(l => (double)l) * seqlen;
+            losses.AddRange(windowLosses.Select(l => (double)l));
         }
 
         return new Measured(Math.Exp(nll / ((double)windows * seqlen)), StandardError.OfPerplexity(losses), [.. losses]);

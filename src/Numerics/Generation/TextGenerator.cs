@@ -62,7 +62,8 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
         using var outer = NewDisposeScope();
         using var noGrad = no_grad();
         using var cache = new KvCache(model.Config.NumHiddenLayers);
-        var (ids, keep) = LeftPad(rows);
+        var (ids, hostKeep) = LeftPad(rows);
+        var keep = hostKeep.to(model.Options.Device); // grows on the device, one column per step
         var logits = model.Forward(ids, keep, cache: cache, lastOnly: true); // (B, 1, V)
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
@@ -79,7 +80,8 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
                 return;
             }
 
-            var newKeep = cat([keep, ones(rows.Length, 1, ScalarType.Int64)], 1).MoveToOuterDisposeScope();
+            var newKeep = cat([keep, ones(rows.Length, 1, ScalarType.Int64, keep.device)], 1).MoveToOuterDisposeScope();
+            // host: the sampled tokens are on the host (stop strings and EOS are checked there); Forward copies them over
             var newLogits = model.Forward(tensor(next).unsqueeze(1), newKeep, cache: cache, lastOnly: true).MoveToOuterDisposeScope();
             (keep, logits) = (newKeep, newLogits);
         }
@@ -100,7 +102,7 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
             }
         }
 
-        return (tensor(ids), tensor(keep));
+        return (tensor(ids), tensor(keep)); // host: the prompts, once; Forward copies the ids to the device
     }
 
     private IReadOnlyList<int> DefaultEos() =>

@@ -14,7 +14,7 @@ public static class TokenSampler
         var x = logits.to_type(ScalarType.Float32);
         if (options.Temperature == 0)
         {
-            return (int)x.argmax().item<long>();
+            return (int)x.argmax().item<long>(); // host: the chosen token
         }
 
         x = x / options.Temperature;
@@ -32,12 +32,13 @@ public static class TokenSampler
             var (sorted, order) = x.sort(descending: false);
             var cumulative = sorted.softmax(-1).cumsum(-1);
             var remove = cumulative <= (1 - options.TopP);
-            remove[-1] = tensor(false);
+            remove[-1] = tensor(false, device: remove.device);
             var removeOriginal = zeros_like(remove).scatter(0, order, remove);
             x = x.masked_fill(removeOriginal, double.NegativeInfinity);
         }
 
-        var probs = x.softmax(-1);
-        return (int)probs.multinomial(1, false, generator).item<long>();
+        // host: the draw is made on the host from the seeded CPU generator, so a seed gives one stream on every device
+        var probs = x.softmax(-1).cpu();
+        return (int)probs.multinomial(1, false, generator).item<long>(); // host: the chosen token
     }
 }

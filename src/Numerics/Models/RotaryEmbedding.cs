@@ -9,13 +9,14 @@ namespace Shear.Numerics.Models;
 public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _invFreq;
+    private Tensor? _onDevice;
 
     /// <summary>Builds the inverse frequencies for <paramref name="config"/>.</summary>
     public RotaryEmbedding(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var inv = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
-        _invFreq = tensor(inv).DetachFromDisposeScope();
+        _invFreq = tensor(inv).DetachFromDisposeScope(); // host: the table is made once here and copied once to each device it is used on
     }
 
     /// <summary>HF's inverse frequencies <c>1 / theta^(2i/d)</c>, scaled as configured (computed in double, stored fp32).</summary>
@@ -71,12 +72,28 @@ public sealed class RotaryEmbedding : IDisposable
     public (Tensor Cos, Tensor Sin) Compute(Tensor positionIds, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var inv = _invFreq.to(positionIds.device);
+        var inv = On(positionIds.device);
         var freqs = positionIds.to_type(ScalarType.Float32).unsqueeze(-1) * inv; // (B, T, 1) x (D/2) -> (B, T, D/2)
         var emb = cat([freqs, freqs], -1);                                       // (B, T, D/2) -> (B, T, D)
         var cos = emb.cos().to_type(dtype).MoveToOuterDisposeScope();
         var sin = emb.sin().to_type(dtype).MoveToOuterDisposeScope();
         return (cos, sin);
+    }
+
+    // The inverse frequencies on the device of the positions (copied there once, not for every context).
+    private Tensor On(Device device)
+    {
+        if (_onDevice is null || _onDevice.device != device)
+        {
+            var previous = _onDevice;
+            _onDevice = _invFreq.to(device).DetachFromDisposeScope();
+            if (!ReferenceEquals(previous, _invFreq))
+            {
+                previous?.Dispose();
+            }
+        }
+
+        return _onDevice;
     }
 
     /// <summary>Rotates <paramref name="x"/> (B, H, T, D) by cos/sin (B, T, D).</summary>
@@ -91,5 +108,13 @@ public sealed class RotaryEmbedding : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _invFreq.Dispose();
+    public void Dispose()
+    {
+        if (_onDevice is not null && !ReferenceEquals(_onDevice, _invFreq))
+        {
+            _onDevice.Dispose();
+        }
+
+        _invFreq.Dispose();
+    }
 }

@@ -22,7 +22,7 @@ public sealed class ActivationBatch : IDisposable
         ArgumentNullException.ThrowIfNull(keep);
         ArgumentNullException.ThrowIfNull(context);
         using var scope = NewDisposeScope();
-        var hostKeep = keep.device_type == TorchSharp.DeviceType.CPU ? keep : keep.cpu(); // the batch's one host read, at its creation
+        var hostKeep = keep.device_type == TorchSharp.DeviceType.CPU ? keep : keep.cpu(); // host: the padding mask, once, when the batch is made
         var tokens = hostKeep.reshape(-1).nonzero().squeeze(1);                   // (B*T) -> real positions
         TokenIndex = tokens.to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
         TokenSample = tokens.div(hostKeep.shape[1], rounding_mode: RoundingMode.floor).to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();

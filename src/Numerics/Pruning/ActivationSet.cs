@@ -105,7 +105,7 @@ public sealed class ActivationSet : IDisposable
             }
         }
 
-        return (tensor(ids), tensor(keep));
+        return (tensor(ids), tensor(keep)); // host: token ids and padding are made here and copied to the device once per batch
     }
 
     /// <inheritdoc />

@@ -142,9 +142,10 @@ public static class Dsnot
         var (_, wandaOrder) = wanda.sort(1, false, true);
         var keptByWanda = wandaOrder.narrow(1, 0, kept);                       // retained, least important first
         var pruneOrder = keptByWanda.gather(1, NegativesThenPositivesReversed(metric.gather(1, keptByWanda)));
-        var regrowAt = Pointers(rows, cols);
-        var pruneAt = Pointers(rows, kept);
+        var regrowAt = Pointers(rows, cols, initial.device);
+        var pruneAt = Pointers(rows, kept, initial.device);
         var update = ones([rows, 1], ScalarType.Bool, initial.device);
+        // host: one flag per cycle, whether any row still swaps (the reference's loop condition)
         for (int cycle = 0; cycle < o.MaxCycles && update.any().item<bool>(); cycle++)
         {
             using var step = NewDisposeScope();
@@ -184,9 +185,10 @@ public static class Dsnot
         var available = initial.clone().scatter_(1, pruneIdx, full(pruneIdx.shape, double.PositiveInfinity, ScalarType.Float32, initial.device));
         var (top, _) = available.max(1, keepdim: true);
         var taken = top + 1;               // inf: a weight pruned by a swap is not pruned again
-        var regrowAt = Pointers(rows, cols);
+        var regrowAt = Pointers(rows, cols, initial.device);
         var within = arange(m, ScalarType.Int64, initial.device).reshape(1, -1);
         var update = ones([rows, 1], ScalarType.Bool, initial.device);
+        // host: one flag per cycle, whether any row still swaps (the reference's loop condition)
         for (int cycle = 0; cycle < o.MaxCycles && update.any().item<bool>(); cycle++)
         {
             using var step = NewDisposeScope();
@@ -226,9 +228,9 @@ public static class Dsnot
     }
 
     // Two pointers per row into an order of length n: the front (0, moving on) and the back (n - 1, moving back).
-    private static Tensor Pointers(long rows, long n)
+    private static Tensor Pointers(long rows, long n, Device device)
     {
-        var p = zeros([rows, 2], ScalarType.Int64);
+        var p = zeros([rows, 2], ScalarType.Int64, device);
         p.select(1, 1).fill_(n - 1);
         return p;
     }

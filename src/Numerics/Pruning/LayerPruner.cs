@@ -153,7 +153,7 @@ public static class LayerPruner
         {
             using var scope = NewDisposeScope();
             var w = linear.weight!;
-            long z = w.eq(0).sum().item<long>();
+            long z = w.eq(0).sum().item<long>(); // host: the layer report's zero counts
             per[name] = (double)z / w.numel();
             zeros += z;
             total += w.numel();

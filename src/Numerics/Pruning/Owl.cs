@@ -43,7 +43,7 @@ public static class Owl
         using var noGrad = no_grad();
         var scores = cat(LayerObserver.Linears(dense).Select(l => LayerPruner.Score(l.Linear.weight!, statistics.Linears[l.Name]).flatten()).ToList());
         var threshold = scores.mean() * m;                                   // fp32, as torch.mean(W) * threshold
-        long count = scores.gt(threshold).sum().item<long>();
+        long count = scores.gt(threshold).sum().item<long>(); // host: the layer's outlier ratio, the pass's one result
         return (double)count / scores.numel() * 100;
     }
 

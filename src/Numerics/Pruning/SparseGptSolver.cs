@@ -88,16 +88,11 @@ public static class SparseGptSolver
     {
         var h = hessian.to_type(ScalarType.Float32).clone();
         var dead = h.diagonal().eq(0);
-        if (dead.any().item<bool>())
-        {
-            h.diagonal().masked_fill_(dead, 1.0);
-            w.masked_fill_(dead.unsqueeze(0), 0.0);
-        }
-
-        double damp = percDamp * h.diagonal().mean().item<float>();
-        h.diagonal().add_(damp);
+        h.diagonal().masked_fill_(dead, 1.0); // no dead input: nothing changes (and nothing is read back to decide)
+        w.masked_fill_(dead.unsqueeze(0), 0.0);
+        h.diagonal().add_(h.diagonal().mean() * percDamp); // damp = percdamp * mean(diag(H)), a tensor as in the reference
         var (lower, info) = linalg.cholesky_ex(h);
-        if (info.item<int>() != 0)
+        if (info.item<int>() != 0) // host: the solve's one check, so that a singular Hessian is named
         {
             throw new InvalidOperationException($"SparseGPT: the damped Hessian ({h.shape[0]}x{h.shape[0]}) is not positive definite; raise the dampening (percdamp {percDamp})");
         }

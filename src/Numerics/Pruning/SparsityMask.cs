@@ -69,7 +69,7 @@ public static class SparsityMask
             var index = (keep - 1).clamp_min(0);
             var thresh = sorted.gather(1, index).masked_fill(keep.eq(0), double.NegativeInfinity);
             var m = score <= thresh;
-            achieved = m.to_type(ScalarType.Float32).mean().item<float>();
+            achieved = m.to_type(ScalarType.Float32).mean().item<float>(); // host: the reference's search for alpha reads each try's ratio
             return m;
         }
 

@@ -19,8 +19,8 @@ public sealed class DeviceStepTests
     /// <summary>
     /// Observe -> masks -> apply -> forward of one layer with the device and dtype as parameters: parameters,
     /// statistics, masks and hidden states are checked. (TorchSharp's meta device, which would make any host read
-    /// throw, cannot run this step: libtorch 2.10 has no Meta kernel for index_select, which the embedding lookup and
-    /// the real-token gather use.)
+    /// throw, cannot run this step: libtorch 2.10 has no Meta kernel for index_select, abs, where ...; HostReadTests
+    /// finds host reads and host tensors in the loop's code instead.)
     /// </summary>
     [Theory]
     [InlineData("cpu", ScalarType.Float32, PruningMethod.Wanda)]
