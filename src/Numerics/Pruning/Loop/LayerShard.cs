@@ -29,6 +29,9 @@ public sealed class LayerShard : IDisposable
     /// <summary>Batches this shard holds.</summary>
     public int BatchCount => _set.Batches.Count;
 
+    /// <summary>Its batches' hidden states at the current layer boundary (owned by the shard).</summary>
+    public IEnumerable<TorchSharp.torch.Tensor> HiddenStates => _set.Batches.Select(b => b.Hidden);
+
     /// <summary>Embeds this shard's batches (the embedding matrix only) and replays the pruned layers before <see cref="ShardSetup.FirstLayer"/>.</summary>
     public static LayerShard Start(ShardSetup setup)
     {
