@@ -8,13 +8,14 @@ using Shear.Numerics.Runtime;
 namespace Shear.Grains;
 
 /// <summary>
-/// Runs one evaluation shard (one domain of one model) where the placement director put it. <see cref="Start"/> hands
-/// the work to the silo's device worker and returns at once (no grain call waits on the evaluation, and it never runs
+/// Runs one evaluation shard (one domain of one model) where the placement director put it. <see cref="Start"/> leases
+/// the silo's least-leased device, hands the work to its worker (the model on that device, in the shard's dtype or
+/// the device's default) and returns at once (no grain call waits on the evaluation, and it never runs
 /// in a grain turn); <see cref="Poll"/> reports it. A shard whose silo was lost comes back empty here, and the sweep
 /// starts it again.
 /// </summary>
 [LeastBusyPlacement]
-public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
+public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
 {
     private EvalShard? _shard;
     private bool _counted;
@@ -29,10 +30,13 @@ public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
             return Task.CompletedTask; // already running or finished: idempotent
         }
 
-        var options = JobSpecs.Options(shard.Settings, [shard.Domain], shard.Seed, shard.DataDirectory);
+        var settings = JobSpecs.Options(shard.Settings, [shard.Domain], shard.Seed, shard.DataDirectory); // bad settings fail before a device is held
+        var lease = devices.Lease();
+        var compute = lease.Options(shard.Settings.DType);
+        var options = settings with { Device = compute.DeviceName, DType = compute.DType };
         var parent = Activity.Current?.Context ?? default;
         _shard = shard;
-        _run = compute.Run(() =>
+        _run = lease.Worker.Run(() =>
         {
             using var activity = ShearTelemetry.Source.StartActivity("eval.shard", ActivityKind.Internal, parent);
             activity?.SetTag("shear.shard", shard.ShardId);
@@ -48,6 +52,7 @@ public sealed class EvalGrain(IComputeQueue compute) : Grain, IEvalGrain
             }));
             return (report, string.Join("; ", notes));
         });
+        _ = _run.ContinueWith(_ => lease.Dispose(), TaskScheduler.Default); // the device is free when the shard ends
         return Task.CompletedTask;
     }
 

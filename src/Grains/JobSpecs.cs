@@ -32,6 +32,11 @@ public static class JobSpecs
     {
         ArgumentNullException.ThrowIfNull(settings);
         var defaults = new EvalOptions();
+        if (settings.DType is { } dtype)
+        {
+            _ = Numerics.Models.ModelOptions.ParseDType(dtype); // an unknown dtype is named before any work
+        }
+
         return defaults with
         {
             Domains = domains, Limit = settings.Limit, Seed = seed, DataDirectory = dataDirectory,

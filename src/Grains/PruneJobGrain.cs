@@ -10,13 +10,14 @@ namespace Shear.Grains;
 /// <summary>
 /// Drives one job through the <see cref="LayerLoop"/>, one layer per <see cref="Step"/> call, with R shard grains (one
 /// per silo: each observes its own batches and forwards them in memory on its silo; only statistics come here). Masks
-/// are computed here once per layer on this silo's device worker. Every finished layer is persisted; after a failure (a
+/// are computed here once per layer on a device of this silo leased for the attempt (its dtype, the spec's or that
+/// device's default, is the one every shard computes in). Every finished layer is persisted; after a failure (a
 /// silo lost) the job goes on after the last finished layer with fresh shards, which replay their batches from the
 /// staged output. A reminder (and any progress query) restarts the steps when this activation was lost.
 /// </summary>
 public sealed partial class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
-    IComputeQueue compute,
+    DevicePool devices,
     ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain, IRemindable
 {
     /// <summary>Attempts before a job is declared failed.</summary>
@@ -102,7 +103,7 @@ public sealed partial class PruneJobGrain(
 
         try
         {
-            _session ??= await PruneJobSession.Open(spec, state.State, GrainFactory, compute, LogCalibration);
+            _session ??= await PruneJobSession.Open(spec, state.State, GrainFactory, devices, LogCalibration);
             if (_session.Dense)
             {
                 await OwlLayer(spec, _session);
@@ -142,7 +143,7 @@ public sealed partial class PruneJobGrain(
         activity?.SetTag("shear.job", spec.JobId);
         int k = state.State.Layers.Count;
         activity?.SetTag("shear.layer", k);
-        var report = await LayerLoop.StepAsync(spec.Model, session.Request.Spec, session.Options, session.Output, session.Shards, compute, k);
+        var report = await LayerLoop.StepAsync(spec.Model, session.Request.Spec, session.Options, session.Output, session.Shards, session.Compute, k);
         state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total });
         await StateWrites.Persist(state);
         ShearTelemetry.LayersPruned.Add(1);
@@ -155,7 +156,7 @@ public sealed partial class PruneJobGrain(
         activity?.SetTag("shear.job", spec.JobId);
         int k = state.State.OutlierRatios.Count;
         activity?.SetTag("shear.layer", k);
-        double ratio = await LayerLoop.OwlStepAsync(spec.Model, session.Request.Spec.Owl!, session.Options, session.Shards, compute, k);
+        double ratio = await LayerLoop.OwlStepAsync(spec.Model, session.Request.Spec.Owl!, session.Options, session.Shards, session.Compute, k);
         state.State.OutlierRatios.Add(ratio);
         await StateWrites.Persist(state);
         if (state.State.OutlierRatios.Count == state.State.LayerCount)
@@ -168,7 +169,7 @@ public sealed partial class PruneJobGrain(
     {
         var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total }).ToList();
         var report = PruningReport.Of(session.Request, session.Mode, session.Samples, layers, LayerReport.TotalSparsity(layers), layers.Sum(l => l.Seconds));
-        await compute.Run(() =>
+        await session.Compute.Run(() =>
         {
             session.Output.Complete(report);
             return 0;
@@ -194,7 +195,7 @@ public sealed partial class PruneJobGrain(
         if (_session is { } session)
         {
             _session = null;
-            await session.Close(compute, message => LogStopFailed(state.State.Spec!.JobId, message));
+            await session.Close(message => LogStopFailed(state.State.Spec!.JobId, message));
         }
     }
 

@@ -15,14 +15,20 @@ namespace Shear.Grains;
 /// </summary>
 internal sealed class PruneJobSession
 {
-    private PruneJobSession(PruneRequest request, List<int[]> samples, string mode, PrunedModelWriter output, List<GrainShard> shards)
+    private PruneJobSession(PruneRequest request, List<int[]> samples, string mode, PrunedModelWriter output, List<GrainShard> shards, DeviceLease lease, ModelOptions options)
     {
-        (Request, Samples, Mode, Output, Shards) = (request, samples, mode, output, shards);
+        (Request, Samples, Mode, Output, Shards, Lease, Options) = (request, samples, mode, output, shards, lease, options);
     }
 
     public PruneRequest Request { get; }
 
-    public ModelOptions Options => new(Request.DType);
+    /// <summary>The device the mask step runs on (held for the session) and its worker.</summary>
+    public DeviceLease Lease { get; }
+
+    /// <summary>The mask step's device and the job's dtype (the spec's, else the device's default; the shards use the same dtype).</summary>
+    public ModelOptions Options { get; }
+
+    public IComputeQueue Compute => Lease.Worker;
 
     public List<int[]> Samples { get; }
 
@@ -38,11 +44,29 @@ internal sealed class PruneJobSession
     /// <summary>
     /// Loads the config (sets the layer count), draws the samples, reopens the staged output after the finished layers
     /// and starts the shards (their count fixed at the first attempt), each on its own silo while there are enough.
-    /// All file and tensor work runs on <paramref name="compute"/>; grain state is read and written here only.
+    /// All file and tensor work runs on the worker of the device leased from <paramref name="devices"/> (held until
+    /// <see cref="Close"/>); grain state is read and written here only.
     /// </summary>
-    public static async Task<PruneJobSession> Open(JobSpec spec, PruneJobState state, IGrainFactory grains, IComputeQueue compute, Action<string, string> warn)
+    public static async Task<PruneJobSession> Open(JobSpec spec, PruneJobState state, IGrainFactory grains, DevicePool devices, Action<string, string> warn)
     {
         var request = JobSpecs.Request(spec);
+        var lease = devices.Lease();
+        try
+        {
+            return await Open(spec, state, grains, request, lease, warn);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<PruneJobSession> Open(JobSpec spec, PruneJobState state, IGrainFactory grains, PruneRequest request, DeviceLease lease, Action<string, string> warn)
+    {
+        var compute = lease.Worker;
+        var options = lease.Options(spec.DType);
+        request = request with { DType = options.DType };
         var config = await compute.Run(() => GrainErrors.Translate(() =>
         {
             var c = ModelConfigLoader.Load(spec.Model);
@@ -61,7 +85,7 @@ internal sealed class PruneJobSession
         bool resume = state.Layers.Count > 0;
         var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume, request.Keep)));
         var shards = new List<GrainShard>();
-        var session = new PruneJobSession(request, samples, mode, output, shards) { Dense = dense };
+        var session = new PruneJobSession(request, samples, mode, output, shards, lease, options) { Dense = dense };
         try
         {
             if (dense || PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
@@ -78,7 +102,7 @@ internal sealed class PruneJobSession
                     ShardSilos.Pin(silos[s]);
                     try
                     {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense });
+                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense, DType = DTypeName(options.DType) });
                     }
                     finally
                     {
@@ -91,13 +115,20 @@ internal sealed class PruneJobSession
         }
         catch
         {
-            await session.Close(compute, _ => { });
+            await session.Close(_ => { }, releaseDevice: false); // Open gives the lease back
             throw;
         }
     }
 
-    /// <summary>Stops the shards (a shard on a lost silo is gone already) and closes the staged output (kept for the next attempt).</summary>
-    public async Task Close(IComputeQueue compute, Action<string> warn)
+    private static string DTypeName(TorchSharp.torch.ScalarType dtype) => dtype switch
+    {
+        TorchSharp.torch.ScalarType.BFloat16 => "bf16",
+        TorchSharp.torch.ScalarType.Float16 => "fp16",
+        _ => "fp32",
+    };
+
+    /// <summary>Stops the shards (a shard on a lost silo is gone already), closes the staged output (kept for the next attempt) and gives the device back.</summary>
+    public async Task Close(Action<string> warn, bool releaseDevice = true)
     {
         foreach (var shard in Shards)
         {
@@ -111,10 +142,14 @@ internal sealed class PruneJobSession
             }
         }
 
-        await compute.Run(() =>
+        await Compute.Run(() =>
         {
             Output.Dispose();
             return 0;
         });
+        if (releaseDevice)
+        {
+            Lease.Dispose();
+        }
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
-using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Pruning.Loop;
 using Shear.Numerics.Runtime;
@@ -10,12 +9,12 @@ using Shear.Numerics.Runtime;
 namespace Shear.Grains;
 
 /// <summary>
-/// One shard of a prune job on one silo (placed where the job asks, else on the least-busy silo): its
-/// <see cref="LayerShard"/> lives in this activation between layers, and every step runs on the silo's device worker.
-/// The grain only hands work over and back.
+/// One shard of a prune job on one silo (placed where the job asks, else on the least-busy silo): it leases one of the
+/// silo's devices at start (the least leased) and its <see cref="LayerShard"/> lives there between layers, every step
+/// on that device's worker, in the dtype the job chose. The grain only hands work over and back.
 /// </summary>
 [LeastBusyPlacement]
-public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
+public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
 {
     /// <summary>Statistics larger than this go through a file on the shared volume rather than a message.</summary>
     public const int InlineStatisticsBytes = 16 << 20;
@@ -23,6 +22,7 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
     private LayerShard? _shard;
     private ShardTask? _task;
     private IDisposable? _busy;
+    private DeviceLease? _lease;
 
     /// <inheritdoc />
     public async Task<int> Start(ShardTask task)
@@ -35,13 +35,15 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
 
         _task = task;
         _busy = ShearTelemetry.Work();
+        _lease ??= devices.Lease();
         var request = JobSpecs.Request(task.Job);
+        var options = _lease.Options(task.DType);
         _shard = await Timed(() => GrainErrors.Translate(() =>
         {
             var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
             var setup = task.Dense
-                ? ShardSetup.Dense(task.Job.Model, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer)
-                : new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, new ModelOptions(request.DType), task.Shard, task.Shards, task.FirstLayer);
+                ? ShardSetup.Dense(task.Job.Model, request.Spec, samples, options, task.Shard, task.Shards, task.FirstLayer)
+                : new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, options, task.Shard, task.Shards, task.FirstLayer);
             return LayerShard.Start(setup);
         }));
         return _shard.BatchCount;
@@ -109,28 +111,32 @@ public sealed class ShardGrain(IComputeQueue compute) : Grain, IShardGrain
 
     private async Task<T> Timed<T>(Func<T> work)
     {
+        var lease = _lease ?? throw new InvalidOperationException("a shard grain computes only after Start");
         var clock = Stopwatch.StartNew();
         try
         {
-            return await compute.Run(work);
+            return await lease.Worker.Run(work);
         }
         finally
         {
-            ShearTelemetry.BusySeconds.Add(clock.Elapsed.TotalSeconds);
+            ShearTelemetry.BusySeconds.Add(clock.Elapsed.TotalSeconds, ShearTelemetry.Device(lease.Device));
         }
     }
 
     private void Release()
     {
         var shard = _shard;
+        var lease = _lease;
         _shard = null;
-        if (shard is not null)
+        _lease = null;
+        if (lease is not null)
         {
-            _ = compute.Run(() =>
+            // The shard is disposed on the worker thread that made its tensors; the device is free once that ran.
+            _ = lease.Worker.Run(() =>
             {
-                shard.Dispose(); // on the worker thread that made its tensors
+                shard?.Dispose();
                 return 0;
-            });
+            }).ContinueWith(_ => lease.Dispose(), TaskScheduler.Default);
         }
 
         _busy?.Dispose();

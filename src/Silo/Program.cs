@@ -18,7 +18,7 @@ try
     options.Cluster.EnsurePortsFree();
     builder.UseOrleans(silo =>
     {
-        silo.UseShearCluster(options.Cluster);
+        silo.UseShearCluster(options.Cluster, options.Devices);
         if (options.Kubernetes)
         {
             // Pod name/IP and cluster ids from the downward API; dead silos' pods are cleaned up (needs the pod Role in k8s/).

@@ -7,6 +7,9 @@ namespace Shear.Silo;
 /// <summary>The silo's settings from configuration (<c>Shear:*</c> keys; environment <c>Shear__*</c>; command line <c>--Shear:Key=value</c>).</summary>
 internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, int HealthPort, string PrometheusHost, int? PrometheusPort, string? Otlp, bool Kubernetes)
 {
+    /// <summary>The devices this silo computes on (<c>Shear:Devices</c>: auto = every visible GPU, else cpu; or a list such as <c>cuda:0,cuda:1</c>).</summary>
+    public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
+
     /// <summary>A process whose end stops this silo (<c>Shear:ParentPid</c>, set by <c>shear demo</c>); null: none.</summary>
     public int? ParentPid { get; init; }
 
@@ -31,6 +34,7 @@ internal sealed record SiloOptions(ClusterSettings Cluster, string HealthHost, i
             string.Equals(config["Shear:Kubernetes"], "true", StringComparison.OrdinalIgnoreCase))
         {
             ParentPid = config["Shear:ParentPid"] is null ? null : Int("Shear:ParentPid", 0),
+            Devices = Numerics.Runtime.Devices.ForSilo(config["Shear:Devices"]),
         };
     }
 }

@@ -45,4 +45,26 @@ public sealed class SiloProcessTests
         ready = await http.GetAsync(new Uri($"http://127.0.0.1:{health}/healthz/ready"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode); // the first silo is still up
     }
+
+    [Theory]
+    [InlineData("cuda", "error: Shear:Devices=cuda: cuda: the libtorch in use is the CPU build (no CUDA); ")]
+    [InlineData("cuda:7", "error: Shear:Devices=cuda:7: cuda:7: the libtorch in use is the CPU build (no CUDA); ")]
+    [InlineData("tpu", "error: Shear:Devices=tpu: tpu: expected auto, cpu, cuda or cuda:N")]
+    public async Task ABadDeviceSettingIsOneLineAndExitCode2(string devices, string message)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Processes.SiloDll, $"--Shear:Devices={devices}", "--Shear:SiloPort=0", "--Shear:HealthPort=0", "--Shear:PrometheusPort=0" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = await p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Assert.True(p.WaitForExit(60_000));
+        Assert.Equal(2, p.ExitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(message, line, StringComparison.Ordinal);
+        Assert.Empty(await stdout);
+    }
 }

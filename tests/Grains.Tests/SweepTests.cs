@@ -51,7 +51,7 @@ public sealed class SweepTests(ClusterFixture fixture)
 
         // Both silos computed (each holds one shard of every job), on their device workers.
         var workers = fixture.Cluster.Silos.OfType<Orleans.TestingHost.InProcessSiloHandle>()
-            .Select(h => (Numerics.Runtime.DeviceWorker)h.SiloHost.Services.GetService(typeof(Numerics.Runtime.DeviceWorker))!).ToList();
+            .Select(h => ((Numerics.Runtime.DevicePool)h.SiloHost.Services.GetService(typeof(Numerics.Runtime.DevicePool))!).Workers.Single()).ToList();
         Assert.Equal(2, workers.Count);
         Assert.All(workers, w => Assert.True(w.Completed > 0, "a silo ran no compute"));
 

@@ -36,7 +36,7 @@ public sealed class ThreeSiloJobTests
             }
 
             var workers = cluster.Silos.OfType<InProcessSiloHandle>()
-                .Select(h => (Numerics.Runtime.DeviceWorker)h.SiloHost.Services.GetService(typeof(Numerics.Runtime.DeviceWorker))!).ToList();
+                .Select(h => ((Numerics.Runtime.DevicePool)h.SiloHost.Services.GetService(typeof(Numerics.Runtime.DevicePool))!).Workers.Single()).ToList();
             Assert.Equal(3, workers.Count);
             Assert.All(workers, w => Assert.True(w.Completed > 0, "a silo ran no shard"));
         }

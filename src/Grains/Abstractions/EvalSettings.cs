@@ -26,4 +26,8 @@ public sealed record EvalSettings
     /// <summary>New tokens per translation sample.</summary>
     [Id(4)]
     public int? TranslationMaxNewTokens { get; init; }
+
+    /// <summary>Compute dtype (fp32, bf16); null: the default of the device the shard lands on (bf16 on CUDA, fp32 on CPU).</summary>
+    [Id(5)]
+    public string? DType { get; init; }
 }

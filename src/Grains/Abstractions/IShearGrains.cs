@@ -95,9 +95,9 @@ public interface IWorkBoardGrain : IGrainWithIntegerKey
 
 /// <summary>A silo's advertised capacity and current load.</summary>
 /// <param name="Silo">Silo address text.</param>
-/// <param name="Accelerator">cpu or cuda.</param>
-/// <param name="Gpus">GPU count.</param>
-/// <param name="FreeGpuMemory">Free GPU memory in bytes (0 on CPU).</param>
+/// <param name="Accelerator">cpu or cuda (the devices it computes on, not the ones it could see).</param>
+/// <param name="Gpus">GPUs it computes on (one device worker each).</param>
+/// <param name="FreeGpuMemory">The most free memory on one of its GPUs, in bytes (0 on CPU or when not measured).</param>
 /// <param name="Running">Layer and eval work items running now.</param>
 /// <param name="At">When posted (UTC).</param>
 [GenerateSerializer, Immutable, Alias("shear.v1.SiloLoad")]
@@ -107,7 +107,16 @@ public sealed record SiloLoad(
     [property: Id(2)] int Gpus,
     [property: Id(3)] long FreeGpuMemory,
     [property: Id(4)] int Running,
-    [property: Id(5)] DateTime At);
+    [property: Id(5)] DateTime At)
+{
+    /// <summary>Device workers (slots): one per GPU, or one cpu.</summary>
+    [Id(6)]
+    public int Devices { get; init; } = 1;
+
+    /// <summary>Devices with no shard, job or eval holding them.</summary>
+    [Id(7)]
+    public int FreeSlots { get; init; } = 1;
+}
 
 /// <summary>Client-side helpers for eval grains.</summary>
 public static class EvalGrains

@@ -26,7 +26,7 @@ public sealed record JobSpec(
     [property: Id(9)] string Output,
     [property: Id(10)] string DataDirectory)
 {
-    /// <summary>Shards (silos) the job's calibration batches are split over; 0 = every active silo, capped by the batch count.</summary>
+    /// <summary>Shards the job's calibration batches are split over; 0 = one per device slot (every GPU of the GPU silos when any silo has one, else one per silo), capped by the batch count.</summary>
     [Id(11)]
     public int Shards { get; init; }
 
@@ -39,6 +39,10 @@ public sealed record JobSpec(
     /// <value>Default checkpoints (a spec without the field, as persisted before it, means what it meant).</value>
     [Id(13)]
     public string Keep { get; init; } = "checkpoints";
+
+    /// <summary>Compute dtype (fp32, bf16); null: the default of the device the job's mask step runs on (bf16 on CUDA, fp32 on CPU), which its shards then use too.</summary>
+    [Id(14)]
+    public string? DType { get; init; }
 
     /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";
@@ -64,6 +68,10 @@ public sealed record ShardTask(
     /// <summary>A shard of OWL's pass over the dense model: Wanda's statistics, forwards through the base's layers.</summary>
     [Id(5)]
     public bool Dense { get; init; }
+
+    /// <summary>The compute dtype the job chose (every shard computes in it, whatever its device).</summary>
+    [Id(6)]
+    public string DType { get; init; } = "fp32";
 }
 
 /// <summary>A shard's part of one layer's statistics: inline bytes, or (when larger than a message should be) a file on the shared volume.</summary>

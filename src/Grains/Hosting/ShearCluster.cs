@@ -8,9 +8,9 @@ namespace Shear.Grains.Hosting;
 /// <summary>Clustering, storage and reminders of a Shear silo from <see cref="ClusterSettings"/>.</summary>
 public static class ShearCluster
 {
-    /// <summary>Configures the silo; with Redis, first checks that it answers within the timeout.</summary>
+    /// <summary>Configures the silo (computing on <paramref name="devices"/>; null: every visible GPU, else cpu); with Redis, first checks that it answers within the timeout.</summary>
     /// <exception cref="InvalidOperationException">Redis unreachable (address and timeout named).</exception>
-    public static ISiloBuilder UseShearCluster(this ISiloBuilder silo, ClusterSettings settings)
+    public static ISiloBuilder UseShearCluster(this ISiloBuilder silo, ClusterSettings settings, IReadOnlyList<string>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(settings);
@@ -36,6 +36,6 @@ public static class ShearCluster
         }
 
         var advertised = settings.AdvertisedAddress ?? (settings.Redis is null ? "127.0.0.1" : Dns.GetHostName());
-        return silo.AddShear(new DataPlane.DataPlaneOptions { Enabled = settings.DataPlane, Port = settings.DataPort, AdvertisedHost = advertised });
+        return silo.AddShear(new DataPlane.DataPlaneOptions { Enabled = settings.DataPlane, Port = settings.DataPort, AdvertisedHost = advertised }, devices);
     }
 }

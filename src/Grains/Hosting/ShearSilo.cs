@@ -13,8 +13,12 @@ public static class ShearSilo
     /// <summary>Longest a grain call may take (a layer of a large model, an eval shard): 30 minutes.</summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(30);
 
-    /// <summary>Registers Shear's placement director, load reporter, data plane and messaging options on a silo.</summary>
-    public static ISiloBuilder AddShear(this ISiloBuilder silo, DataPlaneOptions? dataPlane = null)
+    /// <summary>
+    /// Registers Shear's placement director, load reporter, data plane, messaging options and device pool on a silo:
+    /// one device worker per entry of <paramref name="devices"/> (null: <see cref="Devices.ForSilo(string?)"/>'s
+    /// default, every visible GPU, else cpu).
+    /// </summary>
+    public static ISiloBuilder AddShear(this ISiloBuilder silo, DataPlaneOptions? dataPlane = null, IReadOnlyList<string>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddSingleton(dataPlane ?? new DataPlaneOptions());
@@ -29,8 +33,12 @@ public static class ShearSilo
             o.MaxMessageBodySize = ShearLimits.MaxMessageBodySize;
         });
         silo.Services.AddHostedService<LoadReporter>();
-        silo.Services.AddSingleton(_ => new DeviceWorker("cpu")); // one per device (#15 adds a worker per GPU)
-        silo.Services.AddSingleton<IComputeQueue>(sp => sp.GetRequiredService<DeviceWorker>());
+        silo.Services.AddSingleton(_ =>
+        {
+            var pool = new DevicePool(devices ?? Devices.ForSilo(null));
+            Telemetry.ShearTelemetry.Watch(pool);
+            return pool;
+        });
         return silo;
     }
 }

@@ -4,13 +4,14 @@ using System.Globalization;
 namespace Shear.Grains.Placement;
 
 /// <summary>
-/// Free GPU memory as the NVIDIA driver reports it (<c>nvidia-smi --query-gpu=memory.free</c>, summed over this
-/// silo's GPUs), or null where there is no NVIDIA GPU or driver (CPU silos export no GPU gauge at all).
+/// Free memory of each GPU as the NVIDIA driver reports it (<c>nvidia-smi --query-gpu=memory.free</c>, in its order,
+/// which inside a container given some GPUs is the order CUDA numbers them), or null where there is no NVIDIA GPU or
+/// driver (CPU silos export no GPU gauge at all).
 /// </summary>
 public static class GpuMemory
 {
-    /// <summary>Free bytes over all visible GPUs, or null.</summary>
-    public static long? FreeBytes()
+    /// <summary>Free bytes of each visible GPU, or null.</summary>
+    public static long[]? FreeBytesPerGpu()
     {
         var smi = new[] { "/usr/bin/nvidia-smi", "/usr/local/bin/nvidia-smi" }.FirstOrDefault(File.Exists);
         if (smi is null)
@@ -27,17 +28,29 @@ public static class GpuMemory
                 return null;
             }
 
-            long mib = 0;
-            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                mib += long.Parse(line, CultureInfo.InvariantCulture);
-            }
-
-            return mib << 20;
+            return Parse(text);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FormatException or InvalidOperationException or OverflowException)
         {
             return null;
         }
+    }
+
+    /// <summary>nvidia-smi's MiB per line as bytes per GPU.</summary>
+    /// <exception cref="FormatException">A line that is not a whole number.</exception>
+    public static long[] Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => long.Parse(l, CultureInfo.InvariantCulture) << 20)];
+    }
+
+    /// <summary>The free bytes of <paramref name="device"/> (<c>cuda:N</c>) in <paramref name="perGpu"/>, or null (cpu, not measured, not listed).</summary>
+    public static long? Of(long[]? perGpu, string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return perGpu is not null && device.StartsWith("cuda:", StringComparison.Ordinal)
+            && int.TryParse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < perGpu.Length
+            ? perGpu[i]
+            : null;
     }
 }

@@ -4,10 +4,10 @@ using Shear.Grains.Abstractions;
 namespace Shear.Grains.Placement;
 
 /// <summary>
-/// Chooses, among the silos compatible with the grain, those with GPUs if any has one, then the one with the fewest
-/// running work items on the board (ties: the fewest placed by this director in the last 5 s, then the address), so
-/// concurrent shards spread before the board catches up. The board is read at most every 250 ms. A placement hint
-/// naming a compatible silo wins.
+/// Chooses, among the silos compatible with the grain, the first in <see cref="SiloRanking.Order"/> of the work board
+/// (GPU silos, then free device slots, free GPU memory, running items), counting what this director placed since each
+/// silo's last post, so concurrent shards spread before the board catches up. The board is read at most every
+/// 250 ms. A placement hint naming a compatible silo wins.
 /// </summary>
 public sealed class LeastBusyDirector(IGrainFactory grains) : IPlacementDirector
 {
@@ -44,16 +44,14 @@ public sealed class LeastBusyDirector(IGrainFactory grains) : IPlacementDirector
         }
 
         var loads = _board.ToDictionary(l => l.Silo, l => l);
-        var withGpu = silos.Where(s => loads.TryGetValue(s.ToString(), out var l) && l.Gpus > 0).ToArray();
-        var pool = withGpu.Length > 0 ? withGpu : silos;
+        var byName = silos.ToDictionary(s => s.ToString(), s => s);
         lock (_gate)
         {
             var now = DateTime.UtcNow;
             _placed.RemoveAll(p => now - p.At > Recent);
-            var chosen = pool.OrderBy(s => loads.TryGetValue(s.ToString(), out var l) ? l.Running : 0)
-                .ThenBy(s => _placed.Count(p => p.Silo == s.ToString()))
-                .ThenBy(s => s.ToString(), StringComparer.Ordinal)
-                .First();
+            // What this director placed after a silo's last post: that post could not count it yet.
+            int placedSinceRead(string silo) => _placed.Count(p => p.Silo == silo && (!loads.TryGetValue(silo, out var l) || p.At > l.At));
+            var chosen = byName[SiloRanking.Order(byName.Keys, loads, placedSinceRead)[0]];
             _placed.Add((chosen.ToString(), now));
             return chosen;
         }

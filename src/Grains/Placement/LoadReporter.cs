@@ -2,51 +2,43 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Telemetry;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains.Placement;
 
-/// <summary>What this silo has: CPU only, or CUDA with its GPU count (from the environment the GPU image sets).</summary>
-public static class Accelerator
-{
-    /// <summary>"cuda" when GPUs are visible (SHEAR_GPUS or NVIDIA_VISIBLE_DEVICES), else "cpu".</summary>
-    public static (string Kind, int Gpus) Detect()
-    {
-        if (int.TryParse(Environment.GetEnvironmentVariable("SHEAR_GPUS"), out int gpus) && gpus > 0)
-        {
-            return ("cuda", gpus);
-        }
-
-        var visible = Environment.GetEnvironmentVariable("NVIDIA_VISIBLE_DEVICES");
-        if (!string.IsNullOrEmpty(visible) && visible is not ("none" or "void"))
-        {
-            return ("cuda", visible == "all" ? 1 : visible.Split(',').Length);
-        }
-
-        return ("cpu", 0);
-    }
-}
-
-/// <summary>Posts this silo's load to the work board every 250 ms.</summary>
-public sealed class LoadReporter(IGrainFactory grains, ILocalSiloDetails silo, ILogger<LoadReporter> logger) : BackgroundService
+/// <summary>
+/// Posts this silo's load to the work board every 250 ms: the devices it computes on (its <see cref="DevicePool"/>, not
+/// the GPUs it could see), their free slots, the most free memory on one of its GPUs (measured every 5 s) and its
+/// running work items.
+/// </summary>
+public sealed partial class LoadReporter(IGrainFactory grains, ILocalSiloDetails silo, DevicePool devices, ILogger<LoadReporter> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var (kind, gpus) = Accelerator.Detect();
-        long? free = null;
+        int gpus = devices.Gpus;
+        LogDevices(string.Join(", ", devices.Workers.Select(w => w.Device)));
+        long mostFree = 0;
         var measured = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             if (gpus > 0 && DateTime.UtcNow - measured > TimeSpan.FromSeconds(5))
             {
-                free = GpuMemory.FreeBytes(); // a process start: every 5 s, not every post
+                var free = GpuMemory.FreeBytesPerGpu(); // a process start: every 5 s, not every post
                 measured = DateTime.UtcNow;
-                ShearTelemetry.GpuFreeMemory(free);
+                var mine = devices.Workers.Select(w => GpuMemory.Of(free, w.Device)).Where(b => b is not null).Select(b => b!.Value).ToList();
+                mostFree = mine.Count > 0 ? mine.Max() : 0;
+                ShearTelemetry.GpuFreeMemory([.. devices.Workers.Select(w => (w.Device, GpuMemory.Of(free, w.Device)))]);
             }
 
             try
             {
-                await grains.GetGrain<IWorkBoardGrain>(0).Post(new SiloLoad(silo.SiloAddress.ToString(), kind, gpus, free ?? 0, ShearTelemetry.Running, DateTime.UtcNow));
+                var load = new SiloLoad(silo.SiloAddress.ToString(), gpus > 0 ? "cuda" : "cpu", gpus, mostFree, ShearTelemetry.Running, DateTime.UtcNow)
+                {
+                    Devices = devices.Workers.Count,
+                    FreeSlots = devices.FreeSlots,
+                };
+                await grains.GetGrain<IWorkBoardGrain>(0).Post(load);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -63,4 +55,7 @@ public sealed class LoadReporter(IGrainFactory grains, ILocalSiloDetails silo, I
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "computing on {Devices} (one device worker each)")]
+    private partial void LogDevices(string devices);
 }

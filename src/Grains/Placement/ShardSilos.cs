@@ -7,9 +7,10 @@ namespace Shear.Grains.Placement;
 public static class ShardSilos
 {
     /// <summary>
-    /// A silo for each of <paramref name="wanted"/> shards (0: one per active silo), capped by <paramref name="batches"/>:
-    /// the least busy on the work board first (GPU silos before CPU ones, then by address). With fewer silos than
-    /// shards (a retry after a silo was lost), silos take several shards in turn.
+    /// A silo for each of <paramref name="wanted"/> shards (0: one per device slot, <see cref="SiloRanking.ShardSlots"/>:
+    /// every GPU of the GPU silos when any has one, else one per active silo), capped by <paramref name="batches"/>.
+    /// Shards on one silo lease its devices one each. With more shards than slots (a retry after a silo was lost, or
+    /// a count asked for), silos take several shards in turn.
     /// </summary>
     public static async Task<IReadOnlyList<SiloAddress>> Choose(IGrainFactory grains, int wanted, int batches)
     {
@@ -25,14 +26,10 @@ public static class ShardSilos
             board = [];
         }
 
-        var loads = board.ToDictionary(l => l.Silo, l => l);
-        var ordered = hosts.Keys
-            .OrderByDescending(s => loads.TryGetValue(s.ToString(), out var l) && l.Gpus > 0)
-            .ThenBy(s => loads.TryGetValue(s.ToString(), out var l) ? l.Running : 0)
-            .ThenBy(s => s.ToString(), StringComparer.Ordinal)
-            .ToList();
-        int count = Math.Max(1, Math.Min(wanted <= 0 ? ordered.Count : wanted, batches));
-        return Enumerable.Range(0, count).Select(i => ordered[i % ordered.Count]).ToList();
+        var byName = hosts.Keys.ToDictionary(s => s.ToString(), s => s);
+        var slots = SiloRanking.ShardSlots(byName.Keys, board.Where(l => byName.ContainsKey(l.Silo)).ToDictionary(l => l.Silo, l => l));
+        int count = Math.Max(1, Math.Min(wanted <= 0 ? slots.Count : wanted, batches));
+        return [.. Enumerable.Range(0, count).Select(i => byName[slots[i % slots.Count]])];
     }
 
     /// <summary>Asks that the next new activation called from this flow be placed on <paramref name="silo"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Shear.Numerics.Runtime;
 
 namespace Shear.Grains.Telemetry;
 
@@ -14,7 +15,7 @@ public static class ShearTelemetry
     [
         "shear_layers_pruned_total", "shear_calibration_tokens_total", "shear_activation_bytes_total", "shear_eval_shards_total",
         "shear_jobs_finished_total", "shear_work_running", "shear_sweep_progress_ratio", "shear_gpu_free_memory_bytes",
-        "shear_statistics_bytes_total", "shear_compute_busy_seconds_total",
+        "shear_statistics_bytes_total", "shear_compute_busy_seconds_total", "shear_device_leases", "shear_device_queued",
     ];
 
     /// <summary>Spans of sweeps, jobs, layers and eval shards.</summary>
@@ -31,8 +32,8 @@ public static class ShearTelemetry
     /// <summary>Statistics bytes shards returned to their jobs.</summary>
     public static readonly Counter<long> StatisticsBytes = Meter.CreateCounter<long>("shear.statistics.bytes", description: "Calibration statistics bytes shards sent to their jobs");
 
-    /// <summary>Seconds this silo's device workers spent computing layer and shard steps.</summary>
-    public static readonly Counter<double> BusySeconds = Meter.CreateCounter<double>("shear.compute.busy", unit: "s", description: "Seconds of layer compute on this silo's device workers");
+    /// <summary>Seconds this silo's device workers spent computing layer and shard steps (tag <c>device</c>).</summary>
+    public static readonly Counter<double> BusySeconds = Meter.CreateCounter<double>("shear.compute.busy", unit: "s", description: "Seconds of layer compute on this silo's device workers, by device");
 
     /// <summary>Activation bytes sent between silos.</summary>
     public static readonly Counter<long> ActivationBytes = Meter.CreateCounter<long>("shear.activation.bytes", description: "Activation bytes sent layer to layer");
@@ -45,7 +46,8 @@ public static class ShearTelemetry
 
     private static int running;
     private static double sweepProgress;
-    private static long gpuFree = -1;
+    private static (string Device, long? Free)[] gpuFree = [];
+    private static DevicePool? devices;
 
     /// <summary>Work items running on this silo now.</summary>
     public static int Running => Volatile.Read(ref running);
@@ -54,7 +56,9 @@ public static class ShearTelemetry
     {
         Meter.CreateObservableGauge("shear.work.running", () => Running, description: "Layer and eval work running on this silo");
         Meter.CreateObservableGauge("shear.sweep.progress", () => Volatile.Read(ref sweepProgress), unit: "ratio", description: "Fraction of the latest sweep's work done");
-        Meter.CreateObservableGauge("shear.gpu.free_memory", GpuFree, unit: "bytes", description: "Free GPU memory (only on silos with NVIDIA GPUs)");
+        Meter.CreateObservableGauge("shear.gpu.free_memory", GpuFree, unit: "bytes", description: "Free memory of each GPU a silo computes on (only on silos with NVIDIA GPUs), by device");
+        Meter.CreateObservableGauge("shear.device.leases", () => Slots(s => s.Leases), description: "Shards, jobs and eval shards holding each device, by device");
+        Meter.CreateObservableGauge("shear.device.queued", () => Slots(s => s.Pending), description: "Work items queued or running on each device's worker, by device");
     }
 
     /// <summary>Counts a work item as running until disposed.</summary>
@@ -64,14 +68,20 @@ public static class ShearTelemetry
         return new Done();
     }
 
-    /// <summary>Records the free GPU memory the load reporter measured (null: no GPU; the gauge then reports nothing).</summary>
-    public static void GpuFreeMemory(long? bytes) => Interlocked.Exchange(ref gpuFree, bytes ?? -1);
+    /// <summary>Records the free memory of each GPU the load reporter measured (null: not measured; the gauge reports only measured ones).</summary>
+    public static void GpuFreeMemory((string Device, long? Free)[] perDevice) => Volatile.Write(ref gpuFree, perDevice);
 
-    private static IEnumerable<Measurement<long>> GpuFree()
-    {
-        long bytes = Interlocked.Read(ref gpuFree);
-        return bytes < 0 ? [] : [new Measurement<long>(bytes)];
-    }
+    /// <summary>The device pool whose slots the device gauges report (the silo's; the last one registered in a process).</summary>
+    public static void Watch(DevicePool pool) => Volatile.Write(ref devices, pool);
+
+    /// <summary>A <c>device</c> tag.</summary>
+    public static KeyValuePair<string, object?> Device(string device) => new("device", device);
+
+    private static IEnumerable<Measurement<long>> GpuFree() =>
+        Volatile.Read(ref gpuFree).Where(g => g.Free is not null).Select(g => new Measurement<long>(g.Free!.Value, Device(g.Device)));
+
+    private static IEnumerable<Measurement<int>> Slots(Func<DeviceSlot, int> value) =>
+        Volatile.Read(ref devices)?.Slots().Select(s => new Measurement<int>(value(s), Device(s.Device))) ?? [];
 
     /// <summary>Records a sweep's done fraction.</summary>
     public static void SweepProgress(double fraction) => Volatile.Write(ref sweepProgress, fraction);

@@ -70,6 +70,47 @@ public static class Devices
     }
 
     /// <summary>
+    /// The devices a silo computes on from its <c>Shear:Devices</c> setting <paramref name="spec"/>: null, empty or
+    /// <c>auto</c> = every visible GPU (<c>cuda:0</c> ... <c>cuda:G-1</c>), else <c>cpu</c>; otherwise a comma-separated
+    /// list of <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, each checked against the inventory, none twice.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown, absent or repeated device (named with the setting).</exception>
+    public static IReadOnlyList<string> ForSilo(string? spec, bool hasCuda, int gpus, string setting = "Shear:Devices")
+    {
+        if (string.IsNullOrWhiteSpace(spec) || spec.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return hasCuda && gpus > 0 ? [.. Enumerable.Range(0, gpus).Select(i => $"cuda:{i}")] : ["cpu"];
+        }
+
+        var devices = new List<string>();
+        foreach (var part in spec.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (part.Length == 0 || part.Equals("auto", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"{setting}={spec}: expected auto, or a list of cpu, cuda and cuda:N");
+            }
+
+            var device = Resolve(part, hasCuda, gpus, $"{setting}={spec}:");
+            if (devices.Contains(device))
+            {
+                throw new ArgumentException($"{setting}={spec}: {device} is named twice");
+            }
+
+            devices.Add(device);
+        }
+
+        return devices;
+    }
+
+    /// <summary>As <see cref="ForSilo(string?, bool, int, string)"/> on this process's inventory.</summary>
+    /// <exception cref="ArgumentException">Unknown, absent or repeated device (named).</exception>
+    public static IReadOnlyList<string> ForSilo(string? spec)
+    {
+        var (cuda, gpus) = Inventory();
+        return ForSilo(spec, cuda, gpus);
+    }
+
+    /// <summary>
     /// The model options of <c>--device</c> <paramref name="deviceSpec"/> and <c>--dtype</c> <paramref name="dtype"/>
     /// (null: the device's default dtype).
     /// </summary>
