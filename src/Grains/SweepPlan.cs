@@ -37,6 +37,11 @@ public static class SweepPlan
         }
 
         Canonical("keep", spec.Keep, KeepModes.Name(KeepModes.Parse(spec.Keep, "keep:")));
+        if (spec.DType is { } dtype && dtype is not ("fp32" or "bf16"))
+        {
+            throw new ArgumentException($"dtype: expected fp32 or bf16, not '{dtype}'");
+        }
+
         foreach (var p in spec.Patterns)
         {
             var pattern = SparsityPattern.Parse(p, null);
@@ -101,7 +106,7 @@ public static class SweepPlan
                         var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
                         jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
                             SparsityPattern.Parse(pattern, null).IsNofM ? null : spec.Sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
-                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep });
+                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep, DType = spec.DType });
                     }
                 }
             }

@@ -19,8 +19,9 @@ public sealed class SweepCommandTests
 
     public static TheoryData<string, string> BadFiles() => new()
     {
-        { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget, keep)" },
+        { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget, keep, dtype)" },
         { Good + "keep: everything\n", ":7: keep: expected masks or checkpoints, not 'everything'" },
+        { Good + "dtype: fp8\n", ":7: dtype: expected fp32 or bf16, not 'fp8'" },
         { Good.Replace("builtin_math", "nosuchset", StringComparison.Ordinal), ":2: calibrations: nosuchset: unknown dataset (known: " },
         { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)" },
         { Good.Replace("\"2:4\"", "\"3:2\"", StringComparison.Ordinal), ":4: patterns: N:M pattern needs 0 < n < m, got 3:2" },

@@ -21,7 +21,7 @@ internal static class SweepFile
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
-        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep",
+        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep", "dtype",
     ];
 
     /// <summary>Largest sweep file read (a sweep file is a few lines).</summary>
@@ -130,6 +130,7 @@ internal static class SweepFile
                 Limit = Optional("eval_limit", int.MaxValue), CodeSamples = Optional("code_samples", RunBounds.MaxSamplesPerItem),
                 TranslationSamples = Optional("translation_samples", RunBounds.MaxSamplesPerItem),
                 CodeMaxNewTokens = Optional("code_max_tokens", RunBounds.MaxNewTokens), TranslationMaxNewTokens = Optional("translation_max_tokens", RunBounds.MaxNewTokens),
+                DType = DType(),
             };
             return new SweepSpec(models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, Number("seed", 0L, long.MinValue, long.MaxValue), eval,
                 Path.GetFullPath(Name("output", "sweeps")), Path.GetFullPath(Name("data", "data")))
@@ -137,6 +138,7 @@ internal static class SweepFile
                 Shards = Number("shards", 0, 0, 4096),
                 TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
                 Keep = Keep(),
+                DType = eval.DType,
             };
         }
 
@@ -188,6 +190,12 @@ internal static class SweepFile
             !_fields.TryGetValue("keep", out var node) ? KeepModes.Name(KeepMode.Masks)
                 : node is YamlScalarNode { Value: "masks" or "checkpoints" } v ? v.Value!
                 : Fail<string>(node, $"keep: expected masks or checkpoints, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Shape(node))}");
+
+        // dtype: fp32 or bf16 for every job and evaluation; absent: each device's default (bf16 on CUDA, fp32 on CPU).
+        private string? DType() =>
+            !_fields.TryGetValue("dtype", out var node) ? null
+                : node is YamlScalarNode { Value: "fp32" or "bf16" } v ? v.Value!
+                : Fail<string>(node, $"dtype: expected fp32 or bf16, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Shape(node))}");
 
         private string Name(string key, string fallback)
         {

@@ -45,4 +45,8 @@ public sealed record SweepSpec(
     /// <value>Default checkpoints here (a persisted spec without the field); sweep files default to masks.</value>
     [Id(14)]
     public string Keep { get; init; } = "checkpoints";
+
+    /// <summary>Compute dtype of its prune jobs and evaluations (fp32, bf16); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
+    [Id(15)]
+    public string? DType { get; init; }
 }

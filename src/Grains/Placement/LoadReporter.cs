@@ -24,11 +24,11 @@ public sealed partial class LoadReporter(IGrainFactory grains, ILocalSiloDetails
         {
             if (gpus > 0 && DateTime.UtcNow - measured > TimeSpan.FromSeconds(5))
             {
-                var free = GpuMemory.FreeBytesPerGpu(); // a process start: every 5 s, not every post
+                var free = DeviceMemory.FreeBytesPerGpu(); // a process start: every 5 s, not every post
                 measured = DateTime.UtcNow;
-                var mine = devices.Workers.Select(w => GpuMemory.Of(free, w.Device)).Where(b => b is not null).Select(b => b!.Value).ToList();
+                var mine = devices.Workers.Select(w => DeviceMemory.Of(free, w.Device)).Where(b => b is not null).Select(b => b!.Value).ToList();
                 mostFree = mine.Count > 0 ? mine.Max() : 0;
-                ShearTelemetry.GpuFreeMemory([.. devices.Workers.Select(w => (w.Device, GpuMemory.Of(free, w.Device)))]);
+                ShearTelemetry.GpuFreeMemory([.. devices.Workers.Select(w => (w.Device, DeviceMemory.Of(free, w.Device)))]);
             }
 
             try

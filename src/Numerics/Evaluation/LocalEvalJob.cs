@@ -114,7 +114,7 @@ public static partial class LocalEvalJob
                 int seqlen = lm.Config.MaxPositionEmbeddings;
                 var tokens = tokenizer.Encode(text, addSpecialTokens: true);
                 var head = tokens.Take(Take(tokens.Length / seqlen) * seqlen).ToList();
-                var ppl = Perplexity.Measure(lm, head, seqlen);
+                var ppl = Perplexity.Measure(lm, head, seqlen, EvalBatches.Rows(lm, seqlen, 8));
                 results.Add(BenchmarkResult.Of("ppl", "wikitext2", "perplexity", ppl, head.Count / seqlen));
                 progress("wikitext2", 1, 1);
             }
@@ -123,7 +123,7 @@ public static partial class LocalEvalJob
             int done = 0;
             foreach (var (domain, tokens) in heldOut)
             {
-                var ppl = Perplexity.Measure(lm, tokens, PerplexitySeqLen);
+                var ppl = Perplexity.Measure(lm, tokens, PerplexitySeqLen, EvalBatches.Rows(lm, PerplexitySeqLen, 8));
                 results.Add(BenchmarkResult.Of("ppl", $"ppl/{domain}", "perplexity", ppl, tokens.Count / PerplexitySeqLen));
                 progress("ppl (built-in)", ++done, heldOut.Count);
             }
@@ -136,7 +136,7 @@ public static partial class LocalEvalJob
             var task = benchmark.BuiltIn ? "openbookqa" : benchmark.Name;
             var items = benchmark.Files(options.DataDirectory).SelectMany(f => CommonsenseTasks.Load(task, f)).ToList();
             items = items.Take(Take(items.Count, benchmark)).ToList();
-            var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos);
+            var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos, EvalBatches.Rows(lm, Math.Min(lm.Config.MaxPositionEmbeddings, 1024), 16));
             var (acc, accNorm) = MultipleChoice.Measure(scorer, items, (done, total) => progress(benchmark.Name, done, total));
             var results = new List<BenchmarkResult> { BenchmarkResult.Of("csr", benchmark.Name, "acc", acc, items.Count) };
             if (accNorm is { } norm)
@@ -159,11 +159,12 @@ public static partial class LocalEvalJob
             var generator = new TextGenerator(lm, tokenizer);
             var greedy = new GenerationOptions { MaxNewTokens = 256 };
             var right = new List<double>(prompts.Count);
-            for (int i = 0; i < prompts.Count; i += 8)
+            int batch = EvalBatches.Rows(lm, Math.Min(lm.Config.MaxPositionEmbeddings, 2048), 8); // 8-shot prompts and 256 new tokens
+            for (int i = 0; i < prompts.Count; i += batch)
             {
-                var outputs = generator.Generate(prompts.Skip(i).Take(8).ToList(), greedy);
+                var outputs = generator.Generate(prompts.Skip(i).Take(batch).ToList(), greedy);
                 right.AddRange(outputs.Select((o, k) => Gsm8kPrompt.IsCorrect(o.Text, questions[i + k].Answer) ? 1.0 : 0.0));
-                progress(benchmark.Name, Math.Min(i + 8, prompts.Count), prompts.Count);
+                progress(benchmark.Name, Math.Min(i + batch, prompts.Count), prompts.Count);
             }
 
             return [BenchmarkResult.Of("math", benchmark.Name, "exact_match", Measured.Mean([.. right]), prompts.Count)];

@@ -110,3 +110,28 @@ public sealed class DevicePoolTests
         Assert.Throws<ArgumentException>(() => new DevicePool(["cpu", "cpu"]));
     }
 }
+
+public sealed class DeviceMemoryTests
+{
+    [Fact]
+    public void ReadsNvidiaSmisMibPerGpuAndFindsADevicesShare()
+    {
+        var perGpu = DeviceMemory.Parse("81037\n 512 \n\n");
+        Assert.Equal([81037L << 20, 512L << 20], perGpu);
+        Assert.Equal(512L << 20, DeviceMemory.Of(perGpu, "cuda:1"));
+        Assert.Null(DeviceMemory.Of(perGpu, "cuda:2"));
+        Assert.Null(DeviceMemory.Of(perGpu, "cpu"));
+        Assert.Null(DeviceMemory.Of(null, "cuda:0"));
+        Assert.Throws<FormatException>(() => DeviceMemory.Parse("[N/A]"));
+    }
+
+    [Fact]
+    public void TheHostsFreeMemoryIsMemAvailable()
+    {
+        var line = File.ReadLines("/proc/meminfo").Single(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+        long kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var free = DeviceMemory.Free("cpu");
+        Assert.NotNull(free);
+        Assert.InRange(free!.Value, (kb << 10) / 2, (kb << 10) * 2); // it moves between the two reads, not by half
+    }
+}

@@ -1,15 +1,44 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Shear.Grains.Placement;
+namespace Shear.Numerics.Runtime;
 
 /// <summary>
-/// Free memory of each GPU as the NVIDIA driver reports it (<c>nvidia-smi --query-gpu=memory.free</c>, in its order,
+/// Free memory of a device: of each GPU as the NVIDIA driver reports it (<c>nvidia-smi --query-gpu=memory.free</c>, in its order,
 /// which inside a container given some GPUs is the order CUDA numbers them), or null where there is no NVIDIA GPU or
-/// driver (CPU silos export no GPU gauge at all).
+/// driver (CPU silos export no GPU gauge at all); of the host as the kernel reports it (MemAvailable).
 /// </summary>
-public static class GpuMemory
+public static class DeviceMemory
 {
+    /// <summary>Free bytes on <paramref name="device"/> now (cpu: MemAvailable; cuda:N: nvidia-smi), or null when not known.</summary>
+    public static long? Free(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device == "cpu" ? HostAvailable() : Of(FreeBytesPerGpu(), device.Contains(':', StringComparison.Ordinal) ? device : device + ":0");
+    }
+
+    /// <summary>The kernel's MemAvailable in bytes, or null (no /proc/meminfo).</summary>
+    public static long? HostAvailable()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                {
+                    var kb = line["MemAvailable:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) << 10;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
     /// <summary>Free bytes of each visible GPU, or null.</summary>
     public static long[]? FreeBytesPerGpu()
     {
