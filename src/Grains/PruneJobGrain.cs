@@ -13,8 +13,10 @@ namespace Shear.Grains;
 /// are computed here once per layer on a device of this silo leased for the attempt (its dtype, the spec's or that
 /// device's default, is the one every shard computes in). Every finished layer is persisted; after a failure (a
 /// silo lost) the job goes on after the last finished layer with fresh shards, which replay their batches from the
-/// staged output. A reminder (and any progress query) restarts the steps when this activation was lost.
+/// staged output. A reminder (and any progress query) restarts the steps when this activation was lost. It is placed
+/// like the work it drives (GPU silos first): its mask step, SparseGPT's solve included, is a device's work too.
 /// </summary>
+[Placement.LeastBusyPlacement]
 public sealed partial class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
     DevicePool devices,

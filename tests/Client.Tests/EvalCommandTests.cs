@@ -11,6 +11,9 @@ public sealed class EvalCommandTests
         { ["--domains", "foo"], "error: unknown domain 'foo' (known: code, csr, translation, math, ppl)" },
         { ["--domains", "csr", "--limit", "0"], "error: --limit 0 is out of range (1 to 2147483647)" },
         { ["--meteor-order", "backwards"], "error: --meteor-order backwards: expected conventional or thesis" },
+        { ["--device", "npu"], "error: --device npu: expected auto, cpu, cuda or cuda:N" },
+        { ["--device", "cuda"], "error: --device cuda: the libtorch in use is the CPU build (no CUDA); " + global::Shear.Numerics.Runtime.Devices.CudaBuildHint },
+        { ["--dtype", "fp8"], "error: --dtype fp8: expected fp32, bf16 or fp16" },
     };
 
     [Theory]

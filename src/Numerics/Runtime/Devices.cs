@@ -118,7 +118,17 @@ public static class Devices
     public static Models.ModelOptions Options(string deviceSpec, string? dtype)
     {
         var device = Resolve(deviceSpec);
-        return new Models.ModelOptions(dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype), DeviceName: device);
+        ScalarType type;
+        try
+        {
+            type = dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype);
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"--dtype {dtype}: expected fp32, bf16 or fp16");
+        }
+
+        return new Models.ModelOptions(type, DeviceName: device);
     }
 
     /// <summary>The default compute dtype on <paramref name="deviceName"/>: bf16 on CUDA, fp32 on CPU.</summary>

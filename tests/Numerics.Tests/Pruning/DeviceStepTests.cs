@@ -10,12 +10,6 @@ public sealed class DeviceStepTests
 {
     private static readonly List<int[]> Samples = [[406, 17, 42, 5, 88, 23, 9, 301], [406, 60, 61, 62, 3, 77], [406, 5, 6]];
 
-    private static void AssertOn(Tensor t, string device, ScalarType dtype, string what)
-    {
-        Assert.True(t.device.ToString() == device, $"{what} is on {t.device}, not {device}");
-        Assert.True(t.dtype == dtype, $"{what} is {t.dtype}, not {dtype}");
-    }
-
     /// <summary>
     /// Observe -> masks -> apply -> forward of one layer with the device and dtype as parameters: parameters,
     /// statistics, masks and hidden states are checked. (TorchSharp's meta device, which would make any host read
@@ -40,26 +34,26 @@ public sealed class DeviceStepTests
         using var layer = CausalLM.LoadLayer(config, reader, 0, options);
         foreach (var (name, p) in layer.named_parameters())
         {
-            AssertOn(p, device, dtype, name);
+            Runtime.DevicePathTests.AssertOn(p, device, dtype, name);
         }
 
         using var statistics = LayerPruner.Observe(layer, set, method);
         using (var scaler = statistics.Linears["self_attn.q_proj"].ScalerRow())
         {
-            AssertOn(scaler, device, ScalarType.Float32, "scaler_row");       // statistics in fp32 (reduced in fp64)
+            Runtime.DevicePathTests.AssertOn(scaler, device, ScalarType.Float32, "scaler_row");       // statistics in fp32 (reduced in fp64)
         }
 
         using var masks = LayerPruner.ComputeMasks(layer, statistics, new PruneSpec(method, SparsityPattern.Unstructured(0.5)));
         foreach (var (name, mask) in masks.Masks)
         {
-            AssertOn(mask, device, ScalarType.Bool, $"mask of {name}");
+            Runtime.DevicePathTests.AssertOn(mask, device, ScalarType.Bool, $"mask of {name}");
         }
 
         LayerPruner.Apply(layer, masks);
         LayerPruner.Forward(layer, set);
         foreach (var batch in set.Batches)
         {
-            AssertOn(batch.Hidden, device, dtype, $"batch {batch.Index}'s hidden states");
+            Runtime.DevicePathTests.AssertOn(batch.Hidden, device, dtype, $"batch {batch.Index}'s hidden states");
         }
     }
 }

@@ -24,7 +24,8 @@ public sealed class DevicePathTests
         { "cpu", "bf16" },
     };
 
-    private static void AssertOn(Tensor t, string device, ScalarType dtype, string what)
+    /// <summary>Fails naming <paramref name="what"/> unless <paramref name="t"/> is on <paramref name="device"/> in <paramref name="dtype"/>.</summary>
+    internal static void AssertOn(Tensor t, string device, ScalarType dtype, string what)
     {
         Assert.True(t.device.ToString() == device, $"{what} is on {t.device}, not {device}");
         Assert.True(t.dtype == dtype, $"{what} is {t.dtype}, not {dtype}");
