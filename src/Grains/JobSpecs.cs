@@ -16,7 +16,7 @@ public static class JobSpecs
         return new PruneSpec(method, SparsityPattern.Parse(job.Pattern, job.Sparsity)) { TokenBudget = job.TokenBudget, Owl = owl ? new OwlOptions() : null };
     }
 
-    /// <summary>The same job as a single-process request (what <c>shear prune</c> would run).</summary>
+    /// <summary>The same job as a single-process request (what <c>shear prune</c> would run on the CPU: the job's dtype, else fp32).</summary>
     public static PruneRequest Request(JobSpec job, bool overwrite = true)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -24,6 +24,7 @@ public static class JobSpecs
         {
             DataDirectory = job.DataDirectory,
             Keep = KeepModes.Parse(job.Keep, "keep:"),
+            DType = job.DType is null ? Numerics.Models.ModelOptions.Default.DType : Numerics.Models.ModelOptions.ParseDType(job.DType),
         };
     }
 

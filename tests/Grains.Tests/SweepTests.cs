@@ -62,6 +62,31 @@ public sealed class SweepTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ASweepsDTypeIsEveryShardsAndEqualsTheSingleProcessPruneInIt()
+    {
+        var root = Paths.TempDir();
+        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Methods = ["wanda"], Patterns = ["unstructured"], DType = "bf16" };
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bf16");
+        await sweep.Submit(spec);
+        var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
+        Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
+        var job = Assert.Single(SweepPlan.Jobs("bf16", spec));
+        Assert.Equal("bf16", job.DType);
+        using (var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(job.Output, "pruning.json"), TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("BFloat16", report.RootElement.GetProperty("dtype").GetString());
+        }
+
+        // Both shards computed in bf16 (a shard in fp32 would change the activations the next layer's statistics see).
+        var local = Path.Combine(root, "local");
+        LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }), shards: 2);
+        Paths.AssertSameCheckpoint(local, job.Output);
+        var fp32 = Path.Combine(root, "fp32");
+        LocalPruneJob.Run(JobSpecs.Request(job with { Output = fp32, DType = null }), shards: 2);
+        Assert.ThrowsAny<Exception>(() => Paths.AssertSameCheckpoint(fp32, job.Output)); // the dtype shows in the masks
+    }
+
+    [Fact]
     public async Task AMasksOnlySweepExportsTheSingleProcessCheckpointsAndEvaluatesAlike()
     {
         var root = Paths.TempDir();
