@@ -33,7 +33,8 @@ public static partial class LocalEvalJob
             var sandbox = new PythonSandbox(options.SandboxTimeout, allowUnisolated: options.AllowUnisolatedCode);
             log($"{benchmark.Name}: {items.Count} problems x {options.CodeSamples} samples; sandbox: {sandbox.Isolation}");
             var results = CodeTask.Run(new TextGenerator(lm, tokenizer), sandbox, items, options.CodeSamples, options.CodeMaxNewTokens, options.Seed,
-                (done, total) => progress(benchmark.Name, done, total));
+                (done, total) => progress(benchmark.Name, done, total),
+                EvalBatches.Rows(lm, Math.Min(lm.Config.MaxPositionEmbeddings, 1024 + options.CodeMaxNewTokens), options.CodeSamples));
             return CodeEvaluator.PassAtKs(results).Select(p => BenchmarkResult.Of("code", benchmark.Name, $"pass@{p.Key}", p.Value, items.Count)).ToList();
         }
 
@@ -44,6 +45,7 @@ public static partial class LocalEvalJob
             var meteor = new Meteor(WordNet());
             var generator = new TextGenerator(lm, tokenizer);
             int k = options.TranslationSamples;
+            int rows = EvalBatches.Rows(lm, Math.Min(lm.Config.MaxPositionEmbeddings, 512 + options.TranslationMaxNewTokens), k);
             var scores = new List<double>(pairs.Count);
             for (int i = 0; i < pairs.Count; i++)
             {
@@ -52,7 +54,7 @@ public static partial class LocalEvalJob
                     Temperature = TranslationTask.Temperature, TopP = TranslationTask.TopP, TopK = TranslationTask.TopK,
                     MaxNewTokens = options.TranslationMaxNewTokens, Seed = options.Seed + ((long)i * k),
                 };
-                var samples = generator.Generate(Enumerable.Repeat(TranslationTask.Prompt(pairs[i].English), k).ToList(), generation);
+                var samples = generator.GenerateRepeated(TranslationTask.Prompt(pairs[i].English), k, generation, rows);
                 scores.Add(TranslationTask.Score(meteor, pairs[i].French, samples.Select(s => s.Text).ToList(), options.MeteorOrder));
                 progress(benchmark.Name, i + 1, pairs.Count);
             }

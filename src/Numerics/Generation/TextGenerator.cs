@@ -10,6 +10,23 @@ namespace Shear.Numerics.Generation;
 /// </summary>
 public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
 {
+    /// <summary>
+    /// <paramref name="count"/> continuations of one prompt, at most <paramref name="rowsPerCall"/> rows at once (what
+    /// fits the device): row j is seeded with <c>Seed + j</c> however the rows are split, as in one call of all of them.
+    /// </summary>
+    public IReadOnlyList<GenerationResult> GenerateRepeated(string prompt, int count, GenerationOptions options, int rowsPerCall)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerCall, 1);
+        var results = new List<GenerationResult>(count);
+        for (int start = 0; start < count; start += rowsPerCall)
+        {
+            results.AddRange(Generate(Enumerable.Repeat(prompt, Math.Min(rowsPerCall, count - start)).ToList(), options with { Seed = options.Seed + start }));
+        }
+
+        return results;
+    }
+
     /// <summary>Continues text prompts.</summary>
     public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<string> prompts, GenerationOptions options)
     {

@@ -72,6 +72,19 @@ public sealed class TextGeneratorTests : IDisposable
         Assert.NotEqual(first.SelectMany(r => r.Tokens), other.SelectMany(r => r.Tokens));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void RepeatedSamplesSplitIntoCallsAreTheSamplesOfOneCall(int rowsPerCall)
+    {
+        var options = new GenerationOptions { MaxNewTokens = 8, Temperature = 0.8, TopK = 20, Seed = 40 };
+        var whole = _generator.Generate(Enumerable.Repeat(Prompts[1], 5).ToList(), options);
+        var split = _generator.GenerateRepeated(Prompts[1], 5, options, rowsPerCall);
+        Assert.Equal(whole.Select(r => r.Tokens), split.Select(r => r.Tokens));
+        Assert.True(whole.Select(r => string.Join(",", r.Tokens)).Distinct().Count() > 1, "the samples should differ from row to row");
+    }
+
     [Fact]
     public void TopKOfOneSamplesTheGreedyToken()
     {

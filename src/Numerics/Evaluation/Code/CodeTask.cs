@@ -40,9 +40,11 @@ public static class CodeTask
 
     /// <summary>
     /// Generates <paramref name="samples"/> continuations per item (sample j of item i seeded with seed + i·n + j), runs
-    /// each program in the sandbox; <paramref name="progress"/> gets (items done, items).
+    /// each program in the sandbox; <paramref name="progress"/> gets (items done, items). At most
+    /// <paramref name="rowsPerCall"/> samples are generated at once (the same samples whatever it is).
     /// </summary>
-    public static List<ProblemResult> Run(TextGenerator generator, PythonSandbox sandbox, IReadOnlyList<CodeItem> items, int samples, int maxNewTokens, long seed, Action<int, int>? progress = null)
+    public static List<ProblemResult> Run(TextGenerator generator, PythonSandbox sandbox, IReadOnlyList<CodeItem> items, int samples, int maxNewTokens, long seed,
+        Action<int, int>? progress = null, int rowsPerCall = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(sandbox);
@@ -56,7 +58,7 @@ public static class CodeTask
             {
                 Temperature = Temperature, TopP = TopP, MaxNewTokens = maxNewTokens, Seed = seed + ((long)i * samples), StopStrings = item.StopStrings,
             };
-            var outputs = generator.Generate(Enumerable.Repeat(item.Prompt, samples).ToList(), options);
+            var outputs = generator.GenerateRepeated(item.Prompt, samples, options, rowsPerCall);
             results.Add(new ProblemResult(item.TaskId, outputs.Select(o => sandbox.Run(item.ProgramOf(o.Text))).ToList()));
             progress?.Invoke(i + 1, items.Count);
         }
