@@ -102,7 +102,7 @@ internal sealed class PruneJobSession
                     ShardSilos.Pin(silos[s]);
                     try
                     {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense, DType = DTypeName(options.DType) });
+                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense, DType = ModelOptions.NameOf(options.DType) });
                     }
                     finally
                     {
@@ -119,13 +119,6 @@ internal sealed class PruneJobSession
             throw;
         }
     }
-
-    private static string DTypeName(TorchSharp.torch.ScalarType dtype) => dtype switch
-    {
-        TorchSharp.torch.ScalarType.BFloat16 => "bf16",
-        TorchSharp.torch.ScalarType.Float16 => "fp16",
-        _ => "fp32",
-    };
 
     /// <summary>Stops the shards (a shard on a lost silo is gone already), closes the staged output (kept for the next attempt) and gives the device back.</summary>
     public async Task Close(Action<string> warn, bool releaseDevice = true)

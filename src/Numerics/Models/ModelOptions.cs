@@ -24,6 +24,16 @@ public sealed record ModelOptions(ScalarType DType = ScalarType.Float32, Attenti
     /// <summary>The torch device.</summary>
     public Device Device => device(DeviceName);
 
+    /// <summary>The short name of a compute dtype (<c>fp32</c>, <c>bf16</c>, <c>fp16</c>), which <see cref="ParseDType"/> reads back.</summary>
+    /// <exception cref="ArgumentException">Not a compute dtype.</exception>
+    public static string NameOf(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "fp32",
+        ScalarType.BFloat16 => "bf16",
+        ScalarType.Float16 => "fp16",
+        _ => throw new ArgumentException($"{dtype} is not a compute dtype (fp32, bf16 or fp16)", nameof(dtype)),
+    };
+
     /// <summary>Parses a dtype name (<c>fp32</c>/<c>float32</c>, <c>bf16</c>/<c>bfloat16</c>, <c>fp16</c>/<c>float16</c>).</summary>
     public static ScalarType ParseDType(string name) => name.ToLowerInvariant() switch
     {

@@ -33,6 +33,16 @@ public sealed class DevicesTests
         Assert.Equal(ScalarType.Float32, Devices.DefaultDType("cpu"));
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, "fp32")]
+    [InlineData(ScalarType.BFloat16, "bf16")]
+    [InlineData(ScalarType.Float16, "fp16")]
+    public void ADTypesNameReadsBack(ScalarType dtype, string name)
+    {
+        Assert.Equal(name, Models.ModelOptions.NameOf(dtype));
+        Assert.Equal(dtype, Models.ModelOptions.ParseDType(name));
+    }
+
     [Fact]
     public void ThisBuildIsTheCpuBuild()
     {
