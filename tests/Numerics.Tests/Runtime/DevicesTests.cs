@@ -39,8 +39,8 @@ public sealed class DevicesTests
     [InlineData(ScalarType.Float16, "fp16")]
     public void ADTypesNameReadsBack(ScalarType dtype, string name)
     {
-        Assert.Equal(name, Models.ModelOptions.NameOf(dtype));
-        Assert.Equal(dtype, Models.ModelOptions.ParseDType(name));
+        Assert.Equal(name, Shear.Numerics.Models.ModelOptions.NameOf(dtype));
+        Assert.Equal(dtype, Shear.Numerics.Models.ModelOptions.ParseDType(name));
     }
 
     [Fact]
