@@ -70,4 +70,22 @@ public sealed class SweepCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: cannot reach the Shear cluster at 127.0.0.1:1 within 3 s", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheSilosTableShowsEachSilosDevicesAndFreeSlots()
+    {
+        var at = DateTime.UtcNow;
+        var table = Commands.SweepCommand.FormatSilos(
+        [
+            new Grains.Abstractions.SiloLoad("S10.0.0.1:11111:1", "cpu", 0, 0, 0, at),
+            new Grains.Abstractions.SiloLoad("S10.0.0.2:11111:1", "cuda", 1, 80L << 30, 1, at) { Devices = 1, FreeSlots = 0 },
+            new Grains.Abstractions.SiloLoad("S10.0.0.3:11111:1", "cuda", 4, 3L << 29, 2, at) { Devices = 4, FreeSlots = 2 },
+        ]);
+        Assert.Equal(
+            "silo               computes on  devices  free slots  most free GPU memory  running\n" +
+            "S10.0.0.1:11111:1  cpu          cpu      1/1         -                     0\n" +
+            "S10.0.0.2:11111:1  cuda         1 GPU    0/1         80.0 GiB              1\n" +
+            "S10.0.0.3:11111:1  cuda         4 GPUs   2/4         1.5 GiB               2\n", table);
+        Assert.Equal("no silo has posted its load yet\n", Commands.SweepCommand.FormatSilos([]));
+    }
 }

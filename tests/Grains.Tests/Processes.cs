@@ -26,6 +26,13 @@ internal sealed class Processes : IDisposable
     /// <summary>Runs the shear console to its end: exit code and stderr.</summary>
     public static (int Code, string Err) Shear(TimeSpan limit, params string[] args)
     {
+        var (code, _, err) = ShearWithOutput(limit, args);
+        return (code, err);
+    }
+
+    /// <summary>Runs the shear console to its end: exit code, stdout and stderr.</summary>
+    public static (int Code, string Out, string Err) ShearWithOutput(TimeSpan limit, params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(ShearDll);
         foreach (var a in args)
@@ -42,8 +49,7 @@ internal sealed class Processes : IDisposable
             throw new TimeoutException($"shear {string.Join(' ', args)} ran past {limit.TotalSeconds:F0} s");
         }
 
-        _ = stdout.Result;
-        return (p.ExitCode, stderr.Result);
+        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
     public Process Start(string file, string arguments, string? log = null)

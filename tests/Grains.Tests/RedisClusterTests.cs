@@ -23,6 +23,15 @@ public sealed class RedisClusterTests
         await sweep.Submit(spec);
         var status = await ProcessCluster.Follow(sweep, TimeSpan.FromMinutes(5));
         Assert.True(status.State == WorkState.Done, $"{status.State} {status.Message}");
+
+        // The console shows the board placement ranks by: every silo, computing on its one cpu worker.
+        var (code, table, err) = Processes.ShearWithOutput(TimeSpan.FromMinutes(1), "sweep", "silos", "--redis", $"127.0.0.1:{cluster.RedisPort}", "--cluster-id", cluster.ClusterId);
+        Assert.True(code == 0, err);
+        var lines = table.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("silo ", lines[0], StringComparison.Ordinal);
+        Assert.Equal(silos, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"^S\S+\s+cpu\s+cpu\s+[01]/1\s+-\s+[0-9]+$", l));
+
         foreach (var job in SweepPlan.Jobs($"identity{silos}", spec))
         {
             // What `shear prune` runs: one process, one shard (Wanda's and magnitude's statistics give the same bits for any split).

@@ -7,7 +7,7 @@ using Shear.Numerics.Evaluation;
 
 namespace Shear.Client.Commands;
 
-/// <summary><c>shear sweep submit|status|results|cancel</c> against a running cluster.</summary>
+/// <summary><c>shear sweep submit|status|results|cancel|silos</c> against a running cluster.</summary>
 internal static class SweepCommand
 {
     public static Command Create(TextWriter stdout)
@@ -31,7 +31,8 @@ internal static class SweepCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --report folder (atomically)" };
         var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report, overwrite };
         var cancel = new Command("cancel", "Stop scheduling a sweep's remaining work") { sweepId };
-        foreach (var c in new[] { submit, status, results, cancel })
+        var silos = new Command("silos", "Show the cluster's silos: what they compute on, free device slots, free GPU memory, running work");
+        foreach (var c in new[] { submit, status, results, cancel, silos })
         {
             foreach (var o in connection)
             {
@@ -88,7 +89,37 @@ internal static class SweepCommand
             stdout.WriteLine($"cancelled sweep {p.GetValue(sweepId)}");
             return 0;
         });
-        return new Command("sweep", "Submit and follow sweeps on a Shear cluster") { submit, status, results, cancel };
+        silos.SetAction(async (p, ct) =>
+        {
+            await using var cluster = await Connect(p);
+            SiloLoad[] board = [];
+            for (var until = DateTime.UtcNow.AddSeconds(5); board.Length == 0 && DateTime.UtcNow < until; await Task.Delay(250, ct))
+            {
+                board = await cluster.Client.GetGrain<IWorkBoardGrain>(0).Read(); // silos post every 250 ms
+            }
+
+            stdout.Write(FormatSilos(board));
+            return board.Length > 0 ? 0 : 1;
+        });
+        return new Command("sweep", "Submit and follow sweeps on a Shear cluster") { submit, status, results, cancel, silos };
+    }
+
+    /// <summary>The work board as a table, one silo per line (what placement ranks by).</summary>
+    public static string FormatSilos(IReadOnlyList<SiloLoad> board)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        if (board.Count == 0)
+        {
+            return "no silo has posted its load yet\n";
+        }
+
+        var rows = board.Select(l => new[]
+        {
+            l.Silo, l.Accelerator, l.Gpus > 0 ? $"{l.Gpus} GPU{(l.Gpus == 1 ? "" : "s")}" : "cpu", $"{l.FreeSlots}/{l.Devices}",
+            l.Gpus > 0 && l.FreeGpuMemory > 0 ? $"{l.FreeGpuMemory / (double)(1L << 30):F1} GiB" : "-", l.Running.ToString(CultureInfo.InvariantCulture),
+        }).Prepend(["silo", "computes on", "devices", "free slots", "most free GPU memory", "running"]).ToList();
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        return string.Concat(rows.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd() + "\n"));
     }
 
     /// <summary>The comparison report of a finished sweep: every pruned job's masks, with its evaluation.</summary>
