@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Shear.Numerics.Tests.Runtime;
 
 /// <summary>
-/// A whole prune, a perplexity evaluation and a generation with the device and dtype as parameters: every parameter,
+/// A whole prune, a perplexity evaluation, multiple-choice scoring and a generation with the device and dtype as parameters: every parameter,
 /// every module output of every forward, every shard's statistics and hidden states are asserted on them (the CPU
 /// machines have cpu only; the same tests take cuda:N where there is one). Host reads are checked by HostReadTests.
 /// </summary>
@@ -92,6 +92,21 @@ public sealed class DevicePathTests
         var measured = Perplexity.Measure(model, tokens, 16, batch: 2);
         Assert.True(calls() > 0, "no module ran");
         Assert.True(double.IsFinite(measured.Value) && measured.Value > 1, $"perplexity {measured.Value}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void ScoringChoicesRunsOnItsDevice(string device, string dtype)
+    {
+        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
+        var folder = Fixtures.Model("llama");
+        using var model = CausalLM.Load(folder, options);
+        var calls = CheckOutputs(model, device, options.DType);
+        var scorer = new Shear.Numerics.Evaluation.Choice.LogLikelihood(model, TokenizerLoader.Load(Path.Combine(folder, "tokenizer.json")), batchSize: 2);
+        var scores = scorer.Score([("The sky is", " blue"), ("Two and two make", " four"), ("Paris is in", " France")]);
+        Assert.Equal(3, scores.Count);
+        Assert.All(scores, s => Assert.True(s.LogLikelihood < 0 && double.IsFinite(s.LogLikelihood), $"log-likelihood {s.LogLikelihood}"));
+        Assert.True(calls() > 0, "no module ran");
     }
 
     [Theory]

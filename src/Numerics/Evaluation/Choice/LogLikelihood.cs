@@ -36,15 +36,16 @@ public sealed class LogLikelihood(CausalLM model, Tokenizer tokenizer, bool addB
                 }
             }
 
+            // host: the batch's token ids and padding, made here; Forward copies them to the model's device
             var logp = model.Forward(tensor(ids), tensor(keep)).to_type(ScalarType.Float32).log_softmax(-1); // (B, T, V)
             for (int b = 0; b < chunk.Count; b++)
             {
                 var (context, continuation) = chunk[b];
                 int first = context.Length - 1; // position whose logits predict the first continuation token
                 var rows = logp[b].narrow(0, first, continuation.Length);                              // (C, V)
-                var target = tensor(continuation.Select(x => (long)x).ToArray()).unsqueeze(1);          // (C, 1)
-                double ll = rows.gather(1, target).sum().item<float>();
-                bool greedy = rows.argmax(1).equal(target.squeeze(1)).all().item<bool>();
+                var target = tensor(continuation.Select(x => (long)x).ToArray(), device: logp.device).unsqueeze(1); // (C, 1)
+                double ll = rows.gather(1, target).sum().item<float>();                                 // host: the measurement
+                bool greedy = rows.argmax(1).equal(target.squeeze(1)).all().item<bool>();                // host: the measurement
                 results[start + b] = (ll, greedy);
             }
         }
