@@ -144,6 +144,6 @@ public static class SweepPlan
     public static IEnumerable<EvalShard> Shards(string sweepId, SweepSpec spec, string row, string model)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.Eval, spec.Seed, spec.DataDirectory));
+        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.Eval with { DType = spec.DType }, spec.Seed, spec.DataDirectory));
     }
 }

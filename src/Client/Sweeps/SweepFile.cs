@@ -130,7 +130,6 @@ internal static class SweepFile
                 Limit = Optional("eval_limit", int.MaxValue), CodeSamples = Optional("code_samples", RunBounds.MaxSamplesPerItem),
                 TranslationSamples = Optional("translation_samples", RunBounds.MaxSamplesPerItem),
                 CodeMaxNewTokens = Optional("code_max_tokens", RunBounds.MaxNewTokens), TranslationMaxNewTokens = Optional("translation_max_tokens", RunBounds.MaxNewTokens),
-                DType = DType(),
             };
             return new SweepSpec(models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, Number("seed", 0L, long.MinValue, long.MaxValue), eval,
                 Path.GetFullPath(Name("output", "sweeps")), Path.GetFullPath(Name("data", "data")))
@@ -138,7 +137,7 @@ internal static class SweepFile
                 Shards = Number("shards", 0, 0, 4096),
                 TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
                 Keep = Keep(),
-                DType = eval.DType,
+                DType = DType(),
             };
         }
 

@@ -46,7 +46,7 @@ public sealed record SweepSpec(
     [Id(14)]
     public string Keep { get; init; } = "checkpoints";
 
-    /// <summary>Compute dtype of its prune jobs and evaluations (fp32, bf16); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
+    /// <summary>Compute dtype of its prune jobs and evaluations (fp32, bf16; the eval shards get it in their settings); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
     [Id(15)]
     public string? DType { get; init; }
 }

@@ -26,9 +26,9 @@ public sealed partial class LoadReporter(IGrainFactory grains, ILocalSiloDetails
             {
                 var free = DeviceMemory.FreeBytesPerGpu(); // a process start: every 5 s, not every post
                 measured = DateTime.UtcNow;
-                var mine = devices.Workers.Select(w => DeviceMemory.Of(free, w.Device)).Where(b => b is not null).Select(b => b!.Value).ToList();
-                mostFree = mine.Count > 0 ? mine.Max() : 0;
-                ShearTelemetry.GpuFreeMemory([.. devices.Workers.Select(w => (w.Device, DeviceMemory.Of(free, w.Device)))]);
+                (string Device, long? Free)[] mine = [.. devices.Workers.Select(w => (w.Device, DeviceMemory.Of(free, w.Device)))];
+                mostFree = mine.Max(m => m.Free) ?? 0;
+                ShearTelemetry.GpuFreeMemory(mine);
             }
 
             try

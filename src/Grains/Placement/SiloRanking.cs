@@ -39,8 +39,9 @@ public static class SiloRanking
             .Where(s => !gpus || Gpus(s) > 0)
             .Select(s => (Silo: s, Slots: gpus ? Gpus(s) : 1))
             .ToList();
-        var slots = new List<string>();
-        for (int turn = 0; slots.Count < perSilo.Sum(p => p.Slots); turn++)
+        int total = perSilo.Sum(p => p.Slots);
+        var slots = new List<string>(total);
+        for (int turn = 0; slots.Count < total; turn++)
         {
             slots.AddRange(perSilo.Where(p => p.Slots > turn).Select(p => p.Silo));
         }

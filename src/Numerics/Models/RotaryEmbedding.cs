@@ -83,7 +83,7 @@ public sealed class RotaryEmbedding : IDisposable
     // The inverse frequencies on the device of the positions (copied there once, not for every context).
     private Tensor On(Device device)
     {
-        if (_onDevice is null || _onDevice.device != device)
+        if (_onDevice is null || _onDevice.device_type != device.type || _onDevice.device_index != device.index)
         {
             var previous = _onDevice;
             _onDevice = _invFreq.to(device).DetachFromDisposeScope();
