@@ -128,12 +128,7 @@ public sealed class LayerLoopTests
         }
 
         Assert.NotEqual(used.LayerSparsities![0], used.LayerSparsities[1]); // the two layers are pruned differently
-        foreach (var (name, mask) in masks)
-        {
-            using var expected = golden.Read($"{tag}.{name}");
-            Assert.True(mask.equal(expected).all().item<bool>(), $"owl {tag}/{name} differs from the reference");
-            mask.Dispose();
-        }
+        AssertEqualToGolden(golden, tag, masks, "owl");
     }
 
     /// <summary>OWL composes with every method: each layer's masks prune its own OWL sparsity (N:M keeps its pattern).</summary>
@@ -190,10 +185,16 @@ public sealed class LayerLoopTests
         var spec = new PruneSpec(method, pattern) { TokenBudget = tokenBudget };
         var masks = Prune(configure?.Invoke(spec) ?? spec, GoldenSamples(golden));
         Assert.Equal(14, masks.Count);
+        AssertEqualToGolden(golden, tag, masks, $"{method} (budget {tokenBudget})");
+    }
+
+    // Every mask equals the reference's "{tag}.{name}" bit for bit; the masks are disposed.
+    private static void AssertEqualToGolden(SafetensorsFile golden, string tag, Dictionary<string, Tensor> masks, string what)
+    {
         foreach (var (name, mask) in masks)
         {
             using var expected = golden.Read($"{tag}.{name}");
-            Assert.True(mask.equal(expected).all().item<bool>(), $"{method} {tag}/{name} differs from the reference (budget {tokenBudget})");
+            Assert.True(mask.equal(expected).all().item<bool>(), $"{what} {tag}/{name} differs from the reference");
             mask.Dispose();
         }
     }

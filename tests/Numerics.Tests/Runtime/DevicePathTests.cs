@@ -51,6 +51,16 @@ public sealed class DevicePathTests
         return () => calls;
     }
 
+    // The fixture model loaded on the device in the dtype, its parameters checked and its module outputs checked from now on.
+    private static (CausalLM Model, Func<int> Calls, string Folder) Load(string device, string dtype)
+    {
+        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
+        var folder = Fixtures.Model("llama");
+        var model = CausalLM.Load(folder, options);
+        AssertParameters(model, device, options.DType);
+        return (model, CheckOutputs(model, device, options.DType), folder);
+    }
+
     private static void AssertParameters(nn.Module model, string device, ScalarType dtype)
     {
         foreach (var (name, p) in model.named_parameters())
@@ -84,10 +94,8 @@ public sealed class DevicePathTests
     [MemberData(nameof(Devices))]
     public void PerplexityRunsOnItsDevice(string device, string dtype)
     {
-        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
-        using var model = CausalLM.Load(Fixtures.Model("llama"), options);
-        AssertParameters(model, device, options.DType);
-        var calls = CheckOutputs(model, device, options.DType);
+        var (model, calls, _) = Load(device, dtype);
+        using var disposeModel = model;
         var tokens = Enumerable.Range(0, 40).Select(i => 300 + (i * 7 % 50)).ToList();
         var measured = Perplexity.Measure(model, tokens, 16, batch: 2);
         Assert.True(calls() > 0, "no module ran");
@@ -98,10 +106,8 @@ public sealed class DevicePathTests
     [MemberData(nameof(Devices))]
     public void ScoringChoicesRunsOnItsDevice(string device, string dtype)
     {
-        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
-        var folder = Fixtures.Model("llama");
-        using var model = CausalLM.Load(folder, options);
-        var calls = CheckOutputs(model, device, options.DType);
+        var (model, calls, folder) = Load(device, dtype);
+        using var disposeModel = model;
         var scorer = new Shear.Numerics.Evaluation.Choice.LogLikelihood(model, TokenizerLoader.Load(Path.Combine(folder, "tokenizer.json")), batchSize: 2);
         var scores = scorer.Score([("The sky is", " blue"), ("Two and two make", " four"), ("Paris is in", " France")]);
         Assert.Equal(3, scores.Count);
@@ -113,12 +119,9 @@ public sealed class DevicePathTests
     [MemberData(nameof(Devices))]
     public void GenerationRunsOnItsDevice(string device, string dtype)
     {
-        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
-        var folder = Fixtures.Model("llama");
-        using var model = CausalLM.Load(folder, options);
-        var tokenizer = TokenizerLoader.Load(Path.Combine(folder, "tokenizer.json"));
-        var calls = CheckOutputs(model, device, options.DType);
-        var generator = new TextGenerator(model, tokenizer);
+        var (model, calls, folder) = Load(device, dtype);
+        using var disposeModel = model;
+        var generator = new TextGenerator(model, TokenizerLoader.Load(Path.Combine(folder, "tokenizer.json")));
         var greedy = generator.Generate(["The quick brown", "def add(a, b):"], new GenerationOptions { MaxNewTokens = 5 });
         var sampled = generator.Generate(["Où est"], new GenerationOptions { MaxNewTokens = 5, Temperature = 0.8, TopK = 20, TopP = 0.9, Seed = 3 });
         Assert.All(greedy.Concat(sampled), g => Assert.NotEmpty(g.Tokens));
