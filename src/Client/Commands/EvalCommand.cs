@@ -23,13 +23,13 @@ internal static class EvalCommand
         var order = new Option<string>("--meteor-order") { Description = "conventional (gold as reference) or thesis (samples as references, gold as hypothesis)", DefaultValueFactory = _ => "conventional" };
         var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N (generated code always runs on the CPU)", DefaultValueFactory = _ => "auto" };
-        var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: fp32 or bf16 (default: bf16 on CUDA, fp32 on CPU)" };
+        var compute = new ComputeOptions("; generated code always runs on the CPU");
         var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark, device, dtype,
+            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark,
         };
+        compute.AddTo(command);
         command.SetAction(parse =>
         {
             var samplesText = parse.GetValue(codeSamples)!;
@@ -42,11 +42,11 @@ internal static class EvalCommand
             Numerics.Models.ModelConfigLoader.RequireFolder(dir);
             Numerics.IO.AtomicFile.CheckTarget(parse.GetValue(output) ?? Path.Combine(dir, "eval.json"), "--out"); // before the evaluation
 
-            var compute = Numerics.Runtime.Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype));
+            var device = compute.Resolve(parse);
             var options = new EvalOptions
             {
-                Device = compute.DeviceName,
-                DType = compute.DType,
+                Device = device.DeviceName,
+                DType = device.DType,
                 Domains = [.. parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain)],
                 Limit = parse.GetValue(limit),
                 DataDirectory = parse.GetValue(dataDir)!,

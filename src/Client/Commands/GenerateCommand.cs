@@ -18,9 +18,9 @@ internal static class GenerateCommand
         var topK = new Option<int>("--top-k") { Description = "0 = off", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var stops = new Option<string[]>("--stop") { Description = "Stop string (repeatable)" };
-        var dtype = new Option<string?>("--dtype") { Description = "fp32 or bf16 (default: bf16 on CUDA, fp32 on CPU)" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N", DefaultValueFactory = _ => "auto" };
-        var command = new Command("generate", "Continue prompts with a local model") { model, prompts, maxNew, temperature, topP, topK, seed, stops, dtype, device };
+        var compute = new ComputeOptions();
+        var command = new Command("generate", "Continue prompts with a local model") { model, prompts, maxNew, temperature, topP, topK, seed, stops };
+        compute.AddTo(command);
         command.SetAction(parse =>
         {
             var options = new GenerationOptions
@@ -35,7 +35,7 @@ internal static class GenerateCommand
             options.Validate();
             var dir = parse.GetValue(model)!.FullName;
             var tokenizer = TokenizerLoader.LoadFor(dir, Numerics.Models.ModelConfigLoader.Load(dir));
-            using var lm = CausalLM.Load(dir, Numerics.Runtime.Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype)));
+            using var lm = CausalLM.Load(dir, compute.Resolve(parse));
             var results = new TextGenerator(lm, tokenizer).Generate(parse.GetValue(prompts)!, options);
             foreach (var r in results)
             {

@@ -3,7 +3,6 @@ using System.Globalization;
 using Shear.Numerics.Data;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
-using Shear.Numerics.Runtime;
 
 namespace Shear.Client.Commands;
 
@@ -34,15 +33,15 @@ internal static class PruneCommand
         var output = new Option<string>("--out") { Description = "Output folder (must not exist or be empty)", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out" };
         var shards = new Option<int>("--shards") { Description = "Split the calibration batches into this many data-parallel shards (same result for any count)", DefaultValueFactory = _ => 1 };
-        var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: fp32 or bf16 (default: bf16 on CUDA, fp32 on CPU)" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N (auto: cuda when this build has CUDA and sees a GPU)", DefaultValueFactory = _ => "auto" };
+        var compute = new ComputeOptions();
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, dtype, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, dsnotInitial, owl, owlM, owlLambda, keep, device,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, dsnotInitial, owl, owlM, owlLambda, keep,
         };
+        compute.AddTo(command);
         command.SetAction(parse =>
         {
-            var compute = Devices.Options(parse.GetValue(device)!, parse.GetValue(dtype));
+            var options = compute.Resolve(parse);
             var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)!, Initial = parse.GetValue(dsnotInitial)! };
             dsnot.Validate();
             double exponent = parse.GetValue(riaExponent);
@@ -61,8 +60,8 @@ internal static class PruneCommand
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
-                DType = compute.DType,
-                Device = compute.DeviceName,
+                DType = options.DType,
+                Device = options.DeviceName,
                 DataDirectory = parse.GetValue(dataDir)!,
                 Keep = KeepModes.Parse(parse.GetValue(keep)!),
             };
