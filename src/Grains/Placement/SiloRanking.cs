@@ -15,7 +15,7 @@ public static class SiloRanking
     {
         ArgumentNullException.ThrowIfNull(silos);
         ArgumentNullException.ThrowIfNull(loads);
-        SiloLoad Load(string s) => loads.TryGetValue(s, out var l) ? l : new SiloLoad(s, "cpu", 0, 0, 0, DateTime.MinValue);
+        SiloLoad Load(string s) => LoadOf(loads, s);
         int recent(string s) => placedSinceRead?.Invoke(s) ?? 0;
         return [.. silos
             .OrderByDescending(s => Load(s).Gpus > 0)
@@ -33,7 +33,7 @@ public static class SiloRanking
     public static IReadOnlyList<string> ShardSlots(IEnumerable<string> silos, IReadOnlyDictionary<string, SiloLoad> loads)
     {
         var ordered = Order(silos, loads);
-        int Gpus(string s) => loads.TryGetValue(s, out var l) ? l.Gpus : 0;
+        int Gpus(string s) => LoadOf(loads, s).Gpus;
         bool gpus = ordered.Any(s => Gpus(s) > 0);
         var perSilo = ordered
             .Where(s => !gpus || Gpus(s) > 0)
@@ -48,4 +48,8 @@ public static class SiloRanking
 
         return slots;
     }
+
+    // A silo's load; one missing from the board (not posted yet) counts as one free cpu slot.
+    private static SiloLoad LoadOf(IReadOnlyDictionary<string, SiloLoad> loads, string silo) =>
+        loads.TryGetValue(silo, out var l) ? l : new SiloLoad(silo, "cpu", 0, 0, 0, DateTime.MinValue);
 }

@@ -37,7 +37,7 @@ public static class EvalBatches
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(cap, 1);
-        int most = options.DeviceName.StartsWith("cuda", StringComparison.Ordinal) ? cap * 8 : cap;
+        int most = Devices.IsCuda(options.DeviceName) ? cap * 8 : cap;
         if (freeBytes is not { } free)
         {
             return most;

@@ -29,7 +29,7 @@ public sealed class DevicePool : IDisposable
     public IReadOnlyList<DeviceWorker> Workers => _workers;
 
     /// <summary>How many of the devices are GPUs.</summary>
-    public int Gpus => _workers.Count(w => w.Device.StartsWith("cuda", StringComparison.Ordinal));
+    public int Gpus => _workers.Count(w => Devices.IsCuda(w.Device));
 
     /// <summary>Devices with no lease.</summary>
     public int FreeSlots
@@ -104,8 +104,7 @@ public sealed class DeviceLease : IDisposable
     public string Device => Worker.Device;
 
     /// <summary>The model options on this device: <paramref name="dtype"/>, or the device's default (bf16 on CUDA, fp32 on CPU).</summary>
-    public Models.ModelOptions Options(string? dtype) =>
-        new(dtype is null ? Devices.DefaultDType(Device) : Models.ModelOptions.ParseDType(dtype), DeviceName: Device);
+    public Models.ModelOptions Options(string? dtype) => Devices.On(Device, dtype);
 
     /// <inheritdoc />
     public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();

@@ -118,23 +118,28 @@ public static class Devices
     public static Models.ModelOptions Options(string deviceSpec, string? dtype)
     {
         var device = Resolve(deviceSpec);
-        ScalarType type;
         try
         {
-            type = dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype);
+            return On(device, dtype);
         }
         catch (ArgumentException)
         {
             throw new ArgumentException($"--dtype {dtype}: expected fp32, bf16 or fp16");
         }
+    }
 
-        return new Models.ModelOptions(type, DeviceName: device);
+    /// <summary>The model options on the resolved device <paramref name="device"/>: <paramref name="dtype"/>, or the device's default (bf16 on CUDA, fp32 on CPU).</summary>
+    /// <exception cref="ArgumentException">An unknown dtype.</exception>
+    public static Models.ModelOptions On(string device, string? dtype) =>
+        new(dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype), DeviceName: device);
+
+    /// <summary>Whether the torch device name <paramref name="deviceName"/> is a GPU (<c>cuda</c>, <c>cuda:N</c>).</summary>
+    public static bool IsCuda(string deviceName)
+    {
+        ArgumentNullException.ThrowIfNull(deviceName);
+        return deviceName.StartsWith("cuda", StringComparison.Ordinal);
     }
 
     /// <summary>The default compute dtype on <paramref name="deviceName"/>: bf16 on CUDA, fp32 on CPU.</summary>
-    public static ScalarType DefaultDType(string deviceName)
-    {
-        ArgumentNullException.ThrowIfNull(deviceName);
-        return deviceName.StartsWith("cuda", StringComparison.Ordinal) ? ScalarType.BFloat16 : ScalarType.Float32;
-    }
+    public static ScalarType DefaultDType(string deviceName) => IsCuda(deviceName) ? ScalarType.BFloat16 : ScalarType.Float32;
 }
