@@ -32,7 +32,10 @@ public sealed class CompareCommandTests
         File.WriteAllText(Path.Combine(mine, "notes.txt"), "mine");
         var (code, _, err) = Shear("compare", "a", "b", "--out", mine);
         Assert.Equal(2, code);
-        Assert.Equal($"error: --out {mine} exists and is not empty (use --overwrite to replace it)", err.TrimEnd('\n'));
+        Assert.Equal($"error: --out {mine} is a folder Shear did not make (it has files and no .shear-output): Shear never replaces it, --overwrite or not; choose a new folder", err.TrimEnd('\n'));
+        (code, _, err) = Shear("compare", "a", "b", "--out", mine, "--overwrite");
+        Assert.Equal(2, code);
+        Assert.Contains("Shear did not make", err, StringComparison.Ordinal);
         (code, _, err) = Shear("compare", "a", "b", "--out", ".", "--overwrite");
         Assert.Equal(2, code);
         Assert.Equal("error: --out . is the current folder or one above it: choose a new folder", err.TrimEnd('\n'));

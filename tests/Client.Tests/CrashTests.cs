@@ -133,6 +133,7 @@ public sealed class CrashTests
         var root = Cli.NewDir();
         var report = Path.Combine(root, "report");
         Directory.CreateDirectory(report);
+        File.WriteAllText(Path.Combine(report, ".shear-output"), "report\n"); // a previous report of Shear's
         File.WriteAllText(Path.Combine(report, "previous.txt"), "the previous report");
         string[] args = ["compare", Path.Combine(MaskSets.Value, "a"), Path.Combine(MaskSets.Value, "b"), "--out", report, "--overwrite"];
         var (code, log) = Shear(point, args);
@@ -145,7 +146,7 @@ public sealed class CrashTests
         }
         else
         {
-            Assert.Equal(["previous.txt"], files);
+            Assert.Equal([".shear-output", "previous.txt"], files);
         }
 
         Assert.Equal(0, Shear(null, args).Code);

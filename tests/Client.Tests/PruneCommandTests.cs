@@ -55,15 +55,20 @@ public sealed class PruneCommandTests
     }
 
     [Fact]
-    public void NonEmptyOutIsRefusedUnlessOverwrite()
+    public void AUsersFolderIsNeverReplacedOverwriteOrNot()
     {
         var output = Path.Combine(NewParent(), "out");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "notes.txt"), "keep me");
-        var (code, _, err) = Shear("prune", "--model", Model, "--calibration", Calibration, "--out", output);
-        Assert.Equal(2, code);
-        Assert.Equal($"error: --out {output} exists and is not empty (use --overwrite to replace it)", err.TrimEnd('\n'));
-        Assert.Equal("keep me", File.ReadAllText(Path.Combine(output, "notes.txt")));
+        File.WriteAllText(Path.Combine(output, "thesis.tex"), "chapter one");
+        foreach (var overwrite in new[] { Array.Empty<string>(), ["--overwrite"] })
+        {
+            var (code, _, err) = Shear(["prune", "--model", Model, "--calibration", Calibration, "--out", output, .. overwrite]);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: --out {output} is a folder Shear did not make (it has files and no .shear-output): Shear never replaces it, --overwrite or not; choose a new folder", err.TrimEnd('\n'));
+            Assert.Equal("keep me", File.ReadAllText(Path.Combine(output, "notes.txt")));
+            Assert.Equal("chapter one", File.ReadAllText(Path.Combine(output, "thesis.tex")));
+        }
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class CompareCommand
         command.SetAction(parse =>
         {
             var dirs = parse.GetValue(folders)!;
-            Numerics.IO.OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(overwrite), "--out", [.. dirs, .. parse.GetValue(dense) is { } d ? new[] { d } : []]); // before any work
+            Numerics.IO.OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(overwrite), Numerics.IO.OutputKind.Report, "--out", [.. dirs, .. parse.GetValue(dense) is { } d ? new[] { d } : []]); // before any work
             var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries);
             if (labels is not null && labels.Length != dirs.Length)
             {

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
-using Shear.Numerics.Analysis;
 using Shear.Numerics.Evaluation;
 using Shear.Numerics.Evaluation.Code;
+using Shear.Numerics.IO;
 
 namespace Shear.Client.Commands;
 
@@ -32,8 +32,8 @@ internal static class DemoCommand
         {
             // The report is written by default; the default folder, or a report a previous run wrote there, is replaced.
             var reportDir = p.GetValue(report) ?? Path.Combine(p.GetValue(output)!, "report");
-            bool replaceReport = Directory.Exists(reportDir) && ComparisonReport.IsReport(reportDir);
-            Numerics.IO.OutputFolder.Check(reportDir, replaceReport, "--report"); // before any work
+            bool replaceReport = OutputFolder.Holds(reportDir, OutputKind.Report);
+            OutputFolder.Check(reportDir, replaceReport, OutputKind.Report, "--report"); // before any work
 
             var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain).ToArray();
             if (wanted.Contains("code") && PythonSandbox.WhyUnavailable is { } why)

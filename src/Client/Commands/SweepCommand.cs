@@ -66,7 +66,7 @@ internal static class SweepCommand
         {
             if (p.GetValue(report) is { } target)
             {
-                Numerics.IO.OutputFolder.Check(target, p.GetValue(overwrite), "--report"); // before connecting
+                Numerics.IO.OutputFolder.Check(target, p.GetValue(overwrite), Numerics.IO.OutputKind.Report, "--report"); // before connecting
             }
 
             await using var cluster = await Connect(p);

@@ -55,8 +55,8 @@ public static class ComparisonReport
         }
 
         var full = Path.GetFullPath(outDirectory);
-        OutputFolder.Check(full, overwrite, option);
-        var temp = OutputFolder.Stage(full);
+        OutputFolder.Check(full, overwrite, OutputKind.Report, option);
+        var temp = OutputFolder.Stage(full, OutputKind.Report);
         try
         {
             var pictures = new List<(string File, string Caption)>();
@@ -94,22 +94,6 @@ public static class ComparisonReport
         }
 
         return pairs;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="folder"/> holds a report this class wrote and nothing else (report.html and only the
-    /// files a report has), so that a command's own default report folder may be replaced by the next run.
-    /// </summary>
-    public static bool IsReport(string folder)
-    {
-        ArgumentNullException.ThrowIfNull(folder);
-        if (!File.Exists(Path.Combine(folder, "report.html")) || Directory.EnumerateDirectories(folder).Any())
-        {
-            return false;
-        }
-
-        string[] names = ["report.html", "similarity.json", "results.md", "results.csv", "results.json"];
-        return Directory.EnumerateFiles(folder).Select(Path.GetFileName).All(f => names.Contains(f) || f!.EndsWith(".png", StringComparison.Ordinal));
     }
 
     private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));

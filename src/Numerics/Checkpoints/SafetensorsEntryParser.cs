@@ -37,7 +37,16 @@ internal static class SafetensorsEntryParser
         }
 
         var entry = new TensorEntry(name, dtype, shape, offsets[0], offsets[1]);
-        long expected = checked(entry.ElementCount * elementSize);
+        long expected;
+        try
+        {
+            expected = checked(entry.ElementCount * elementSize);
+        }
+        catch (OverflowException)
+        {
+            throw new CheckpointFormatException(path, $"tensor '{name}' has shape [{string.Join(",", shape)}], more elements than any file can hold");
+        }
+
         if (entry.ByteLength != expected)
         {
             throw new CheckpointFormatException(path,

@@ -14,5 +14,6 @@ public sealed record TensorEntry(string Name, torch.ScalarType DType, long[] Sha
     public long ByteLength => End - Begin;
 
     /// <summary>Number of elements.</summary>
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    /// <exception cref="OverflowException">More than a long can count (a header that lies; the parser refuses it).</exception>
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => checked(a * b));
 }

@@ -9,19 +9,24 @@ namespace Shear.Numerics.IO;
 /// one step where the kernel can (else renamed aside, <c>.NAME.old-ID</c>, until the new one is in place, and a run
 /// that finds only the aside copy, a crash having hit that window, puts it back). Stale staging folders of crashed
 /// runs for the same target are removed on the next run; only folders carrying Shear's marker or a staging name only
-/// Shear makes are ever deleted.
+/// Shear makes are ever deleted. Every committed output carries <see cref="OwnerMarker"/> naming its
+/// <see cref="OutputKind"/>: an existing folder is replaced only when it is empty or carries that marker with the same
+/// kind (a previous output of the same command), never a folder of the user's, <c>--overwrite</c> or not.
 /// </summary>
 public static partial class OutputFolder
 {
     /// <summary>The file that marks a staging or aside folder as Shear's.</summary>
     public const string Marker = ".shear-staging";
 
+    /// <summary>The file that marks a committed output as Shear's; it holds the output's kind (<see cref="KindName"/>).</summary>
+    public const string OwnerMarker = ".shear-output";
+
     /// <summary>Checks a target before any work.</summary>
     /// <exception cref="IOException">
     /// A file, or under one; the current folder or one above it; one of <paramref name="inputs"/>, inside one or holding
-    /// one; non-empty without <paramref name="overwrite"/>.
+    /// one; non-empty and not a Shear output of <paramref name="kind"/>; such an output without <paramref name="overwrite"/>.
     /// </exception>
-    public static void Check(string output, bool overwrite, string option = "--out", params string[] inputs)
+    public static void Check(string output, bool overwrite, OutputKind kind, string option = "--out", params string[] inputs)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -54,14 +59,64 @@ public static partial class OutputFolder
             }
         }
 
+        CheckReplaceable(full, kind, $"{option} {output}");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !overwrite)
         {
-            throw new IOException($"{option} {output} exists and is not empty (use --overwrite to replace it)");
+            throw new IOException($"{option} {output} exists (a Shear {KindName(kind)} output; use --overwrite to replace it)");
         }
     }
 
-    /// <summary>Recovers an interrupted replacement, cleans stale staging folders of this target, and makes a new staging folder.</summary>
-    public static string Stage(string output)
+    /// <summary>
+    /// Refuses to let a run replace <paramref name="output"/> unless it is absent, empty, or a Shear output of
+    /// <paramref name="kind"/> (its <see cref="OwnerMarker"/> says so). The one rule for every command and grain that
+    /// writes a folder; <paramref name="what"/> starts the message (e.g. <c>--out DIR</c>).
+    /// </summary>
+    /// <exception cref="IOException">A folder Shear did not make, or an output of another kind (named).</exception>
+    public static void CheckReplaceable(string output, OutputKind kind, string what)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!Directory.Exists(output) || !Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            return;
+        }
+
+        var owner = KindOf(output);
+        if (owner is null)
+        {
+            throw new IOException($"{what} is a folder Shear did not make (it has files and no {OwnerMarker}): Shear never replaces it, --overwrite or not; choose a new folder");
+        }
+
+        if (owner != KindName(kind))
+        {
+            throw new IOException($"{what} holds a Shear {owner} output, not a {KindName(kind)}: choose another folder");
+        }
+    }
+
+    /// <summary>The kind a committed output's marker names, or null where there is none (a folder Shear did not make).</summary>
+    public static string? KindOf(string folder)
+    {
+        var marker = Path.Combine(folder, OwnerMarker);
+        return File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+    }
+
+    /// <summary>True when <paramref name="folder"/> is a committed Shear output of <paramref name="kind"/>.</summary>
+    public static bool Holds(string folder, OutputKind kind) => Directory.Exists(folder) && KindOf(folder) == KindName(kind);
+
+    /// <summary>The marker's spelling of a kind (<c>sub-model</c>, <c>report</c>, <c>tiny-model</c>, <c>builtin-data</c>).</summary>
+    public static string KindName(OutputKind kind) => kind switch
+    {
+        OutputKind.SubModel => "sub-model",
+        OutputKind.Report => "report",
+        OutputKind.TinyModel => "tiny-model",
+        OutputKind.BuiltinData => "builtin-data",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown output kind"),
+    };
+
+    /// <summary>
+    /// Recovers an interrupted replacement, cleans stale staging folders of this target, and makes a new staging folder
+    /// that already carries the output's <see cref="OwnerMarker"/> for <paramref name="kind"/>.
+    /// </summary>
+    public static string Stage(string output, OutputKind kind)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
         var parent = Path.GetDirectoryName(full)!;
@@ -76,14 +131,18 @@ public static partial class OutputFolder
         }
 
         var staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
-        MarkAsOurs(staging, full);
+        MarkAsOurs(staging, full, kind);
         return staging;
     }
 
-    /// <summary>Creates <paramref name="folder"/> as a staging folder of Shear's for <paramref name="target"/> (a fixed path such as a job's work folder).</summary>
-    public static void MarkAsOurs(string folder, string target)
+    /// <summary>
+    /// Creates <paramref name="folder"/> as a staging folder of Shear's for <paramref name="target"/> (a fixed path such
+    /// as a job's work folder), with the owner marker its committed output will carry.
+    /// </summary>
+    public static void MarkAsOurs(string folder, string target, OutputKind kind)
     {
         Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, OwnerMarker), KindName(kind) + "\n");
         File.WriteAllText(Path.Combine(folder, Marker), target);
     }
 
@@ -107,6 +166,12 @@ public static partial class OutputFolder
         }
 
         CrashPoint.Reach("commit-synced");
+        if (KindOf(staging) is { } kind && Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && KindOf(full) != kind)
+        {
+            // Checked before any work; a folder made at the target since then is still never replaced.
+            throw new IOException($"{output} appeared while Shear was writing and is not a Shear {kind} output: it is left as it is and nothing was written there");
+        }
+
         File.Delete(Path.Combine(staging, Marker)); // from here on the staging name alone marks it as Shear's
         string? old = null;
         if (Directory.Exists(full))

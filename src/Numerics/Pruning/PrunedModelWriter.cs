@@ -25,9 +25,6 @@ public sealed class PrunedModelWriter : IDisposable
     /// <summary>The report file.</summary>
     public const string ReportFile = "pruning.json";
 
-    /// <summary>Marks a staging folder as Shear's own (only such a folder is ever replaced).</summary>
-    public const string StagingMarker = ".shear-staging";
-
     private const string LayerPrefix = "model.layers.";
     private static readonly string[] WeightSuffixes = [".safetensors", ".bin", ".pt", ".pth", ".gguf", ".h5", ".msgpack"];
     private readonly string _source;
@@ -60,7 +57,7 @@ public sealed class PrunedModelWriter : IDisposable
     {
         var full = Path.GetFullPath(output);
         CheckOutput(full, overwrite, sourceDirectory);
-        return Open(sourceDirectory, full, OutputFolder.Stage(full), resume: false, keep: false, mode);
+        return Open(sourceDirectory, full, OutputFolder.Stage(full, OutputKind.SubModel), resume: false, keep: false, mode);
     }
 
     /// <summary>
@@ -68,7 +65,7 @@ public sealed class PrunedModelWriter : IDisposable
     /// staging folder (Shear's own) is reopened as it is, so the layers written by earlier attempts stay; otherwise it
     /// is laid out anew.
     /// </summary>
-    /// <exception cref="IOException">The staging path exists and is not Shear's.</exception>
+    /// <exception cref="IOException">The staging path exists and is not Shear's, or the output is a folder Shear did not make.</exception>
     public static PrunedModelWriter Resume(string sourceDirectory, string output, string staging, bool resume, KeepMode mode = KeepMode.Checkpoints) =>
         Open(sourceDirectory, Path.GetFullPath(output), Path.GetFullPath(staging), resume, keep: true, mode);
 
@@ -79,6 +76,7 @@ public sealed class PrunedModelWriter : IDisposable
             throw new ArgumentException($"--model {source} is a masks-only sub-model: prune its export (shear export {source} --out DIR) or its base");
         }
 
+        OutputFolder.CheckReplaceable(output, OutputKind.SubModel, $"the output {output}"); // a job's output folder too
         var baseReader = CheckpointReader.Open(source);
         try
         {
@@ -98,7 +96,7 @@ public sealed class PrunedModelWriter : IDisposable
                 Directory.Delete(staging, recursive: true); // an earlier attempt's, laid out anew
             }
 
-            OutputFolder.MarkAsOurs(staging, output);
+            OutputFolder.MarkAsOurs(staging, output, OutputKind.SubModel);
             Directory.CreateDirectory(Path.Combine(staging, MaskFolder));
             if (mode == KeepMode.Masks)
             {
@@ -121,9 +119,13 @@ public sealed class PrunedModelWriter : IDisposable
         }
     }
 
-    /// <summary>Refuses an output that exists and is not empty (unless overwriting), is a file, or is (in, or holds) the base model.</summary>
+    /// <summary>
+    /// Refuses an output that is not empty and not a previous sub-model (or is one, without overwriting), is a file, or
+    /// is (in, or holds) the base model or one of <paramref name="otherInputs"/>.
+    /// </summary>
     /// <exception cref="IOException">With the path and the reason.</exception>
-    public static void CheckOutput(string output, bool overwrite, string baseModel) => OutputFolder.Check(output, overwrite, "--out", baseModel);
+    public static void CheckOutput(string output, bool overwrite, string baseModel, params string[] otherInputs) =>
+        OutputFolder.Check(output, overwrite, OutputKind.SubModel, "--out", [baseModel, .. otherInputs]);
 
     /// <summary>The dtype the base stores a tensor in (what the output stores).</summary>
     public ScalarType StoredDType(string name) => _checkpoint?.DTypeOf(name) ?? _base.Entry(name).DType;
@@ -195,7 +197,7 @@ public sealed class PrunedModelWriter : IDisposable
         foreach (var file in Directory.EnumerateFiles(_source))
         {
             var name = Path.GetFileName(file);
-            if (!WeightSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)) && name != CheckpointReader.IndexFileName && name != ReportFile)
+            if (!WeightSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)) && name is not (CheckpointReader.IndexFileName or ReportFile or OutputFolder.OwnerMarker or OutputFolder.Marker))
             {
                 File.Copy(file, Path.Combine(Staging, name), overwrite: true);
             }

@@ -42,6 +42,7 @@ public static class SubModelExport
         var config = ModelConfigLoader.Load(subModel);
         using var source = CheckpointReader.Open(subModel);   // checks the base and its hashes
         CausalLM.CheckLayers(config, source);
+        PrunedModelWriter.CheckOutput(output, overwrite, source.Directory, subModel); // never into, over or around what it reads
         using var writer = PrunedModelWriter.Create(source.Directory, output, overwrite);
         for (int k = 0; k < config.NumHiddenLayers; k++)
         {

@@ -25,9 +25,9 @@ public static class TinyModelBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         var full = Path.GetFullPath(output);
-        // Retraining replaces a tiny model Shear made (it has training.json), never another folder.
-        OutputFolder.Check(full, overwrite: File.Exists(Path.Combine(full, "training.json")));
-        var temp = OutputFolder.Stage(full);
+        // Retraining replaces a tiny model Shear made (its marker says so), never another folder.
+        OutputFolder.Check(full, overwrite: true, OutputKind.TinyModel);
+        var temp = OutputFolder.Stage(full, OutputKind.TinyModel);
         try
         {
             var result = Build(dataDirectory, temp, options, log, report);

@@ -8,7 +8,7 @@ namespace Shear.Client.Tests.BadInput;
 /// The bad-input corpus: each case spoils one thing (a checkpoint, a config, a tokenizer, a dataset file, a number
 /// or path on the command line, a sweep file, a mask folder) and names what the one error line must mention.
 /// </summary>
-internal static class BadInputCases
+internal static partial class BadInputCases
 {
     /// <summary>A case: what to set up and run, and the text the error line must contain (the offending item).</summary>
     internal sealed record Case(Func<Workspace, string[]> Run, string Names);
@@ -32,6 +32,7 @@ internal static class BadInputCases
                     SweepFiles();
                     MaskFolders();
                     Others();
+                    Outputs();
                 }
 
                 return All;
@@ -701,9 +702,11 @@ internal static class MaskSource
     {
         var root = Cli.NewDir();
         var model = Path.Combine(Workspace.Fixtures, "models", "llama");
-        foreach (var method in new[] { "wanda", "magnitude" })
+        foreach (var (method, keep) in new[] { ("wanda", "checkpoints"), ("magnitude", "checkpoints"), ("wanda", "masks") })
         {
-            var (code, _, err) = Cli.Shear("prune", "--model", model, "--method", method, "--calibration", Workspace.Calibration, "--nsamples", "2", "--seqlen", "16", "--out", Path.Combine(root, method));
+            var name = keep == "masks" ? $"{method}-masks" : method;
+            var (code, _, err) = Cli.Shear("prune", "--model", model, "--method", method, "--calibration", Workspace.Calibration, "--nsamples", "2", "--seqlen", "16",
+                "--keep", keep, "--out", Path.Combine(root, name));
             if (code != 0)
             {
                 throw new InvalidOperationException($"making the {method} masks failed: {err}");

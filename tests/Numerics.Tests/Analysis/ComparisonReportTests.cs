@@ -1,5 +1,6 @@
 using Shear.Numerics.Analysis;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.IO;
 
 namespace Shear.Numerics.Tests.Analysis;
 
@@ -21,17 +22,19 @@ public sealed class ComparisonReportTests
         Assert.Equal(1.0, pairs[1].Model.Distance, 12);            // complementary
         var files = Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["distance_heatmap.png", "layers_c4_vs_code.png", "layers_c4_vs_math.png", "layers_code_vs_math.png", "mask_0_self_attn_q_proj.png",
+            [".shear-output", "distance_heatmap.png", "layers_c4_vs_code.png", "layers_c4_vs_math.png", "layers_code_vs_math.png", "mask_0_self_attn_q_proj.png",
              "report.html", "results.csv", "results.json", "results.md", "similarity.json"], files);
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Equal(5, html.Split("src=\"data:image/png;base64,").Length - 1);
         Assert.Equal(["calibration", "dense", "c4", "math"], File.ReadAllLines(Path.Combine(output, "results.csv")).Select(l => l.Split(',')[0]));
 
-        // A folder holding only what a report writes may be replaced by the next run's report; one with anything else may not.
-        Assert.True(ComparisonReport.IsReport(output));
-        File.WriteAllText(Path.Combine(output, "notes.txt"), "mine");
-        Assert.False(ComparisonReport.IsReport(output));
-        Assert.False(ComparisonReport.IsReport(Fixtures.TempDir()));
+        // The report carries Shear's marker, so the next run's report may replace it; a folder of the user's may not be.
+        Assert.Equal("report", File.ReadAllText(Path.Combine(output, OutputFolder.OwnerMarker)).Trim());
+        Assert.True(OutputFolder.Holds(output, OutputKind.Report));
+        Assert.False(OutputFolder.Holds(output, OutputKind.SubModel));
+        var mine = Fixtures.TempDir();
+        File.WriteAllText(Path.Combine(mine, "report.html"), "mine");
+        Assert.False(OutputFolder.Holds(mine, OutputKind.Report));
     }
 
     [Fact]

@@ -67,21 +67,26 @@ public sealed class LocalPruneJobTests
         var output = Path.Combine(Fixtures.TempDir(), "pruned");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
-        var e = Assert.Throws<IOException>(() => LocalPruneJob.Run(Request(output)));
-        Assert.Equal($"--out {output} exists and is not empty (use --overwrite to replace it)", e.Message);
-        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
-        Assert.Single(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!));
+        foreach (var overwrite in new[] { false, true })
+        {
+            var e = Assert.Throws<IOException>(() => LocalPruneJob.Run(Request(output) with { Overwrite = overwrite }));
+            Assert.Equal($"--out {output} is a folder Shear did not make (it has files and no .shear-output): Shear never replaces it, --overwrite or not; choose a new folder", e.Message);
+            Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+            Assert.Single(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!));
+        }
     }
 
     [Fact]
     public void OverwriteReplacesTheOutputWhole()
     {
         var output = Path.Combine(Fixtures.TempDir(), "pruned");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "stale.txt"), "old");
+        LocalPruneJob.Run(Request(output));
+        File.WriteAllText(Path.Combine(output, "stale.txt"), "old"); // a previous output of Shear's, with something added
+        Assert.Contains("use --overwrite", Assert.Throws<IOException>(() => LocalPruneJob.Run(Request(output))).Message, StringComparison.Ordinal);
         LocalPruneJob.Run(Request(output) with { Overwrite = true });
         Assert.False(File.Exists(Path.Combine(output, "stale.txt")));
         Assert.True(File.Exists(Path.Combine(output, PrunedModelWriter.ReportFile)));
+        Assert.Equal("sub-model", Shear.Numerics.IO.OutputFolder.KindOf(output));
         Assert.Single(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!));
     }
 

@@ -5,7 +5,9 @@ namespace Shear.Numerics.Data.Builtin;
 
 /// <summary>
 /// Builds the built-in corpora (deterministically, from what is on this machine) into
-/// <c>DIR/NAME/{train,test}.jsonl</c>, in the real datasets' record formats, with disjoint train/test splits.
+/// <c>DIR/NAME/{train,test}.jsonl</c>, in the real datasets' record formats, with disjoint train/test splits. Each set's
+/// folder is a Shear output (<see cref="OutputKind.BuiltinData"/>): written whole into a staging folder and renamed into
+/// place, replacing only a set folder an earlier build wrote, never a folder of the user's.
 /// </summary>
 public static class BuiltinCorpusBuilder
 {
@@ -14,10 +16,20 @@ public static class BuiltinCorpusBuilder
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The sets <see cref="Build"/> writes, each in <c>DIR/NAME</c>.</summary>
+    public static readonly IReadOnlyList<string> Names =
+        ["builtin_code", "builtin_python_alpaca", "builtin_translation", "builtin_commonsense", "builtin_text", "builtin_math"];
+
     /// <summary>Builds every set; returns (name, train rows, test rows). Sources that are missing are reported by <paramref name="log"/> and skipped.</summary>
+    /// <exception cref="IOException">A set's folder exists and was not written by an earlier build (checked for every set before any work).</exception>
     public static List<(string Name, int Train, int Test)> Build(string directory, long seed, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(log);
+        foreach (var name in Names)
+        {
+            OutputFolder.Check(Path.Combine(directory, name), overwrite: true, OutputKind.BuiltinData, "--out");
+        }
+
         var built = new List<(string, int, int)>();
         var stdlib = CodeCorpus.FindStdlib();
         if (stdlib is null)
@@ -69,9 +81,18 @@ public static class BuiltinCorpusBuilder
 
         int test = Math.Max(1, (int)(lines.Count * TestFraction));
         var folder = Path.Combine(directory, name);
-        Directory.CreateDirectory(folder);
-        AtomicFile.WriteAllText(Path.Combine(folder, "train.jsonl"), string.Join("\n", lines.Take(lines.Count - test)) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(folder, "test.jsonl"), string.Join("\n", lines.Skip(lines.Count - test)) + "\n");
+        var staging = OutputFolder.Stage(folder, OutputKind.BuiltinData);
+        try
+        {
+            File.WriteAllText(Path.Combine(staging, "train.jsonl"), string.Join("\n", lines.Take(lines.Count - test)) + "\n");
+            File.WriteAllText(Path.Combine(staging, "test.jsonl"), string.Join("\n", lines.Skip(lines.Count - test)) + "\n");
+            OutputFolder.Commit(staging, folder);
+        }
+        finally
+        {
+            OutputFolder.Abandon(staging);
+        }
+
         return (name, lines.Count - test, test);
     }
 }
