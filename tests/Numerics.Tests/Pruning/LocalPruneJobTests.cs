@@ -91,6 +91,20 @@ public sealed class LocalPruneJobTests
     }
 
     [Fact]
+    public void AJobsWriterNeverTakesAUsersFolderAsItsOutput()
+    {
+        // A sweep job's output path that a person has filled (the grains open the writer this way).
+        var parent = Fixtures.TempDir();
+        var output = Path.Combine(parent, "job");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "mine.txt"), "mine");
+        var e = Assert.Throws<IOException>(() => PrunedModelWriter.Resume(Fixtures.Model("llama"), output, Path.Combine(parent, ".job.work"), resume: false));
+        Assert.Contains("Shear did not make", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["job"], Directory.GetFileSystemEntries(parent).Select(Path.GetFileName));
+        Assert.Equal(["mine.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void BadCalibrationWritesNothing()
     {
         var parent = Fixtures.TempDir();
