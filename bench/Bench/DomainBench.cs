@@ -1,6 +1,7 @@
 using System.Globalization;
 using Shear.Numerics.Evaluation;
 using Shear.Numerics.Data.Builtin;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Tokenization;

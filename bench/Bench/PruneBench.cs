@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Shear.Numerics.Data;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 using static TorchSharp.torch;
 

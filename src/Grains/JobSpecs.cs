@@ -1,5 +1,6 @@
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains;

@@ -88,7 +88,7 @@ internal sealed class PruneJobSession
         var session = new PruneJobSession(request, samples, mode, output, shards, lease, options) { Dense = dense };
         try
         {
-            if (dense || PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+            if (dense || MethodStatistics.Needs(request.Spec.Method) != StatisticsKind.None)
             {
                 int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
                 // Token ids travel in the start message up to a quarter of the message limit; beyond, each shard draws them.

@@ -2,7 +2,7 @@ using System.Globalization;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Evaluation;
-using Shear.Numerics.Pruning;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;

@@ -3,6 +3,7 @@ using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Evaluation;
 using Shear.Numerics.Evaluation.Code;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.IO;
 
 namespace Shear.Client.Commands;
@@ -45,7 +46,7 @@ internal static class DemoCommand
 
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
-                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = Numerics.Pruning.KeepModes.Name(Numerics.Pruning.KeepModes.Parse(p.GetValue(keep)!)) };
+                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = KeepModes.Name(KeepModes.Parse(p.GetValue(keep)!)) };
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Shear.Numerics.Data;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 

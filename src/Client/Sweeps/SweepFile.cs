@@ -3,7 +3,7 @@ using System.Numerics;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Evaluation;
-using Shear.Numerics.Pruning;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using static TorchSharp.torch;
 
 namespace Shear.Numerics.Pruning;
@@ -7,11 +8,11 @@ public sealed record DsnotOptions
 {
     /// <summary>Most prune-and-grow cycles per Linear (<c>--max_cycle_time</c>).</summary>
     /// <value>Default 50.</value>
-    public int MaxCycles { get; init; } = 50;
+    public int MaxCycles { get; init; } = MethodOptions.Default.DsnotCycles;
 
     /// <summary>A row stops once its |reconstruction error| is at most this (<c>--update_threshold</c>).</summary>
     /// <value>Default 0.1.</value>
-    public double UpdateThreshold { get; init; } = 0.1;
+    public double UpdateThreshold { get; init; } = MethodOptions.Default.DsnotThreshold;
 
     /// <summary>The regrowing metric is divided by the input variance to this power (<c>--pow_of_var_regrowing</c>; 0 = not divided).</summary>
     /// <value>Default 1.</value>
@@ -19,39 +20,20 @@ public sealed record DsnotOptions
 
     /// <summary>The initial mask's metric (<c>--initial_method</c>): <c>wanda</c>, <c>magnitude</c> or <c>sparsegpt</c> (W^2 / diag(H^-1 factor)^2).</summary>
     /// <value>Default <c>wanda</c>.</value>
-    public string Initial { get; init; } = "wanda";
+    public string Initial { get; init; } = MethodOptions.Default.DsnotInitial;
 
     /// <summary>Linears under this module keep the initial mask (<c>--skip_layer</c>: <c>mlp</c>, <c>self_attn</c> or <c>none</c>).</summary>
     /// <value>Default <c>mlp</c>.</value>
-    public string SkipLayer { get; init; } = "mlp";
+    public string SkipLayer { get; init; } = MethodOptions.Default.DsnotSkip;
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">Out of range (named).</exception>
     public void Validate()
     {
-        if (MaxCycles < 0 || MaxCycles > 100_000)
-        {
-            throw new ArgumentException($"--dsnot-cycles {MaxCycles}: expected 0..100000");
-        }
-
-        if (!double.IsFinite(UpdateThreshold) || UpdateThreshold < 0)
-        {
-            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--dsnot-threshold {UpdateThreshold}: expected a finite value >= 0"));
-        }
-
+        (MethodOptions.Default with { DsnotCycles = MaxCycles, DsnotThreshold = UpdateThreshold, DsnotInitial = Initial, DsnotSkip = SkipLayer }).Validate();
         if (!double.IsFinite(VariancePower) || VariancePower < 0 || VariancePower > 4)
         {
             throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"DSnoT variance power {VariancePower}: expected 0..4"));
-        }
-
-        if (Initial is not ("wanda" or "magnitude" or "sparsegpt"))
-        {
-            throw new ArgumentException($"--dsnot-initial {Initial}: expected wanda, magnitude or sparsegpt");
-        }
-
-        if (SkipLayer is not ("mlp" or "self_attn" or "none"))
-        {
-            throw new ArgumentException($"--dsnot-skip {SkipLayer}: expected mlp, self_attn or none");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using static TorchSharp.torch;
 
@@ -10,10 +11,10 @@ namespace Shear.Numerics.Pruning;
 public static class LayerPruner
 {
     /// <summary>Runs the still-dense layer over the inputs with hooks on all its Linears (one pass for all of them).</summary>
-    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method) => Observe(layer, inputs, PruningMethods.Needs(method));
+    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruningMethod method) => Observe(layer, inputs, MethodStatistics.Needs(method));
 
     /// <summary>As above, with the statistics <paramref name="spec"/> needs.</summary>
-    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruneSpec spec) => Observe(layer, inputs, PruningMethods.Needs(spec));
+    public static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, PruneSpec spec) => Observe(layer, inputs, MethodStatistics.Needs(spec));
 
     private static LayerStatistics Observe(DecoderLayer layer, ActivationSet inputs, StatisticsKind kind)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Data.Registry;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning.Loop;
 using Shear.Numerics.Runtime;
@@ -32,7 +33,7 @@ public static class LocalPruneJob
                 request = request with { Spec = Owl(request, samples, options, shards, progress) };
             }
 
-            if (PruningMethods.Needs(request.Spec.Method) != StatisticsKind.None)
+            if (MethodStatistics.Needs(request.Spec.Method) != StatisticsKind.None)
             {
                 var spec = request.Spec;
                 started.AddRange(StartShards(spec, samples, shards, (s, count) => new ShardSetup(request.Model, output.Staging, spec, samples, options, s, count, 0)));

@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using static TorchSharp.torch;
 
@@ -8,20 +9,9 @@ namespace Shear.Numerics.Pruning;
 /// <param name="Lambda">Layer sparsities spread over target +/- lambda.</param>
 public sealed record OwlOptions(double M = 5, double Lambda = 0.08)
 {
-    /// <summary>Checks the values.</summary>
+    /// <summary>Checks the values (the experiment vocabulary's ranges).</summary>
     /// <exception cref="ArgumentException">Out of range (named).</exception>
-    public void Validate()
-    {
-        if (!double.IsFinite(M) || M <= 0 || M > 1e6)
-        {
-            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--owl-m {M}: expected a value in (0, 1e6]"));
-        }
-
-        if (!double.IsFinite(Lambda) || Lambda < 0 || Lambda >= 0.5)
-        {
-            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--owl-lambda {Lambda}: expected a value in [0, 0.5)"));
-        }
-    }
+    public void Validate() => (MethodOptions.Default with { OwlM = M, OwlLambda = Lambda }).Validate();
 }
 
 /// <summary>

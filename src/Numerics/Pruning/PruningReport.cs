@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Shear.Numerics.Experiment;
 
 namespace Shear.Numerics.Pruning;
 

@@ -1,3 +1,5 @@
+using Shear.Numerics.Experiment;
+
 using static TorchSharp.torch;
 
 namespace Shear.Numerics.Pruning;

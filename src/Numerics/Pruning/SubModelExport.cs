@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 
 namespace Shear.Numerics.Pruning;

@@ -1,4 +1,5 @@
 using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Pruning.Loop;
@@ -45,7 +46,7 @@ public sealed class LayerLoopTests
         var started = Enumerable.Range(0, shards)
             .Select(s => InProcessShard.StartAsync(new ShardSetup(model, output.Staging, spec, samples, ModelOptions.Default, s, shards, 0), InlineCompute.Instance).GetAwaiter().GetResult())
             .ToList();
-        bool calibrate = PruningMethods.Needs(spec.Method) != StatisticsKind.None;
+        bool calibrate = MethodStatistics.Needs(spec.Method) != StatisticsKind.None;
         LayerLoop.RunAsync(model, spec, ModelOptions.Default, output, calibrate ? started : [], InlineCompute.Instance, cancellationToken: TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         started.ForEach(s => s.Dispose());
         return Directory.GetFiles(Path.Combine(output.Staging, PrunedModelWriter.MaskFolder))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Data;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Pruning.Loop;

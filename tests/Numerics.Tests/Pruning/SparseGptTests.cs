@@ -1,4 +1,5 @@
 using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 using static TorchSharp.torch;
 

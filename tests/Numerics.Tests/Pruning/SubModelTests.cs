@@ -1,5 +1,6 @@
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
 using static TorchSharp.torch;

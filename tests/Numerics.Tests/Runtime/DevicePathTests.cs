@@ -1,4 +1,5 @@
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Generation;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Runtime;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public static class LayerLoop
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(compute);
-        bool calibrate = PruningMethods.Needs(spec.Method) != StatisticsKind.None;
+        bool calibrate = MethodStatistics.Needs(spec.Method) != StatisticsKind.None;
         if (calibrate && shards.Count == 0)
         {
             throw new ArgumentException($"method {PruningMethods.Name(spec.Method)} needs at least one shard of calibration batches", nameof(shards));

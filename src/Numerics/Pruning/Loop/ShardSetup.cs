@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 
 namespace Shear.Numerics.Pruning.Loop;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shear.Numerics.Pruning;
+namespace Shear.Numerics.Experiment;
 
 /// <summary>
 /// Which weights may be pruned together: <c>unstructured</c> at a ratio (each output row, or the whole matrix for

@@ -1,4 +1,4 @@
-namespace Shear.Numerics.Pruning;
+namespace Shear.Numerics.Experiment;
 
 /// <summary>The pruning methods (ANCHORS §1, §3).</summary>
 public enum PruningMethod
@@ -21,7 +21,7 @@ public enum PruningMethod
     /// </summary>
     Ria,
 
-    /// <summary>DSnoT (Zhang et al., ICLR 2024): Wanda's mask refined by training-free prune-and-grow cycles per row (<see cref="Pruning.Dsnot"/>).</summary>
+    /// <summary>DSnoT (Zhang et al., ICLR 2024): Wanda's mask refined by training-free prune-and-grow cycles per row (Numerics' <c>Pruning.Dsnot</c>).</summary>
     Dsnot,
 }
 
@@ -77,20 +77,4 @@ public static class PruningMethods
         var (method, owl) = ParseWithOwl(name);
         return Name(method, owl);
     }
-
-    /// <summary>The statistics <paramref name="spec"/> needs (DSnoT on SparseGPT's metric needs the Hessian too).</summary>
-    public static StatisticsKind Needs(PruneSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.Method == PruningMethod.Dsnot && spec.Dsnot.Initial == "sparsegpt" ? StatisticsKind.MomentsAndHessian : Needs(spec.Method);
-    }
-
-    /// <summary>Whether the method needs calibration statistics of the given kind.</summary>
-    public static StatisticsKind Needs(PruningMethod method) => method switch
-    {
-        PruningMethod.Magnitude => StatisticsKind.None,
-        PruningMethod.SparseGpt => StatisticsKind.Hessian,
-        PruningMethod.Dsnot => StatisticsKind.ActivationMoments,
-        _ => StatisticsKind.ActivationNorms,
-    };
 }
