@@ -8,7 +8,7 @@ namespace Shear.Client.Tests.BadInput;
 /// The bad-input corpus: each case spoils one thing (a checkpoint, a config, a tokenizer, a dataset file, a number
 /// or path on the command line, a sweep file, a mask folder) and names what the one error line must mention.
 /// </summary>
-internal static class BadInputCases
+internal static partial class BadInputCases
 {
     /// <summary>A case: what to set up and run, and the text the error line must contain (the offending item).</summary>
     internal sealed record Case(Func<Workspace, string[]> Run, string Names);
@@ -32,6 +32,7 @@ internal static class BadInputCases
                     SweepFiles();
                     MaskFolders();
                     Others();
+                    HubDatasets();
                 }
 
                 return All;
