@@ -43,11 +43,11 @@ internal static class DataCommand
         }
 
         stdout.WriteLine();
-        stdout.WriteLine($"{"benchmark",-22} {"domain",-12} {"split",-9} {"files",5}  found in (or looked in)");
+        stdout.WriteLine($"{"benchmark",-22} {"domain",-12} {"split",-18} {"files",5}  found in (or looked in)");
         foreach (var benchmark in EvalBenchmarks.All)
         {
             var where = benchmark.Locate(dir);
-            stdout.WriteLine($"{benchmark.Name,-22} {benchmark.Domain,-12} {string.Join("|", benchmark.Splits.DefaultIfEmpty("all")),-9} {Found(where)}  ({benchmark.Format}{(benchmark.Config is { } c ? $"; config {c}" : "")})");
+            stdout.WriteLine($"{benchmark.Name,-22} {benchmark.Domain,-12} {string.Join("|", benchmark.Splits.DefaultIfEmpty("all")),-18} {Found(where)}  ({benchmark.Format}{(benchmark.Config is { } c ? $"; config {c}" : "")})");
         }
     }
 
