@@ -28,6 +28,38 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public void AnEmptyDataFolderIsAnErrorNotAScoreOfNothing()
+    {
+        var dir = Cli.NewDir();
+        var data = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
+        var output = Path.Combine(dir, "eval.json");
+        var (code, stdout, err) = Shear("eval", "--model", Model, "--domains", "math", "--data-dir", data, "--out", output);
+        var g = Path.Combine(data, "gsm8k");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {data}: math: no benchmark to score: gsm8k not in {g}, {Path.Combine(g, "main")} or {Path.Combine(g, "data")}; "
+            + $"nor the built-in builtin_math in {Path.Combine(data, "builtin", "builtin_math")}\n", err);
+        Assert.DoesNotContain("items 0", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void AFallbackToTheBuiltInSetIsOneLineOnStderrAndInEvalJson()
+    {
+        var dir = Cli.NewDir();
+        var data = Path.Combine(dir, "data");
+        var csr = Directory.CreateDirectory(Path.Combine(data, "builtin", "builtin_commonsense")).FullName;
+        File.Copy(Path.Combine(global::Shear.Tests.Shared.TestRepo.Root, "data", "builtin", "builtin_commonsense", "test.jsonl"), Path.Combine(csr, "test.jsonl"));
+        var output = Path.Combine(dir, "eval.json");
+        var (code, stdout, err) = Shear("eval", "--model", Model, "--domains", "csr", "--limit", "1", "--data-dir", data, "--out", output);
+        Assert.True(code == 0, stdout + err);
+        Assert.StartsWith($"warning: csr: boolq not in {Path.Combine(data, "boolq")} or {Path.Combine(data, "boolq", "data")}; winogrande not in ", err, StringComparison.Ordinal);
+        Assert.EndsWith("; scoring the built-in builtin_commonsense instead\n", err, StringComparison.Ordinal);
+        Assert.Single(err.TrimEnd('\n').Split('\n'));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(err["warning: ".Length..].TrimEnd('\n'), json.RootElement.GetProperty("fallbacks").GetProperty("csr").GetString());
+    }
+
+    [Fact]
     public void FolderThatIsNotAModelIsNamed()
     {
         var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));

@@ -13,7 +13,16 @@ public sealed class ArchitectureTests
         Assert.Contains("TorchSharp", references);
         Assert.DoesNotContain(references, r => r.Contains("Orleans", StringComparison.OrdinalIgnoreCase)
             || r.Contains("Redis", StringComparison.OrdinalIgnoreCase) || r.Contains("Spectre", StringComparison.OrdinalIgnoreCase)
-            || r.Contains("Options", StringComparison.OrdinalIgnoreCase) || r.EndsWith(".csproj", StringComparison.Ordinal));
+            || r.Contains("Options", StringComparison.OrdinalIgnoreCase) || (r.EndsWith(".csproj", StringComparison.Ordinal) && r != "Experiment/Numerics.Experiment.csproj"));
+    }
+
+    [Fact]
+    public void TheExperimentVocabularyReferencesNothingButTheBcl()
+    {
+        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", "Numerics", "Experiment", "Numerics.Experiment.csproj"));
+        Assert.Empty(csproj.Descendants().Where(e => e.Name.LocalName is "PackageReference" or "ProjectReference").Select(e => e.Attribute("Include")!.Value));
+        var referenced = typeof(Shear.Numerics.Experiment.MethodOptions).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.All(referenced, n => Assert.True(n.StartsWith("System", StringComparison.Ordinal) || n == "netstandard", n));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ internal static class CompareCommand
         try
         {
             var report = JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty eval.json");
-            return LocalEvalJob.Report(report.Model, report.Results, report.Seconds); // one rule for domain scores, whoever wrote the file
+            return LocalEvalJob.Report(report.Model, report.Results, report.Seconds) with { Fallbacks = report.Fallbacks }; // one rule for domain scores, whoever wrote the file
         }
         catch (JsonException e)
         {

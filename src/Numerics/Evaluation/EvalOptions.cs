@@ -24,6 +24,10 @@ public sealed record EvalOptions
     /// <value>Default <c>data</c>.</value>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>The Hub config read per benchmark name where not the default one (<c>--benchmark-config NAME@CONFIG</c>, <see cref="EvalBenchmarks.Configs"/>).</summary>
+    /// <value>Default none: each benchmark's <see cref="EvalBenchmark.Config"/>.</value>
+    public IReadOnlyDictionary<string, string> BenchmarkConfigs { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Base seed of every sampled generation.</summary>
     public long Seed { get; init; }
 
@@ -92,6 +96,7 @@ public sealed record EvalOptions
             throw new Code.SandboxUnavailableException($"code evaluation refuses to run generated code without isolation: {why}; {Code.PythonSandbox.EnableHint}, or pass --allow-unisolated-code to run it anyway");
         }
 
+        EvalBenchmarks.Configs(BenchmarkConfigs.Select(c => $"{c.Key}@{c.Value}"));
         InRange("--limit", Limit ?? 1, int.MaxValue);
         InRange("--code-samples", CodeSamples, Runtime.RunBounds.MaxSamplesPerItem);
         InRange("--translation-samples", TranslationSamples, Runtime.RunBounds.MaxSamplesPerItem);

@@ -48,4 +48,11 @@ public sealed record EvalReport(
     /// <summary>Standard error of each domain score (<see cref="StandardError.OfAverage"/>), where every benchmark of the domain has one.</summary>
     [JsonPropertyName("domain_stderr")]
     public IReadOnlyDictionary<string, double> DomainStdErrs { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// Per domain scored without its real benchmarks: why (which were missing, where it looked) and on what instead
+    /// (<see cref="DomainPlan.Fallback"/>). Empty when every domain ran its real benchmarks; absent in older files.
+    /// </summary>
+    [JsonPropertyName("fallbacks")]
+    public IReadOnlyDictionary<string, string> Fallbacks { get; init; } = new Dictionary<string, string>();
 }

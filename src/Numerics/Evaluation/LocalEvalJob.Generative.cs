@@ -29,6 +29,7 @@ public static partial class LocalEvalJob
                     : HumanEvalProblem.Load(file).Select(CodeTask.Of));
             }
 
+            items = NonEmpty(items, benchmark, options.DataDirectory);
             items = items.Take(Take(items.Count, benchmark)).ToList();
             var sandbox = new PythonSandbox(options.SandboxTimeout, allowUnisolated: options.AllowUnisolatedCode);
             log($"{benchmark.Name}: {items.Count} problems x {options.CodeSamples} samples; sandbox: {sandbox.Isolation}");
@@ -40,7 +41,7 @@ public static partial class LocalEvalJob
 
         public IEnumerable<BenchmarkResult> TranslationResults(EvalBenchmark benchmark)
         {
-            var pairs = TranslationTask.Load(benchmark.Files(options.DataDirectory), secondHalf: benchmark.Name == "opus_books");
+            var pairs = NonEmpty(TranslationTask.Load(benchmark.Files(options.DataDirectory), secondHalf: benchmark.Name == "opus_books"), benchmark, options.DataDirectory);
             pairs = pairs.Take(Take(pairs.Count, benchmark)).ToList();
             var meteor = new Meteor(WordNet());
             var generator = new TextGenerator(lm, tokenizer);

@@ -29,21 +29,30 @@ public static partial class LocalEvalJob
         ["code"] = "pass@1", ["csr"] = "acc", ["translation"] = "meteor", ["math"] = "exact_match", ["ppl"] = "perplexity",
     };
 
-    /// <summary>Evaluates the checkpoint in <paramref name="model"/>.</summary>
+    /// <summary>
+    /// Evaluates the checkpoint in <paramref name="model"/>. Which benchmarks each domain runs is settled first
+    /// (<see cref="EvalBenchmarks.Plan"/>); a domain that falls back to its built-in set is told to <paramref name="warn"/>
+    /// (one line) and recorded in <see cref="EvalReport.Fallbacks"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">Bad options (named).</exception>
-    /// <exception cref="DataFormatException">A malformed benchmark file (file and line named).</exception>
-    public static EvalReport Run(string model, EvalOptions options, EvalProgress? progress = null, Action<string>? log = null)
+    /// <exception cref="DataFormatException">A malformed benchmark file (file and line named), or a domain with nothing to score (benchmark and folders named).</exception>
+    public static EvalReport Run(string model, EvalOptions options, EvalProgress? progress = null, Action<string>? log = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var plans = options.Domains.Select(d => EvalBenchmarks.Plan(d, options.DataDirectory, options.BenchmarkConfigs)).ToList(); // before any work
         var clock = Stopwatch.StartNew();
         var tokenizer = TokenizerLoader.LoadFor(model, ModelConfigLoader.Load(model));
         using var lm = CausalLM.Load(model, new ModelOptions(options.DType, DeviceName: options.Device));
         var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }));
         var results = new List<BenchmarkResult>();
-        foreach (var domain in options.Domains)
+        foreach (var (domain, benchmarks, fallback) in plans)
         {
-            var benchmarks = EvalBenchmarks.For(domain, options.DataDirectory);
+            if (fallback is not null)
+            {
+                (warn ?? job.Log)(fallback);
+            }
+
             job.Log($"{domain}: {string.Join(", ", benchmarks.Select(b => b.Name).DefaultIfEmpty("built-in domains"))}");
             results.AddRange(domain switch
             {
@@ -55,7 +64,10 @@ public static partial class LocalEvalJob
             });
         }
 
-        return Report(Path.GetFullPath(model), results, clock.Elapsed.TotalSeconds);
+        return Report(Path.GetFullPath(model), results, clock.Elapsed.TotalSeconds) with
+        {
+            Fallbacks = plans.Where(p => p.Fallback is not null).ToDictionary(p => p.Domain, p => p.Fallback!),
+        };
     }
 
     /// <summary>An eval.json of <paramref name="results"/>, its domain scores and their standard errors computed by <see cref="DomainEstimates"/>.</summary>
@@ -96,6 +108,20 @@ public static partial class LocalEvalJob
     private static IEnumerable<(string File, int Line, JsonElement Row)> Rows(EvalBenchmark benchmark, string dataDirectory) =>
         benchmark.Files(dataDirectory).SelectMany(f => RowReader.Read(f).Select(r => (f, r.Line, r.Row)));
 
+    /// <summary><paramref name="items"/>, unless there are none: a benchmark is never scored on 0 items.</summary>
+    /// <exception cref="DataFormatException">No items (names the benchmark and its files).</exception>
+    private static List<T> NonEmpty<T>(List<T> items, EvalBenchmark benchmark, string dataDirectory)
+    {
+        if (items.Count > 0)
+        {
+            return items;
+        }
+
+        var where = benchmark.Locate(dataDirectory);
+        throw new DataFormatException(where.Folder ?? dataDirectory,
+            $"benchmark '{benchmark.Name}' has no items to score (in {(where.Found ? string.Join(", ", where.Files.Select(Path.GetFileName)) : where.LookedIn)})");
+    }
+
     private sealed partial class Job(CausalLM lm, Tokenizer tokenizer, EvalOptions options, EvalProgress progress, Action<string> log)
     {
         public void Log(string message) => log(message);
@@ -134,7 +160,7 @@ public static partial class LocalEvalJob
         public IEnumerable<BenchmarkResult> Commonsense(EvalBenchmark benchmark)
         {
             var task = benchmark.BuiltIn ? "openbookqa" : benchmark.Name;
-            var items = benchmark.Files(options.DataDirectory).SelectMany(f => CommonsenseTasks.Load(task, f)).ToList();
+            var items = NonEmpty(benchmark.Files(options.DataDirectory).SelectMany(f => CommonsenseTasks.Load(task, f)).ToList(), benchmark, options.DataDirectory);
             items = items.Take(Take(items.Count, benchmark)).ToList();
             var scorer = new LogLikelihood(lm, tokenizer, options.CommonsenseBos, EvalBatches.Rows(lm, Math.Min(lm.Config.MaxPositionEmbeddings, 1024), 16));
             var (acc, accNorm) = MultipleChoice.Measure(scorer, items, (done, total) => progress(benchmark.Name, done, total));
@@ -149,7 +175,7 @@ public static partial class LocalEvalJob
 
         public IEnumerable<BenchmarkResult> MathResults(EvalBenchmark benchmark)
         {
-            var rows = Rows(benchmark, options.DataDirectory).ToList();
+            var rows = NonEmpty(Rows(benchmark, options.DataDirectory).ToList(), benchmark, options.DataDirectory);
             rows = rows.Take(Take(rows.Count, benchmark)).ToList();
             string Field((string File, int Line, JsonElement Row) r, string name) =>
                 Templates.StrOrNull(r.Row, name) ?? throw new DataFormatException(r.File, $"line {r.Line}: missing field '{name}'");

@@ -33,6 +33,7 @@ internal static partial class BadInputCases
                     MaskFolders();
                     Others();
                     Outputs();
+                    HubDatasets();
                 }
 
                 return All;

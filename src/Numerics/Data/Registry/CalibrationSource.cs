@@ -14,11 +14,12 @@ public static class CalibrationSource
     public static List<string?> Texts(DatasetSpec spec, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var files = DatasetRegistry.Files(spec, dataDirectory);
+        var location = DatasetRegistry.Locate(spec, dataDirectory);
+        var files = location.Files;
         if (files.Count == 0)
         {
             throw new DataFormatException(DatasetRegistry.Folders(spec, dataDirectory)[0],
-                $"no files for dataset '{spec.Name}' (put {string.Join("/", RowReader.Extensions)} files of {spec.Source} there)");
+                $"no files for dataset '{spec.Name}' (looked in {location.LookedIn}; put {string.Join("/", RowReader.Extensions)} files of {spec.Source} there, or its Hub repository as huggingface-cli downloads it)");
         }
 
         var texts = new List<string?>();

@@ -27,4 +27,18 @@ public sealed record DatasetSpec(string Name, string Domain, string Source, Samp
 
     /// <summary>Whether this is one of Shear's own generated sets (default folder data/builtin).</summary>
     public bool BuiltIn { get; init; }
+
+    /// <summary>
+    /// The Hub config folder the set is read from when <c>DATA/NAME/</c> holds the downloaded repository (the thesis's
+    /// choice, e.g. openbookqa <c>main</c>, wmt14 <c>fr-en</c>); another with <c>--calibration NAME@CONFIG</c>.
+    /// </summary>
+    /// <value>Null: the repository keeps its shards in <c>data/</c>.</value>
+    public string? Config { get; init; }
+
+    /// <summary>Whether <see cref="Config"/> was chosen with <c>NAME@CONFIG</c>: then only <c>DATA/NAME/CONFIG/</c> is read.</summary>
+    public bool ConfigChosen { get; init; }
+
+    /// <summary>Other folder names the Hub repository may be downloaded under (wikitext2: <c>wikitext</c>).</summary>
+    /// <value>None by default.</value>
+    public IReadOnlyList<string> AlsoIn { get; init; } = [];
 }

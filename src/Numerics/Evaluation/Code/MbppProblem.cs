@@ -5,7 +5,8 @@ using Shear.Numerics.Data.Registry;
 namespace Shear.Numerics.Evaluation.Code;
 
 /// <summary>
-/// An MBPP problem (<c>mbpp.jsonl</c>: task_id, text, code, test_list, test_setup_code) with the thesis's zero-shot
+/// An MBPP problem (<c>mbpp.jsonl</c> or the Hub's <c>full</c> config: task_id, text, code, test_list, test_setup_code;
+/// the <c>sanitized</c> config's prompt and test_imports are read as text and setup code) with the thesis's zero-shot
 /// chat prompt, DeepSeek's 3-shot <c>[BEGIN]...[DONE]</c> prompt, the thesis's code extraction rules (ANCHORS §2.8),
 /// and the check program.
 /// </summary>
@@ -34,7 +35,11 @@ public sealed record MbppProblem(int TaskId, string Text, string Code, IReadOnly
                 var tests = row.TryGetProperty("test_list", out var t) && t.ValueKind == JsonValueKind.Array
                     ? t.EnumerateArray().Select(x => x.GetString()!).ToList() : throw new KeyNotFoundException("missing field 'test_list'");
                 int id = row.TryGetProperty("task_id", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : throw new KeyNotFoundException("missing field 'task_id'");
-                problems.Add(new MbppProblem(id, Templates.Str(row, "text"), Templates.Str(row, "code"), tests, Templates.StrOrNull(row, "test_setup_code") ?? ""));
+                // The Hub's sanitized config names the description "prompt" and lists imports instead of setup code.
+                var text = Templates.StrOrNull(row, "text") ?? Templates.Str(row, "prompt");
+                var setup = Templates.StrOrNull(row, "test_setup_code")
+                    ?? (row.TryGetProperty("test_imports", out var imports) && imports.ValueKind == JsonValueKind.Array ? string.Join("\n", imports.EnumerateArray().Select(x => x.GetString())) : "");
+                problems.Add(new MbppProblem(id, text, Templates.Str(row, "code"), tests, setup));
             }
             catch (KeyNotFoundException e)
             {
