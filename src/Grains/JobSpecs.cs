@@ -14,7 +14,7 @@ public static class JobSpecs
     {
         ArgumentNullException.ThrowIfNull(job);
         var (method, owl) = PruningMethods.ParseWithOwl(job.Method);
-        return new PruneSpec(method, SparsityPattern.Parse(job.Pattern, job.Sparsity)) { TokenBudget = job.TokenBudget, Owl = owl ? new OwlOptions() : null };
+        return PruneSpec.Of(method, owl, SparsityPattern.Parse(job.Pattern, job.Sparsity), job.Options) with { TokenBudget = job.TokenBudget };
     }
 
     /// <summary>The same job as a single-process request (what <c>shear prune</c> would run on the CPU: the job's dtype, else fp32).</summary>

@@ -42,14 +42,23 @@ public static class SweepPlan
             throw new ArgumentException($"dtype: expected fp32 or bf16, not '{dtype}'");
         }
 
+        spec.Options.Validate();
         foreach (var p in spec.Patterns)
         {
             var pattern = SparsityPattern.Parse(p, null);
             Canonical("pattern", p, pattern.ToString());
             if (!pattern.IsNofM)
             {
-                SparsityPattern.Unstructured(spec.Sparsity);
+                foreach (var s in spec.AllSparsities)
+                {
+                    SparsityPattern.Unstructured(s);
+                }
             }
+        }
+
+        if (spec.AllSparsities.Distinct().Count() != spec.AllSparsities.Count)
+        {
+            throw new ArgumentException($"sparsity {spec.AllSparsities.GroupBy(s => s).First(g => g.Count() > 1).Key.ToString(CultureInfo.InvariantCulture)} is listed twice in a sweep");
         }
 
         foreach (var d in spec.Domains)
@@ -90,11 +99,15 @@ public static class SweepPlan
     public static bool SameSpec(SweepSpec a, SweepSpec b) =>
         System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 
-    /// <summary>Every job, in model, calibration, method, pattern order.</summary>
+    /// <summary>
+    /// Every job, in model, calibration, method, pattern, sparsity order (an N:M pattern fixes its sparsity: one job; an
+    /// unstructured one a job per sparsity of the sweep).
+    /// </summary>
     public static List<JobSpec> Jobs(string sweepId, SweepSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var jobs = new List<JobSpec>();
+        bool several = spec.AllSparsities.Count > 1;
         foreach (var model in spec.Models)
         {
             foreach (var calibration in spec.Calibrations)
@@ -103,10 +116,18 @@ public static class SweepPlan
                 {
                     foreach (var pattern in spec.Patterns)
                     {
-                        var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}-{calibration}";
-                        jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern,
-                            SparsityPattern.Parse(pattern, null).IsNofM ? null : spec.Sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
-                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory) { Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep, DType = spec.DType });
+                        bool nofm = SparsityPattern.Parse(pattern, null).IsNofM;
+                        foreach (double? sparsity in nofm ? [null] : spec.AllSparsities.Select(s => (double?)s))
+                        {
+                            var at = several && sparsity is { } s ? string.Create(CultureInfo.InvariantCulture, $"-s{s}") : "";
+                            var source = calibration.Contains('/', StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(calibration) : calibration; // a file: its name
+                            var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}{at}-{source}";
+                            jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern, sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
+                                Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory)
+                            {
+                                Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep, DType = spec.DType, Options = spec.Options,
+                            });
+                        }
                     }
                 }
             }
@@ -134,6 +155,11 @@ public static class SweepPlan
         if (spec.Patterns.Length > 1)
         {
             parts.Add(job.Pattern);
+        }
+
+        if (spec.AllSparsities.Count > 1 && job.Sparsity is { } sparsity)
+        {
+            parts.Add(sparsity.ToString(CultureInfo.InvariantCulture));
         }
 
         parts.Add(job.Calibration);

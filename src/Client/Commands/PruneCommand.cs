@@ -14,15 +14,17 @@ internal static class PruneCommand
     {
         var model = new Option<string>("--model") { Description = "Base HF checkpoint folder (default: the built-in tiny model)", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
         var method = new Option<string>("--method") { Description = "wanda, wanda-variant, magnitude, sparsegpt, ria or dsnot (DSnoT refining Wanda's mask); owl+METHOD = --owl", DefaultValueFactory = _ => "wanda" };
-        var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => 0.5 };
-        var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => 50 };
-        var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => 0.1 };
+        var riaExponent = new Option<double>("--ria-exponent") { Description = "RIA: exponent of the input norms (its authors' --a)", DefaultValueFactory = _ => MethodOptions.Default.RiaExponent };
+        var dsnotCycles = new Option<int>("--dsnot-cycles") { Description = "DSnoT: most prune-and-grow cycles per Linear", DefaultValueFactory = _ => MethodOptions.Default.DsnotCycles };
+        var dsnotThreshold = new Option<double>("--dsnot-threshold") { Description = "DSnoT: a row stops at this |reconstruction error|", DefaultValueFactory = _ => MethodOptions.Default.DsnotThreshold };
         var keep = new Option<string>("--keep") { Description = "checkpoints (a full HF checkpoint) or masks (masks over the base; shear export makes the checkpoint)", DefaultValueFactory = _ => "checkpoints" };
         var owl = new Option<bool>("--owl") { Description = "OWL: layer sparsities from each layer's outlier ratio on the dense model (with any method)" };
-        var owlM = new Option<double>("--owl-m") { Description = "OWL: a Wanda score above M x the layer's mean is an outlier", DefaultValueFactory = _ => 5 };
-        var owlLambda = new Option<double>("--owl-lambda") { Description = "OWL: layer sparsities within sparsity +/- lambda", DefaultValueFactory = _ => 0.08 };
-        var dsnotInitial = new Option<string>("--dsnot-initial") { Description = "DSnoT: the initial mask's metric (wanda, magnitude or sparsegpt)", DefaultValueFactory = _ => "wanda" };
-        var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => "mlp" };
+        var owlM = new Option<double>("--owl-m") { Description = "OWL: a Wanda score above M x the layer's mean is an outlier", DefaultValueFactory = _ => MethodOptions.Default.OwlM };
+        var owlLambda = new Option<double>("--owl-lambda") { Description = "OWL: layer sparsities within sparsity +/- lambda", DefaultValueFactory = _ => MethodOptions.Default.OwlLambda };
+        var blockSize = new Option<int>("--sparsegpt-blocksize") { Description = "SparseGPT: column block width", DefaultValueFactory = _ => MethodOptions.Default.SparseGptBlockSize };
+        var damp = new Option<double>("--sparsegpt-damp") { Description = "SparseGPT: dampening, a fraction of the mean Hessian diagonal", DefaultValueFactory = _ => MethodOptions.Default.SparseGptDamp };
+        var dsnotInitial = new Option<string>("--dsnot-initial") { Description = "DSnoT: the initial mask's metric (wanda, magnitude or sparsegpt)", DefaultValueFactory = _ => MethodOptions.Default.DsnotInitial };
+        var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => MethodOptions.Default.DsnotSkip };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list) or a .txt / .jsonl ('text' field) file", DefaultValueFactory = _ => "builtin_text" };
@@ -37,27 +39,13 @@ internal static class PruneCommand
         var compute = new ComputeOptions();
         var command = new Command("prune", "Prune a model layer by layer (Wanda, magnitude, SparseGPT, RIA, DSnoT) and save it in HF layout")
         {
-            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, dsnotInitial, owl, owlM, owlLambda, keep,
+            model, method, sparsity, pattern, calibration, dataDir, mode, nsamples, seqlen, seed, output, overwrite, shards, riaExponent, dsnotCycles, dsnotThreshold, dsnotSkip, dsnotInitial, owl, owlM, owlLambda, blockSize, damp, keep,
         };
         compute.AddTo(command);
         command.SetAction(parse =>
         {
             var options = compute.Resolve(parse);
-            var dsnot = new DsnotOptions { MaxCycles = parse.GetValue(dsnotCycles), UpdateThreshold = parse.GetValue(dsnotThreshold), SkipLayer = parse.GetValue(dsnotSkip)!, Initial = parse.GetValue(dsnotInitial)! };
-            dsnot.Validate();
-            double exponent = parse.GetValue(riaExponent);
-            if (!double.IsFinite(exponent) || exponent < 0 || exponent > 8)
-            {
-                throw new ArgumentException($"--ria-exponent {exponent.ToString(CultureInfo.InvariantCulture)}: expected 0..8");
-            }
-
-            var (chosen, owlPrefix) = PruningMethods.ParseWithOwl(parse.GetValue(method)!);
-            var spec = new PruneSpec(chosen, ParsePattern(parse.GetValue(pattern)!, parse.GetValue(sparsity)))
-            {
-                RiaExponent = exponent,
-                Dsnot = dsnot,
-                Owl = parse.GetValue(owl) || owlPrefix ? new OwlOptions(parse.GetValue(owlM), parse.GetValue(owlLambda)) : null,
-            };
+            var spec = SpecFrom(parse);
             var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
@@ -77,6 +65,27 @@ internal static class PruneCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The method, pattern and every method option of a parsed <c>shear prune</c> command line (one flag per <see cref="MethodOptions"/> entry).</summary>
+    /// <exception cref="ArgumentException">A value out of range (named by its flag).</exception>
+    internal static PruneSpec SpecFrom(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var options = MethodOptions.Default;
+        foreach (var (flag, fallback) in MethodOptions.Default.Entries())
+        {
+            options = options.With(flag, fallback switch
+            {
+                int => parse.GetValue<int>(flag),
+                double => parse.GetValue<double>(flag),
+                _ => (object)parse.GetValue<string>(flag)!,
+            });
+        }
+
+        options.Validate();
+        var (chosen, owlPrefix) = PruningMethods.ParseWithOwl(parse.GetValue<string>("--method")!);
+        return PruneSpec.Of(chosen, parse.GetValue<bool>("--owl") || owlPrefix, ParsePattern(parse.GetValue<string>("--pattern")!, parse.GetValue<double?>("--sparsity")), options);
     }
 
     private static SparsityPattern ParsePattern(string pattern, double? sparsity)

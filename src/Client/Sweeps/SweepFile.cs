@@ -18,10 +18,12 @@ namespace Shear.Client.Sweeps;
 /// </summary>
 internal static class SweepFile
 {
+    /// <summary>Every key a sweep file may have: the sweep's own, then every method option of <c>shear prune</c> (its flag in snake_case).</summary>
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
         "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep", "dtype",
+        .. MethodOptions.Flags.Select(MethodOptions.KeyOf),
     ];
 
     /// <summary>Largest sweep file read (a sweep file is a few lines).</summary>
@@ -95,11 +97,8 @@ internal static class SweepFile
 
         public SweepSpec Spec()
         {
-            double sparsity = Number("sparsity", 0.5, 0, 1);
-            if (_fields.TryGetValue("sparsity", out var sparsityNode) && !(sparsity > 0 && sparsity < 1))
-            {
-                Fail<int>(sparsityNode, $"sparsity: must be strictly between 0 and 1 (got {sparsity.ToString(CultureInfo.InvariantCulture)})");
-            }
+            var sparsities = Sparsities();
+            double sparsity = sparsities[0];
 
             var models = Names("models", null, m => Path.GetFullPath(m)); // relative to the current folder, as command-line paths
             var calibrations = Names("calibrations", null, c =>
@@ -113,16 +112,7 @@ internal static class SweepFile
                 return c;
             });
             var methods = Names("methods", ["wanda"], PruningMethods.Canonical);
-            var patterns = Names("patterns", ["unstructured"], p =>
-            {
-                var pattern = SparsityPattern.Parse(p, null);
-                if (!pattern.IsNofM)
-                {
-                    SparsityPattern.Unstructured(sparsity);
-                }
-
-                return pattern.ToString();
-            });
+            var patterns = Names("patterns", ["unstructured"], p => SparsityPattern.Parse(p, null).ToString());
             var domains = Names("domains", [.. EvalBenchmarks.Domains], EvalBenchmarks.Domain, mayBeEmpty: true); // [] : prune only, no evaluation
             int nsamples = Number("nsamples", 128, 1, RunBounds.MaxSamples), seqlen = Number("seqlen", 2048, 1, RunBounds.MaxSeqLen);
             var eval = new EvalSettings
@@ -138,7 +128,77 @@ internal static class SweepFile
                 TokenBudget = Number("token_budget", 16384, 1, RunBounds.MaxTokenBudget),
                 Keep = Keep(),
                 DType = DType(),
+                Options = Options(),
+                Sparsities = sparsities.Length > 1 ? sparsities : null,
             };
+        }
+
+        // sparsity: a number or a list of numbers, each strictly between 0 and 1 (unstructured patterns prune at each).
+        private double[] Sparsities()
+        {
+            if (!_fields.TryGetValue("sparsity", out var node))
+            {
+                return [0.5];
+            }
+
+            YamlNode[] items = node is YamlSequenceNode seq ? [.. seq.Children] : [node];
+            if (items.Length == 0)
+            {
+                Fail<int>(node, "sparsity: the list is empty");
+            }
+
+            var values = new List<double>();
+            foreach (var item in items)
+            {
+                if (item is not YamlScalarNode { Value: { } v } || !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s))
+                {
+                    return Fail<double[]>(item, $"sparsity: expected a number or a list of numbers, got {Shape(item)}");
+                }
+
+                if (!(s > 0 && s < 1))
+                {
+                    Fail<int>(item, $"sparsity: must be strictly between 0 and 1 (got {v})");
+                }
+
+                if (values.Contains(s))
+                {
+                    Fail<int>(item, $"sparsity: {v} is listed twice");
+                }
+
+                values.Add(s);
+            }
+
+            return [.. values];
+        }
+
+        // Every method option of shear prune under its flag's name in snake_case, checked as shear prune checks it.
+        private MethodOptions Options()
+        {
+            var options = MethodOptions.Default;
+            foreach (var (flag, fallback) in MethodOptions.Default.Entries())
+            {
+                var key = MethodOptions.KeyOf(flag);
+                if (_fields.TryGetValue(key, out var node))
+                {
+                    object value = fallback switch
+                    {
+                        int => Number(key, 0, int.MinValue, int.MaxValue),
+                        double => Number(key, 0.0, double.MinValue, double.MaxValue),
+                        _ => node is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(node, $"{key}: expected a name, not {Shape(node)}"),
+                    };
+                    options = options.With(flag, value);
+                    try
+                    {
+                        (MethodOptions.Default.With(flag, value)).Validate();
+                    }
+                    catch (ArgumentException e)
+                    {
+                        Fail<int>(node, key + UserError.OneLine(e)[flag.Length..]);
+                    }
+                }
+            }
+
+            return options;
         }
 
         private T Fail<T>(YamlNode node, string reason) => throw new ArgumentException($"{_path}:{node.Start.Line}: {reason}");

@@ -1,3 +1,5 @@
+using Shear.Numerics.Experiment;
+
 namespace Shear.Grains.Abstractions;
 
 /// <summary>One pruning job of a sweep: a model, a calibration set, a method and a pattern.</summary>
@@ -43,6 +45,10 @@ public sealed record JobSpec(
     /// <summary>Compute dtype (fp32, bf16); null: the default of the device the job's mask step runs on (bf16 on CUDA, fp32 on CPU), which its shards then use too.</summary>
     [Id(14)]
     public string? DType { get; init; }
+
+    /// <summary>Every option of its method (the sweep's; a spec persisted without the field gets the defaults).</summary>
+    [Id(15)]
+    public MethodOptions Options { get; init; } = MethodOptions.Default;
 
     /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";

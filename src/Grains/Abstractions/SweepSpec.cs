@@ -1,3 +1,5 @@
+using Shear.Numerics.Experiment;
+
 namespace Shear.Grains.Abstractions;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Shear.Grains.Abstractions;
 /// <param name="Calibrations">Calibration dataset names (shear data list).</param>
 /// <param name="Methods">wanda, wanda-variant, magnitude, sparsegpt, ria, dsnot.</param>
 /// <param name="Patterns">unstructured, 2:4, 4:8, ...</param>
-/// <param name="Sparsity">Fraction pruned for unstructured patterns.</param>
+/// <param name="Sparsity">Fraction pruned for unstructured patterns (the first of <see cref="Sparsities"/> when that is set).</param>
 /// <param name="Domains">Evaluation domains (code, csr, translation, math, ppl); empty: no evaluation.</param>
 /// <param name="NSamples">Calibration samples.</param>
 /// <param name="SeqLen">Calibration window / length cap.</param>
@@ -49,4 +51,15 @@ public sealed record SweepSpec(
     /// <summary>Compute dtype of its prune jobs and evaluations (fp32, bf16; the eval shards get it in their settings); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
     [Id(15)]
     public string? DType { get; init; }
+
+    /// <summary>Every option of the methods, for every job (<c>shear prune</c>'s flags, a sweep file's keys).</summary>
+    [Id(16)]
+    public MethodOptions Options { get; init; } = MethodOptions.Default;
+
+    /// <summary>The sparsities the unstructured patterns are pruned at, each a job of its own; null or empty: <see cref="Sparsity"/> alone.</summary>
+    [Id(17)]
+    public double[]? Sparsities { get; init; }
+
+    /// <summary>The sparsities the sweep prunes unstructured patterns at.</summary>
+    public IReadOnlyList<double> AllSparsities => Sparsities is { Length: > 0 } s ? s : [Sparsity];
 }

@@ -48,9 +48,32 @@ public sealed record MethodOptions
     /// <value>Default 0.01.</value>
     public double SparseGptDamp { get; init; } = 0.01;
 
-    /// <summary>Each option's command-line flag with its sweep-file key (the flag without <c>--</c>, dashes as underscores).</summary>
-    public static readonly IReadOnlyList<string> Flags =
-        ["--ria-exponent", "--dsnot-cycles", "--dsnot-threshold", "--dsnot-skip", "--dsnot-initial", "--owl-m", "--owl-lambda", "--sparsegpt-blocksize", "--sparsegpt-damp"];
+    /// <summary>Each option's command-line flag (its sweep-file key is <see cref="KeyOf"/> the flag), in a stable order.</summary>
+    public static IReadOnlyList<string> Flags { get; } = [.. Default.Entries().Select(e => e.Flag)];
+
+    /// <summary>Every option with its flag and value (an int, a double or a string), in <see cref="Flags"/> order.</summary>
+    public IReadOnlyList<(string Flag, object Value)> Entries() =>
+    [
+        ("--ria-exponent", RiaExponent), ("--dsnot-cycles", DsnotCycles), ("--dsnot-threshold", DsnotThreshold), ("--dsnot-skip", DsnotSkip),
+        ("--dsnot-initial", DsnotInitial), ("--owl-m", OwlM), ("--owl-lambda", OwlLambda), ("--sparsegpt-blocksize", SparseGptBlockSize),
+        ("--sparsegpt-damp", SparseGptDamp),
+    ];
+
+    /// <summary>These options with the one named by <paramref name="flag"/> set to <paramref name="value"/> (of that option's type).</summary>
+    /// <exception cref="ArgumentException">An unknown flag or a value of the wrong type.</exception>
+    public MethodOptions With(string flag, object value) => (flag, value) switch
+    {
+        ("--ria-exponent", double v) => this with { RiaExponent = v },
+        ("--dsnot-cycles", int v) => this with { DsnotCycles = v },
+        ("--dsnot-threshold", double v) => this with { DsnotThreshold = v },
+        ("--dsnot-skip", string v) => this with { DsnotSkip = v },
+        ("--dsnot-initial", string v) => this with { DsnotInitial = v },
+        ("--owl-m", double v) => this with { OwlM = v },
+        ("--owl-lambda", double v) => this with { OwlLambda = v },
+        ("--sparsegpt-blocksize", int v) => this with { SparseGptBlockSize = v },
+        ("--sparsegpt-damp", double v) => this with { SparseGptDamp = v },
+        _ => throw new ArgumentException($"{flag}: not a method option taking {value?.GetType().Name ?? "null"}"),
+    };
 
     /// <summary>The sweep-file key of a flag (<c>--owl-lambda</c> -> <c>owl_lambda</c>).</summary>
     public static string KeyOf(string flag)

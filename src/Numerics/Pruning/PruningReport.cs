@@ -97,6 +97,10 @@ public sealed record PruningReport
     [JsonPropertyName("method_settings")]
     public IReadOnlyDictionary<string, object> MethodSettings { get; init; } = new Dictionary<string, object>();
 
+    /// <summary>Every method option the run was given, by its sweep-file key (<c>owl_lambda</c>, <c>ria_exponent</c>, ...): what reproduces it.</summary>
+    [JsonPropertyName("options")]
+    public IReadOnlyDictionary<string, object> Options { get; init; } = new Dictionary<string, object>();
+
     /// <summary>The settings of <paramref name="spec"/>'s method that change its result beyond method and pattern.</summary>
     public static Dictionary<string, object> SettingsOf(PruneSpec spec)
     {
@@ -112,6 +116,13 @@ public sealed record PruningReport
         }
 
         return settings;
+    }
+
+    /// <summary>Every method option by its sweep-file key (the flag's name in snake_case).</summary>
+    public static Dictionary<string, object> OptionsOf(MethodOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Entries().ToDictionary(e => MethodOptions.KeyOf(e.Flag), e => e.Value);
     }
 
     private static Dictionary<string, object> OwnSettings(PruneSpec spec)
@@ -152,6 +163,7 @@ public sealed record PruningReport
             Seconds = seconds,
             DType = request.DType.ToString(),
             MethodSettings = SettingsOf(request.Spec),
+            Options = OptionsOf(request.Spec.Options),
         };
     }
 }

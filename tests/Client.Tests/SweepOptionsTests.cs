@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Shear.Client.Commands;
+using Shear.Client.Sweeps;
+using Shear.Grains;
+using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
+
+namespace Shear.Client.Tests;
+
+/// <summary>
+/// One experiment vocabulary: every <c>shear prune</c> method option is a sweep-file key of the same name in snake_case,
+/// and a sweep file's job reaches the grains (through Orleans' serializer) as the very spec <c>shear prune</c> builds
+/// from the same flags.
+/// </summary>
+public sealed class SweepOptionsTests
+{
+    private static readonly Serializer Wire = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(SweepSpec).Assembly))
+        .BuildServiceProvider().GetRequiredService<Serializer>();
+
+    private static T OverTheWire<T>(T value) => Wire.Deserialize<T>(Wire.SerializeToArray(value))!;
+
+    // Every option away from its default, each with the flag and the sweep-file spelling of its value.
+    private static readonly (string Flag, string Value)[] Given =
+    [
+        ("--ria-exponent", "1.0"), ("--dsnot-cycles", "20"), ("--dsnot-threshold", "0.2"), ("--dsnot-skip", "self_attn"), ("--dsnot-initial", "magnitude"),
+        ("--owl-m", "7"), ("--owl-lambda", "0.1"), ("--sparsegpt-blocksize", "64"), ("--sparsegpt-damp", "0.05"),
+    ];
+
+    [Fact]
+    public void EveryMethodOptionIsAPruneFlagAndASweepKey()
+    {
+        var prune = PruneCommand.Create(TextWriter.Null);
+        Assert.Equal(MethodOptions.Flags.Order(StringComparer.Ordinal), Given.Select(g => g.Flag).Order(StringComparer.Ordinal));
+        foreach (var flag in MethodOptions.Flags)
+        {
+            Assert.Contains(prune.Options, o => o.Name == flag);
+            Assert.Contains(MethodOptions.KeyOf(flag), SweepFile.Keys);
+        }
+
+        Assert.Equal("owl_lambda", MethodOptions.KeyOf("--owl-lambda"));
+        Assert.Equal("sparsegpt_blocksize", MethodOptions.KeyOf("--sparsegpt-blocksize"));
+    }
+
+    [Fact]
+    public void ASweepFilesJobReachesTheGrainsAsThePruneCommandsSpec()
+    {
+        var dir = Cli.NewDir();
+        var path = Path.Combine(dir, "sweep.yaml");
+        File.WriteAllText(path, $"models: [{Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", "llama")}]\ncalibrations: [builtin_math]\n"
+            + "methods: [owl+ria, dsnot, sparsegpt, wanda]\npatterns: [unstructured, \"2:4\"]\nsparsity: [0.4, 0.6]\n"
+            + string.Concat(Given.Select(g => $"{MethodOptions.KeyOf(g.Flag)}: {g.Value}\n")));
+        var spec = OverTheWire(SweepFile.Read(path));
+        Assert.Equal([0.4, 0.6], spec.AllSparsities);
+        Assert.Equal(new MethodOptions
+        {
+            RiaExponent = 1.0, DsnotCycles = 20, DsnotThreshold = 0.2, DsnotSkip = "self_attn", DsnotInitial = "magnitude", OwlM = 7, OwlLambda = 0.1,
+            SparseGptBlockSize = 64, SparseGptDamp = 0.05,
+        }, spec.Options);
+
+        var jobs = SweepPlan.Jobs("options", spec);
+        Assert.Equal(4 * 3, jobs.Count); // per method: unstructured at 0.4 and 0.6, and 2:4
+        Assert.Equal([0.4, 0.6, null], jobs.Take(3).Select(j => j.Sparsity));
+        Assert.Equal(jobs.Count, jobs.Select(j => j.Output).Distinct().Count());
+        var flags = Given.SelectMany(g => new[] { g.Flag, g.Value }).ToArray();
+        foreach (var job in jobs)
+        {
+            var request = JobSpecs.Request(OverTheWire(job));
+            string[] args = ["prune", "--out", "x", "--method", job.Method, "--pattern", job.Pattern, .. job.Sparsity is { } s ? new[] { "--sparsity", $"{s}" } : [], .. flags];
+            var cli = PruneCommand.SpecFrom(PruneCommand.Create(TextWriter.Null).Parse(args[1..]));
+            Assert.Equal(JsonSerializer.Serialize(cli), JsonSerializer.Serialize(request.Spec));
+        }
+
+        // A field the grains dropped would show here: the spec differs from the defaults wherever the file said so.
+        var ria = JobSpecs.Request(jobs[0]).Spec;
+        Assert.Equal((PruningMethod.Ria, 1.0, 7.0, 0.1), (ria.Method, ria.RiaExponent, ria.Owl!.M, ria.Owl.Lambda));
+        var sparsegpt = JobSpecs.Request(jobs[6]).Spec;
+        Assert.Equal((PruningMethod.SparseGpt, 64, 0.05), (sparsegpt.Method, sparsegpt.SparseGptBlockSize, sparsegpt.PercDamp));
+    }
+}
