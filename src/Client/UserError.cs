@@ -10,7 +10,7 @@ internal static class UserError
 {
     public static bool IsUserError(Exception e) => e is CheckpointFormatException or ModelConfigException or TokenizerFormatException or DataFormatException
         or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or IOException
-        or Sweeps.ClusterUnavailableException or Numerics.Evaluation.Code.SandboxUnavailableException;
+        or Sweeps.ClusterUnavailableException or Numerics.Evaluation.Code.SandboxUnavailableException or Grains.Abstractions.Errors.BadInputException;
 
     public static string OneLine(Exception e)
     {

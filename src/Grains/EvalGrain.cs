@@ -25,9 +25,9 @@ public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
     public Task Start(EvalShard shard)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        if (_run is not null)
+        if (_run is { IsFaulted: false })
         {
-            return Task.CompletedTask; // already running or finished: idempotent
+            return Task.CompletedTask; // already running or finished: idempotent (a failed one starts again)
         }
 
         var settings = JobSpecs.Options(shard.Settings, [shard.Domain], shard.Seed, shard.DataDirectory); // bad settings fail before a device is held
@@ -43,13 +43,8 @@ public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
             activity?.SetTag("shear.domain", shard.Domain);
             using var busy = ShearTelemetry.Work();
             var notes = new List<string>();
-            var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, line =>
-            {
-                if (line.Contains("apt-get install", StringComparison.Ordinal))
-                {
-                    notes.Add(line); // what was skipped and how to enable it reaches the client
-                }
-            }));
+            // What was skipped or substituted, and how to enable it, reaches the client (the warning channel, not the progress log).
+            var report = GrainErrors.Translate(() => LocalEvalJob.Run(shard.Model, options, null, log: null, warn: notes.Add));
             return (report, string.Join("; ", notes));
         });
         _ = _run.ContinueWith(_ => lease.Dispose(), TaskScheduler.Default); // the device is free when the shard ends
@@ -72,7 +67,7 @@ public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
         DeactivateOnIdle(); // the sweep keeps the result
         if (run.Exception?.InnerException is { } e)
         {
-            var message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            var message = Driving.RetryPolicy.Reason(e);
             return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Failed, [], null, RuntimeIdentity, message));
         }
 

@@ -1,3 +1,4 @@
+using Shear.Grains.Abstractions.Errors;
 using Shear.Numerics.Checkpoints;
 using Shear.Numerics.Data;
 using Shear.Numerics.Models;
@@ -7,11 +8,11 @@ namespace Shear.Grains;
 
 /// <summary>
 /// Errors that cross grain boundaries: Numerics' input errors have no Orleans codec, so they travel as
-/// <see cref="ArgumentException"/> with the same one-line message (the client prints it as is).
+/// <see cref="BadInputException"/> with the same one-line message (the client prints it as is; the grains never retry it).
 /// </summary>
 public static class GrainErrors
 {
-    /// <summary>Runs <paramref name="work"/>, turning input errors into <see cref="ArgumentException"/>.</summary>
+    /// <summary>Runs <paramref name="work"/>, turning input errors into <see cref="BadInputException"/>.</summary>
     public static T Translate<T>(Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -19,10 +20,9 @@ public static class GrainErrors
         {
             return work();
         }
-        catch (Exception e) when (e is DataFormatException or CheckpointFormatException or ModelConfigException or TokenizerFormatException or FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException
-            or Numerics.Evaluation.Code.SandboxUnavailableException)
+        catch (Exception e) when (IsInput(e))
         {
-            throw new ArgumentException(e.Message); // no inner exception: it has no codec either
+            throw new BadInputException(e.Message); // no inner exception: it has no codec either
         }
     }
 
@@ -36,4 +36,21 @@ public static class GrainErrors
             return 0;
         });
     }
+
+    /// <summary>Checks a request where text entered (a sweep submitted): its <see cref="ArgumentException"/>s are the user's input at fault too.</summary>
+    public static void Check(Action validate)
+    {
+        ArgumentNullException.ThrowIfNull(validate);
+        try
+        {
+            Translate(validate);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException(e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+        }
+    }
+
+    private static bool IsInput(Exception e) => e is DataFormatException or CheckpointFormatException or ModelConfigException or TokenizerFormatException
+        or FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException or Numerics.Evaluation.Code.SandboxUnavailableException;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Driving;
 using Shear.Grains.Telemetry;
 using Shear.Numerics.Pruning;
 using Shear.Numerics.Pruning.Loop;
@@ -8,26 +9,27 @@ using Shear.Numerics.Runtime;
 namespace Shear.Grains;
 
 /// <summary>
-/// Drives one job through the <see cref="LayerLoop"/>, one layer per <see cref="Step"/> call, with R shard grains (one
-/// per silo: each observes its own batches and forwards them in memory on its silo; only statistics come here). Masks
-/// are computed here once per layer on a device of this silo leased for the attempt (its dtype, the spec's or that
-/// device's default, is the one every shard computes in). Every finished layer is persisted; after a failure (a
-/// silo lost) the job goes on after the last finished layer with fresh shards, which replay their batches from the
-/// staged output. A reminder (and any progress query) restarts the steps when this activation was lost. It is placed
-/// like the work it drives (GPU silos first): its mask step, SparseGPT's solve included, is a device's work too.
+/// Drives one job through the <see cref="LayerLoop"/>, one layer per round of its timer (<see cref="DrivenGrain"/>: a
+/// reminder brings it back after its silo was lost), with R shard grains (one per device slot: each observes its own
+/// batches and forwards them in memory on its silo; only statistics come here). Masks are computed here once per layer
+/// on a device of this silo leased for the attempt (its dtype, the spec's or that device's default, is the one every
+/// shard computes in). Every finished layer is persisted; after a failure (a silo lost) the job goes on after the last
+/// finished layer with fresh shards, which replay their batches from the staged output, as <see cref="RetryPolicy"/>
+/// says; bad input fails it at once with its one-line reason. It is placed like the work it drives (GPU silos first).
 /// </summary>
 [Placement.LeastBusyPlacement]
 public sealed partial class PruneJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<PruneJobState> state,
     DevicePool devices,
-    ILogger<PruneJobGrain> logger) : Grain, IPruneJobGrain, IRemindable
+    ILogger<PruneJobGrain> logger) : DrivenGrain, IPruneJobGrain
 {
-    /// <summary>Attempts before a job is declared failed.</summary>
-    public const int MaxAttempts = 10;
-
-    private const string ReminderName = "step";
     private PruneJobSession? _session;
-    private bool _stepping;
+
+    /// <inheritdoc />
+    protected override bool Running => state.State.Spec is not null && state.State.State == WorkState.Running;
+
+    /// <inheritdoc />
+    protected override TimeSpan Period => TimeSpan.FromMilliseconds(20);
 
     /// <inheritdoc />
     public async Task<JobProgress> Start(JobSpec spec)
@@ -37,72 +39,58 @@ public sealed partial class PruneJobGrain(
         {
             state.State.Spec = spec;
             state.State.State = WorkState.Running;
+            state.State.TraceParent = System.Diagnostics.Activity.Current?.Id;
             await StateWrites.Persist(state);
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await StartDriving();
         }
 
-        Kick();
+        Drive();
         return Progress();
     }
 
     /// <inheritdoc />
-    public Task<JobProgress?> GetProgress()
+    public Task<JobProgress?> GetProgress() => Task.FromResult(state.State.Spec is null ? null : Progress());
+
+    /// <inheritdoc />
+    public async Task<JobProgress?> Retry()
     {
-        Kick();
-        return Task.FromResult(state.State.Spec is null ? null : Progress());
+        if (state.State.Spec is null)
+        {
+            return null;
+        }
+
+        if (state.State.State == WorkState.Failed)
+        {
+            state.State.State = WorkState.Running;
+            state.State.Attempt = 0;
+            state.State.Message = "";
+            await StateWrites.Persist(state);
+            await StartDriving();
+        }
+
+        return Progress();
     }
 
     /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task Advance(CancellationToken cancellation)
     {
-        if (state.State.State == WorkState.Running)
-        {
-            Kick();
-            return;
-        }
-
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task Step()
-    {
-        bool again;
         try
         {
-            again = await Advance();
+            await Round();
         }
         catch (Exception e)
         {
-            // Even the bookkeeping failed (storage gone for longer than its patience): nothing drives the job now;
-            // the reminder or the next progress query starts the steps again from the persisted state.
+            // Even the bookkeeping failed (storage gone for longer than its patience): the next round (or, after a lost
+            // activation, the reminder) goes on from the persisted state.
             LogStepFailed(e, state.State.Spec?.JobId ?? this.GetPrimaryKeyString());
             await CloseSession();
-            _stepping = false;
-            return;
-        }
-
-        if (again)
-        {
-            await this.AsReference<IPruneJobGrain>().Step();
-        }
-        else
-        {
-            _stepping = false;
         }
     }
 
-    // One layer, the completion, or the handling of a failed attempt; true when another step should follow.
-    private async Task<bool> Advance()
+    // One layer, the completion, or the handling of a failed attempt.
+    private async Task Round()
     {
-        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
-        {
-            return false;
-        }
-
+        var spec = state.State.Spec!;
         try
         {
             _session ??= await PruneJobSession.Open(spec, state.State, GrainFactory, devices, LogCalibration);
@@ -117,13 +105,11 @@ public sealed partial class PruneJobGrain(
             else
             {
                 await Complete(_session);
-                return false;
             }
         }
-        catch (Exception e) when (e is ArgumentException || state.State.Attempt + 1 >= MaxAttempts)
+        catch (Exception e) when (RetryPolicy.GiveUp(e, state.State.Attempt + 1))
         {
             await Fail(e);
-            return false;
         }
         catch (Exception e)
         {
@@ -131,17 +117,15 @@ public sealed partial class PruneJobGrain(
             LogResume(e, spec.JobId, state.State.Attempt, state.State.Layers.Count);
             await CloseSession();
             state.State.Attempt++;
-            state.State.Message = e.GetType().Name + ": " + e.Message;
+            state.State.Message = RetryPolicy.Reason(e);
             await StateWrites.Persist(state);
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 5 * state.State.Attempt))); // let membership declare the lost silo dead
+            await Task.Delay(RetryPolicy.Pause(state.State.Attempt)); // let membership declare the lost silo dead
         }
-
-        return true;
     }
 
     private async Task Layer(JobSpec spec, PruneJobSession session)
     {
-        using var activity = ShearTelemetry.Source.StartActivity("job.layer");
+        using var activity = Span("job.layer");
         activity?.SetTag("shear.job", spec.JobId);
         int k = state.State.Layers.Count;
         activity?.SetTag("shear.layer", k);
@@ -154,7 +138,7 @@ public sealed partial class PruneJobGrain(
     // One layer of OWL's pass over the dense model; after the last, the dense shards stop and the next session prunes.
     private async Task OwlLayer(JobSpec spec, PruneJobSession session)
     {
-        using var activity = ShearTelemetry.Source.StartActivity("job.owl");
+        using var activity = Span("job.owl");
         activity?.SetTag("shear.job", spec.JobId);
         int k = state.State.OutlierRatios.Count;
         activity?.SetTag("shear.layer", k);
@@ -165,6 +149,13 @@ public sealed partial class PruneJobGrain(
         {
             await CloseSession();
         }
+    }
+
+    // A span in the trace of the call that started the job (the timer's rounds have no caller of their own).
+    private System.Diagnostics.Activity? Span(string name)
+    {
+        System.Diagnostics.ActivityContext.TryParse(state.State.TraceParent, null, out var parent);
+        return ShearTelemetry.Source.StartActivity(name, System.Diagnostics.ActivityKind.Internal, parent);
     }
 
     private async Task Complete(PruneJobSession session)
@@ -188,7 +179,7 @@ public sealed partial class PruneJobGrain(
         LogFailed(e, state.State.Spec!.JobId);
         await CloseSession();
         state.State.State = WorkState.Failed;
-        state.State.Message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        state.State.Message = RetryPolicy.Reason(e);
         await StateWrites.Persist(state);
     }
 
@@ -199,18 +190,6 @@ public sealed partial class PruneJobGrain(
             _session = null;
             await session.Close(message => LogStopFailed(state.State.Spec!.JobId, message));
         }
-    }
-
-    // Sends the first step unless one is already on its way (steps are one-way calls to this grain, so they queue).
-    private void Kick()
-    {
-        if (_stepping || state.State.State != WorkState.Running)
-        {
-            return;
-        }
-
-        _stepping = true;
-        _ = this.AsReference<IPruneJobGrain>().Step(); // a one-way call completes when sent
     }
 
     /// <inheritdoc />
@@ -228,7 +207,7 @@ public sealed partial class PruneJobGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: attempt {Attempt} failed after {Layers} layers; resuming")]
     private partial void LogResume(Exception e, string job, int attempt, int layers);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: a step failed before its state was saved; the reminder or the next progress query restarts it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Job}: a round failed before its state was saved; the next round goes on from the persisted state")]
     private partial void LogStepFailed(Exception e, string job);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Job}: failed")]

@@ -93,7 +93,7 @@ internal sealed class PruneJobSession
                 int batches = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), request.Spec.TokenBudget).Count;
                 // Token ids travel in the start message up to a quarter of the message limit; beyond, each shard draws them.
                 int[][]? inline = samples.Sum(s => (long)s.Length) * sizeof(int) <= ShearLimits.MaxMessageBodySize / 4 ? [.. samples] : null;
-                var silos = await ShardSilos.Choose(grains, state.Shards > 0 ? state.Shards : spec.Shards, batches);
+                var silos = await ShardSilos.Choose(grains, state.Shards > 0 ? state.Shards : spec.Shards, batches, state.Attempt == 0 ? spec.ShardSilos : null);
                 state.Shards = silos.Count;
                 for (int s = 0; s < silos.Count; s++)
                 {

@@ -37,4 +37,8 @@ public sealed class PruneJobState
     /// <summary>OWL's outlier ratio of each layer measured so far (its pass over the dense model comes before the first layer is pruned).</summary>
     [Id(7)]
     public List<double> OutlierRatios { get; set; } = [];
+
+    /// <summary>The starting call's W3C trace parent: every layer's span joins that trace, whichever activation runs it.</summary>
+    [Id(8)]
+    public string? TraceParent { get; set; }
 }

@@ -1,296 +1,296 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Abstractions.Errors;
+using Shear.Grains.Driving;
+using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
+using Shear.Numerics.Pruning;
 
 namespace Shear.Grains;
 
-/// <summary>A sweep's persisted state.</summary>
-[GenerateSerializer, Alias("shear.v1.SweepState")]
-public sealed class SweepState
-{
-    /// <summary>The spec (null: no sweep).</summary>
-    [Id(0)]
-    public SweepSpec? Spec { get; set; }
-
-    /// <summary>Where it stands.</summary>
-    [Id(1)]
-    public WorkState State { get; set; }
-
-    /// <summary>Jobs and their progress.</summary>
-    [Id(2)]
-    public List<JobSpec> Jobs { get; set; } = [];
-
-    /// <summary>Last known progress per job id.</summary>
-    [Id(3)]
-    public Dictionary<string, JobProgress> JobProgress { get; set; } = [];
-
-    /// <summary>Evaluation shards and their results, by shard id.</summary>
-    [Id(4)]
-    public Dictionary<string, EvalShardProgress> Evaluations { get; set; } = [];
-
-    /// <summary>Error or note.</summary>
-    [Id(5)]
-    public string Message { get; set; } = "";
-
-    /// <summary>The submitting call's W3C trace parent: the sweep's work joins that trace whichever activation starts it.</summary>
-    [Id(6)]
-    public string? TraceParent { get; set; }
-}
-
 /// <summary>
-/// A sweep as a persisted state machine: every job is pruned in turn (each job's calibration batches spread over the
-/// silos), then every sub-model and every base model (the dense row) is evaluated shard by shard in parallel across the
-/// silos. A one-second grain timer advances it by short calls (start or ask a job, start or poll eval shards; nothing
-/// here waits on compute), and state is persisted on every change. The timer lives with the activation; a reminder
-/// brings the sweep back after its silo was lost, and it goes on from its persisted state.
+/// A sweep as a persisted state machine driven by a timer (with a reminder for a lost silo, <see cref="DrivenGrain"/>):
+/// each round asks its running jobs and evaluation shards where they stand (short calls; nothing here waits on
+/// compute), lets <see cref="SweepScheduler"/> decide from the cluster's free device slots what starts next, starts it,
+/// and persists every change. Failures stay with their job or evaluation; <see cref="Retry"/> runs them again.
 /// </summary>
 public sealed partial class SweepGrain(
     [PersistentState("sweep", GrainStorage.Name)] IPersistentState<SweepState> state,
-    ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
+    ILogger<SweepGrain> logger) : DrivenGrain, ISweepGrain
 {
-    private const string ReminderName = "drive";
-
-    /// <summary>How long a job or an eval shard may go without answering before the sweep gives up on it.</summary>
+    /// <summary>How long a job may go without answering before it is marked failed.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
-
-    /// <summary>Times an eval shard is started again after its silo was lost before it counts as failed.</summary>
-    private const int EvalAttempts = 4;
 
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Dictionary<string, DateTime> _answered = [];
-    private readonly Dictionary<string, int> _starts = [];
-    private IGrainTimer? _timer;
+
+    /// <inheritdoc />
+    protected override bool Running => state.State.Spec is not null && state.State.State == WorkState.Running;
+
+    /// <inheritdoc />
+    protected override TimeSpan Period => TimeSpan.FromSeconds(1);
+
+    private SweepState S => state.State;
 
     /// <inheritdoc />
     public async Task Submit(SweepSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        GrainErrors.Translate(() => SweepPlan.Validate(spec));
-        if (state.State.Spec is not null)
+        GrainErrors.Check(() => SweepPlan.Validate(spec));
+        if (S.Spec is not null)
         {
-            if (!SweepPlan.SameSpec(state.State.Spec, spec))
+            if (!SweepPlan.SameSpec(S.Spec, spec))
             {
-                throw new ArgumentException($"sweep id '{this.GetPrimaryKeyString()}' exists with another spec: choose another --id");
+                throw new BadInputException($"sweep id '{this.GetPrimaryKeyString()}' exists with another spec: choose another --id");
             }
 
-            Tick(); // already submitted: make sure it is being advanced
+            Drive(); // already submitted: make sure it is being advanced
             return;
         }
 
-        var id = this.GetPrimaryKeyString();
-        state.State.Spec = spec;
-        state.State.State = WorkState.Running;
-        state.State.TraceParent = Activity.Current?.Id;
-        state.State.Jobs = SweepPlan.Jobs(id, spec);
-        foreach (var job in state.State.Jobs)
+        S.Spec = spec;
+        S.State = WorkState.Running;
+        S.TraceParent = Activity.Current?.Id;
+        S.Jobs = SweepPlan.Jobs(this.GetPrimaryKeyString(), spec);
+        foreach (var job in S.Jobs)
         {
-            state.State.JobProgress[job.JobId] = new JobProgress(job.JobId, job.Calibration, job.Method, job.Pattern, WorkState.Pending, 0, 0, "", job.Output);
+            S.JobProgress[job.JobId] = new JobProgress(job.JobId, job.Calibration, job.Method, job.Pattern, WorkState.Pending, 0, 0, "", job.Output);
         }
 
         await Save();
-        await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        Tick();
+        await StartDriving();
     }
 
     /// <inheritdoc />
-    public Task<SweepStatus?> GetStatus()
-    {
-        var s = state.State;
-        return Task.FromResult(s.Spec is null ? null : new SweepStatus(this.GetPrimaryKeyString(), s.State,
-            s.Jobs.Select(j => s.JobProgress[j.JobId]).ToArray(), s.Evaluations.Values.OrderBy(e => e.Shard.ShardId, StringComparer.Ordinal).ToArray(), s.Message));
-    }
+    public Task<SweepStatus?> GetStatus() => Task.FromResult(S.Spec is null ? null : new SweepStatus(this.GetPrimaryKeyString(), S.State,
+        [.. S.Jobs.Select(j => S.JobProgress[j.JobId])], [.. S.Evaluations.Values.OrderBy(e => e.Shard.ShardId, StringComparer.Ordinal)], S.Message));
 
     /// <inheritdoc />
     public async Task Cancel()
     {
-        if (state.State.Spec is not null && state.State.State == WorkState.Running)
+        if (Running)
         {
-            state.State.State = WorkState.Cancelled;
+            S.State = WorkState.Cancelled;
             await Save();
         }
     }
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public async Task<int> Retry()
     {
-        Tick(); // a reactivated running sweep goes on at once
-        return Task.CompletedTask;
+        if (S.Spec is null)
+        {
+            throw new BadInputException($"no sweep with id '{this.GetPrimaryKeyString()}'");
+        }
+
+        int restarted = 0;
+        foreach (var job in S.Jobs.Where(j => S.JobProgress[j.JobId].State == WorkState.Failed))
+        {
+            S.JobProgress[job.JobId] = await GrainFactory.GetGrain<IPruneJobGrain>(job.JobId).Retry() ?? S.JobProgress[job.JobId];
+            restarted++;
+        }
+
+        foreach (var failed in S.Evaluations.Values.Where(e => e.State == WorkState.Failed).ToList())
+        {
+            S.Evaluations.Remove(failed.Shard.ShardId); // pending again: the scheduler starts it
+            S.EvalStarts.Remove(failed.Shard.ShardId);
+            restarted++;
+        }
+
+        if (restarted > 0 && S.State is WorkState.Failed or WorkState.Done)
+        {
+            S.State = WorkState.Running;
+            S.Message = "";
+        }
+
+        await Save();
+        if (Running)
+        {
+            await StartDriving();
+        }
+
+        return restarted;
     }
 
     /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task Advance(CancellationToken cancellation)
     {
-        if (state.State.State == WorkState.Running)
+        var spec = S.Spec!;
+        bool changed = false;
+        foreach (var job in S.Jobs.Where(j => S.JobProgress[j.JobId].State == WorkState.Running))
         {
-            Tick();
-            return;
+            changed |= await FollowJob(job);
         }
 
-        if (await this.GetReminder(ReminderName) is { } reminder)
+        var shards = Shards(spec);
+        foreach (var shard in shards.Where(e => S.Evaluations.GetValueOrDefault(e.Shard.ShardId)?.State == WorkState.Running))
         {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    // Starts the timer that advances a running sweep (once per activation).
-    private void Tick()
-    {
-        if (_timer is null && state.State.Spec is not null && state.State.State == WorkState.Running)
-        {
-            _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true });
-        }
-    }
-
-    // One step: follow the current job, or start and poll the evaluation shards, or finish.
-    private async Task Advance(CancellationToken cancellation)
-    {
-        if (state.State.State != WorkState.Running || state.State.Spec is not { } spec)
-        {
-            _timer?.Dispose();
-            _timer = null;
-            return;
+            changed |= await FollowEval(shard.Shard);
         }
 
-        try
+        var jobs = S.Jobs.Select(j => new ScheduledJob(j, S.JobProgress[j.JobId].State, S.JobShards.GetValueOrDefault(j.JobId), FixedShards(j))).ToList();
+        var evals = shards.Select(e => e with { State = S.Evaluations.GetValueOrDefault(e.Shard.ShardId)?.State ?? WorkState.Pending }).ToList();
+        var slots = await ShardSilos.RankedSlots(GrainFactory);
+        var decisions = SweepScheduler.Next(jobs, evals, slots.Count, spec.OneAtATime);
+        int next = 0; // the jobs started together take the best slots in turn, each its own
+        foreach (var (job, count) in decisions.StartJobs)
         {
-            if (state.State.Jobs.FirstOrDefault(j => state.State.JobProgress[j.JobId].State != WorkState.Done) is { } job)
-            {
-                await FollowJob(job);
-                return;
-            }
-
-            var shards = Shards(spec);
-            foreach (var shard in shards)
-            {
-                await FollowEval(shard);
-            }
-
-            if (state.State.State == WorkState.Running && shards.All(s => state.State.Evaluations[s.ShardId].State is WorkState.Done or WorkState.Failed))
-            {
-                state.State.State = state.State.Evaluations.Values.Any(e => e.State == WorkState.Failed) ? WorkState.Failed : WorkState.Done;
-                if (state.State.State == WorkState.Failed)
-                {
-                    state.State.Message = "evaluation failed: " + string.Join("; ", state.State.Evaluations.Values.Where(e => e.State == WorkState.Failed).Select(e => $"{e.Shard.ShardId}: {e.Message}"));
-                }
-
-                await Save();
-            }
+            var assigned = count > 0 && slots.Count > 0 ? Enumerable.Range(next, count).Select(i => slots[i % slots.Count]).ToArray() : null;
+            next += count;
+            changed |= await StartJob(job with { Shards = count, ShardSilos = assigned });
         }
-        catch (Exception e)
+
+        foreach (var shard in decisions.StartEvals)
         {
-            LogFailed(e, this.GetPrimaryKeyString());
-            state.State.State = WorkState.Failed;
-            state.State.Message = e is ArgumentException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            changed |= await StartEval(shard);
+        }
+
+        if (decisions.Finished is { } finished && Running)
+        {
+            S.State = finished;
+            S.Message = finished == WorkState.Failed ? FailureSummary() : "";
+            changed = true;
+        }
+
+        if (changed)
+        {
             await Save();
         }
     }
 
-    private List<EvalShard> Shards(SweepSpec spec)
+    // Every evaluation shard with the job it waits for: the base models' (dense rows) first, then each job's.
+    private List<ScheduledEval> Shards(SweepSpec spec)
     {
         var id = this.GetPrimaryKeyString();
-        return [.. spec.Models.Distinct().SelectMany(m => SweepPlan.Shards(id, spec, spec.Models.Length > 1 ? $"dense {Path.GetFileName(m)}" : "dense", m))
-            .Concat(state.State.Jobs.SelectMany(j => SweepPlan.Shards(id, spec, SweepPlan.Row(spec, j), j.Output)))];
+        var dense = spec.Models.Distinct().SelectMany(m => SweepPlan.Shards(id, spec, spec.Models.Length > 1 ? $"dense {Path.GetFileName(m)}" : "dense", m))
+            .Select(e => new ScheduledEval(e, WorkState.Pending, null));
+        var pruned = S.Jobs.SelectMany(j => SweepPlan.Shards(id, spec, SweepPlan.Row(spec, j), j.Output).Select(e => new ScheduledEval(e, WorkState.Pending, j.JobId)));
+        return [.. dense, .. pruned];
     }
 
-    /// <summary>
-    /// Starts the job or asks it where it stands (the job advances itself layer by layer and retries its own
-    /// failures); a call that finds the job's silo gone is asked again on the next tick, when the job has reactivated
-    /// on a live silo (and the query restarts its steps).
-    /// </summary>
-    private async Task FollowJob(JobSpec job)
+    // SparseGPT's Hessians are summed shard by shard: its bits depend on the shard count, which a sweep keeps as one at a time.
+    private static bool FixedShards(JobSpec job) => MethodStatistics.Needs(JobSpecs.Spec(job)) is Numerics.Pruning.StatisticsKind.Hessian or Numerics.Pruning.StatisticsKind.MomentsAndHessian;
+
+    private async Task<bool> StartJob(JobSpec job)
     {
-        var grain = GrainFactory.GetGrain<IPruneJobGrain>(job.JobId);
-        var before = state.State.JobProgress[job.JobId];
-        JobProgress progress;
-        try
+        using var span = Span(job.JobId);
+        if (await Answer(job.JobId, () => GrainFactory.GetGrain<IPruneJobGrain>(job.JobId).Start(job)) is not { } progress)
         {
-            if (before.State == WorkState.Pending)
-            {
-                using var span = Span(job.JobId);
-                progress = await grain.Start(job);
-            }
-            else
-            {
-                progress = await grain.GetProgress() ?? await grain.Start(job);
-            }
-        }
-        catch (Exception e) when (e is not ArgumentException && Waited(job.JobId) < Patience)
-        {
-            LogNoAnswer(job.JobId, e.GetType().Name);
-            return;
+            return false; // no silo answered: still pending, started next round
         }
 
-        _answered[job.JobId] = DateTime.UtcNow;
+        S.JobShards[job.JobId] = job.Shards;
+        S.JobProgress[job.JobId] = progress;
+        return true;
+    }
+
+    // Asks a running job where it stands (the job drives itself); a job silent for longer than the patience fails.
+    private async Task<bool> FollowJob(JobSpec job)
+    {
+        var before = S.JobProgress[job.JobId];
+        var progress = await Answer(job.JobId, () => GrainFactory.GetGrain<IPruneJobGrain>(job.JobId).GetProgress());
+        if (progress is null && Waited(job.JobId) >= Patience)
+        {
+            progress = before with { State = WorkState.Failed, Message = $"no answer for {Patience.TotalMinutes:F0} minutes" };
+        }
+
+        if (progress is null || (progress.State == before.State && progress.LayersDone == before.LayersDone))
+        {
+            return false;
+        }
+
         if (progress.State == WorkState.Failed)
         {
-            state.State.JobProgress[job.JobId] = progress;
-            throw new ArgumentException($"job {job.JobId} failed: {progress.Message}");
+            LogFailed(job.JobId, progress.Message);
         }
 
-        state.State.JobProgress[job.JobId] = progress;
-        if (progress.State != before.State || progress.LayersDone != before.LayersDone)
-        {
-            await Save();
-        }
+        S.JobProgress[job.JobId] = progress;
+        return true;
     }
 
-    // Starts an eval shard, or polls it until it ends; a shard whose silo was lost is started again (a few times).
-    private async Task FollowEval(EvalShard shard)
+    private async Task<bool> StartEval(EvalShard shard)
     {
-        var known = state.State.Evaluations.GetValueOrDefault(shard.ShardId);
-        if (known?.State is WorkState.Done or WorkState.Failed || state.State.State != WorkState.Running)
+        int starts = S.EvalStarts[shard.ShardId] = S.EvalStarts.GetValueOrDefault(shard.ShardId) + 1;
+        if (starts > RetryPolicy.Attempts)
         {
-            return;
+            S.Evaluations[shard.ShardId] = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"started {RetryPolicy.Attempts} times, lost each time");
+            return true;
         }
 
-        var grain = GrainFactory.GetGrain<IEvalGrain>(shard.ShardId);
+        using var span = Span(shard.ShardId);
+        if (await Answer(shard.ShardId, async () => { await GrainFactory.GetGrain<IEvalGrain>(shard.ShardId).Start(shard); return true; }))
+        {
+            S.Evaluations[shard.ShardId] = new EvalShardProgress(shard, WorkState.Running, [], null, "", "");
+            return true;
+        }
+
+        return false;
+    }
+
+    // Polls a running shard; one whose silo was lost comes back empty and is pending again (the scheduler restarts it).
+    private async Task<bool> FollowEval(EvalShard shard)
+    {
+        var known = S.Evaluations[shard.ShardId];
         EvalShardProgress? progress;
         try
         {
-            progress = known is null ? null : await grain.Poll();
-            if (progress is null)
-            {
-                int starts = _starts[shard.ShardId] = _starts.GetValueOrDefault(shard.ShardId) + 1;
-                if (starts > EvalAttempts)
-                {
-                    progress = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"started {EvalAttempts} times, lost each time");
-                }
-                else
-                {
-                    using var span = Span(shard.ShardId);
-                    await grain.Start(shard);
-                    progress = new EvalShardProgress(shard, WorkState.Running, [], null, "", "");
-                }
-            }
+            progress = await GrainFactory.GetGrain<IEvalGrain>(shard.ShardId).Poll();
         }
-        catch (Exception e) when (Waited(shard.ShardId) < Patience)
+        catch (Exception e) when (e is not BadInputException)
         {
-            LogNoAnswer(shard.ShardId, e.GetType().Name);
-            return;
-        }
-        catch (Exception e)
-        {
-            progress = new EvalShardProgress(shard, WorkState.Failed, [], null, "", $"no answer for {Patience.TotalMinutes:F0} minutes: {e.GetType().Name}: {e.Message}");
+            LogNoAnswer(shard.ShardId, e.GetType().Name); // its silo may be going: asked again next round
+            return false;
         }
 
-        _answered[shard.ShardId] = DateTime.UtcNow;
-        state.State.Evaluations[shard.ShardId] = progress;
-        if (known is null || progress.State != known.State)
+        if (progress is null)
         {
-            if (progress.State == WorkState.Failed)
-            {
-                LogEvalFailed(shard.ShardId, progress.Message);
-            }
-
-            await Save();
+            S.Evaluations.Remove(shard.ShardId); // the activation that ran it was lost with its silo
+            return true;
         }
+
+        if (progress.State == known.State)
+        {
+            return false;
+        }
+
+        if (progress.State == WorkState.Failed)
+        {
+            LogFailed(shard.ShardId, progress.Message);
+        }
+
+        S.Evaluations[shard.ShardId] = progress;
+        return true;
+    }
+
+    // A call's answer, or the default when it found no silo (asked again next round); the time of each answer is kept.
+    private async Task<T?> Answer<T>(string work, Func<Task<T>> call)
+    {
+        try
+        {
+            var answer = await call();
+            _answered[work] = DateTime.UtcNow;
+            return answer;
+        }
+        catch (Exception e) when (e is not BadInputException)
+        {
+            LogNoAnswer(work, e.GetType().Name);
+            _ = Waited(work);
+            return default;
+        }
+    }
+
+    private string FailureSummary()
+    {
+        var failures = S.JobProgress.Values.Where(j => j.State == WorkState.Failed).Select(j => $"job {j.JobId}: {j.Message}")
+            .Concat(S.Evaluations.Values.Where(e => e.State == WorkState.Failed).Select(e => $"evaluation {e.Shard.ShardId}: {e.Message}")).ToList();
+        return $"{failures.Count} failed (the rest completed; 'shear sweep retry' runs them again): {string.Join("; ", failures)}";
     }
 
     // A span in the submitter's trace around a call that starts work (the started work's spans join it).
     private Activity? Span(string work)
     {
-        ActivityContext.TryParse(state.State.TraceParent, null, out var parent);
+        ActivityContext.TryParse(S.TraceParent, null, out var parent);
         var span = ShearTelemetry.Source.StartActivity("sweep.start", ActivityKind.Internal, parent);
         span?.SetTag("shear.sweep", this.GetPrimaryKeyString());
         span?.SetTag("shear.work", work);
@@ -311,20 +311,16 @@ public sealed partial class SweepGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Work}: no reply ({Error}); asking again")]
     private partial void LogNoAnswer(string work, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "eval shard {Shard} failed: {Message}")]
-    private partial void LogEvalFailed(string shard, string message);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "sweep {Sweep} failed")]
-    private partial void LogFailed(Exception e, string sweep);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Work} failed: {Message}")]
+    private partial void LogFailed(string work, string message);
 
     private async Task Save()
     {
         await _write.WaitAsync();
         try
         {
-            var s = state.State;
-            int total = s.Jobs.Count + s.Evaluations.Count;
-            ShearTelemetry.SweepProgress(total == 0 ? 0 : (s.JobProgress.Values.Count(j => j.State == WorkState.Done) + s.Evaluations.Values.Count(e => e.State == WorkState.Done)) / (double)total);
+            int total = S.Jobs.Count + S.Evaluations.Count;
+            ShearTelemetry.SweepProgress(total == 0 ? 0 : (S.JobProgress.Values.Count(j => j.State == WorkState.Done) + S.Evaluations.Values.Count(e => e.State == WorkState.Done)) / (double)total);
             await StateWrites.Persist(state);
         }
         finally

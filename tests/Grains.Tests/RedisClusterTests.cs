@@ -16,9 +16,10 @@ public sealed class RedisClusterTests
     public async Task SweepOverSiloProcessesEqualsShearPruneBitForBit(int silos)
     {
         await using var cluster = await ProcessCluster.Start($"identity{silos}", silos);
-        // 8 samples of 24 tokens in batches of 64 padded tokens: 4 batches, split over every silo (1 shard, or 2/1/1).
+        // 8 samples of 24 tokens in batches of 64 padded tokens: 4 batches, split over every silo (1 shard, or 2/1/1): one
+        // job at a time, so that each job spreads over every silo (the parallel schedule gives concurrent jobs a slot each).
         var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
-            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
+            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, OneAtATime = true };
         var sweep = cluster.Client.GetGrain<ISweepGrain>($"identity{silos}");
         await sweep.Submit(spec);
         var status = await ProcessCluster.Follow(sweep, TimeSpan.FromMinutes(5));

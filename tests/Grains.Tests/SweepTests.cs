@@ -128,9 +128,9 @@ public sealed class SweepTests(ClusterFixture fixture)
     {
         Assert.Null(await fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("never-submitted").GetStatus());
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bad");
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = ["foo"] }));
+        var e = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = ["foo"] }));
         Assert.StartsWith("unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)", e.Message, StringComparison.Ordinal);
-        var d = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = ["nosuchset"] }));
+        var d = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = ["nosuchset"] }));
         Assert.StartsWith("nosuchset: unknown dataset", d.Message, StringComparison.Ordinal);
         Assert.Null(await sweep.GetStatus());
     }
@@ -141,9 +141,9 @@ public sealed class SweepTests(ClusterFixture fixture)
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("refused");
         var root = Paths.TempDir();
         var missing = Path.Combine(root, "no-model");
-        var m = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root) with { Models = [missing] }));
+        var m = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(root) with { Models = [missing] }));
         Assert.Equal($"model {missing}: not a model folder the silos can see (no config.json)", m.Message);
-        var c = await Assert.ThrowsAsync<ArgumentException>(() => sweep.Submit(Spec(root, "code") with { Eval = new EvalSettings { Limit = 1, CodeSamples = -1 } }));
+        var c = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(root, "code") with { Eval = new EvalSettings { Limit = 1, CodeSamples = -1 } }));
         Assert.Equal("--code-samples -1 is out of range (1 to 1000)", c.Message);
         Assert.Null(await sweep.GetStatus());
 
@@ -151,7 +151,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         var spec = Spec(Path.Combine(root, "out")) with { Methods = ["magnitude"], Patterns = ["unstructured"] };
         await reused.Submit(spec);
         await reused.Submit(spec with { Models = [.. spec.Models] }); // the same spec again (new arrays, same values): fine
-        var r = await Assert.ThrowsAsync<ArgumentException>(() => reused.Submit(spec with { Sparsity = 0.6 }));
+        var r = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => reused.Submit(spec with { Sparsity = 0.6 }));
         Assert.Equal("sweep id 'reused' exists with another spec: choose another --id", r.Message);
         Assert.Equal(WorkState.Done, (await WaitDone(reused, TimeSpan.FromMinutes(2))).State);
     }

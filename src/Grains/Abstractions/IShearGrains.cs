@@ -17,11 +17,15 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Stops scheduling new work.</summary>
     [Alias("Cancel"), AlwaysInterleave]
     Task Cancel();
+
+    /// <summary>Runs again only what failed (its failed jobs, from their last finished layer, and failed evaluations); returns how many it restarted.</summary>
+    [Alias("Retry")]
+    Task<int> Retry();
 }
 
 /// <summary>
-/// A prune job (key: job id): a persisted state machine that advances one layer per <see cref="Step"/> call (it sends
-/// itself the next one), with a reminder that restarts it after its silo was lost.
+/// A prune job (key: job id): a persisted state machine that drives itself one layer per timer tick, with a reminder
+/// that brings it back after its silo was lost (the sweep's drive pattern).
 /// </summary>
 [Alias("shear.v1.IPruneJobGrain")]
 public interface IPruneJobGrain : IGrainWithStringKey
@@ -30,13 +34,13 @@ public interface IPruneJobGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<JobProgress> Start(JobSpec spec);
 
-    /// <summary>Runs the next layer (or the completion) and sends itself the next step; callers never wait on it.</summary>
-    [Alias("Step"), OneWay]
-    Task Step();
-
-    /// <summary>Where it stands (and a restart if the job is running but nothing drives it, after its silo was lost).</summary>
+    /// <summary>Where it stands; null when no job has this id. No side effects.</summary>
     [Alias("GetProgress"), AlwaysInterleave]
     Task<JobProgress?> GetProgress();
+
+    /// <summary>A failed job runs again from its last finished layer (its staged output is kept); other states are left as they are.</summary>
+    [Alias("Retry")]
+    Task<JobProgress?> Retry();
 }
 
 /// <summary>
@@ -71,7 +75,7 @@ public interface IShardGrain : IGrainWithStringKey
 [Alias("shear.v1.IEvalGrain")]
 public interface IEvalGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the evaluation on the silo's device worker and returns at once (idempotent).</summary>
+    /// <summary>Starts the evaluation on the silo's device worker and returns at once (idempotent while it runs or is done; a failed one starts again).</summary>
     [Alias("Start")]
     Task Start(EvalShard shard);
 

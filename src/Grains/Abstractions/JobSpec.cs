@@ -50,6 +50,10 @@ public sealed record JobSpec(
     [Id(15)]
     public MethodOptions Options { get; init; } = MethodOptions.Default;
 
+    /// <summary>The silos its shards should run on, one per shard, as the sweep assigned them from its free slots (null: the least busy).</summary>
+    [Id(16)]
+    public string[]? ShardSilos { get; init; }
+
     /// <summary>The job's staging folder beside its output (the pruned checkpoint as it is written; it outlives attempts).</summary>
     public string WorkDirectory => Output.TrimEnd('/') + ".work";
 }

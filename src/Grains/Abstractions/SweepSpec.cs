@@ -60,6 +60,11 @@ public sealed record SweepSpec(
     [Id(17)]
     public double[]? Sparsities { get; init; }
 
+    /// <summary>The one-at-a-time schedule (one job at a time, every evaluation after the last job) instead of the parallel one; for comparisons.</summary>
+    /// <value>Default false: jobs run concurrently on the free device slots, a sub-model's evaluations as soon as it is written.</value>
+    [Id(18)]
+    public bool OneAtATime { get; init; }
+
     /// <summary>The sparsities the sweep prunes unstructured patterns at.</summary>
     public IReadOnlyList<double> AllSparsities => Sparsities is { Length: > 0 } s ? s : [Sparsity];
 }

@@ -75,7 +75,7 @@ public static partial class LocalEvalJob
                 }
                 else
                 {
-                    log($"METEOR without WordNet synonyms: none in {options.WordNetDirectory} (enable: sudo apt-get install wordnet-base)");
+                    Warn($"METEOR without WordNet synonyms: none in {options.WordNetDirectory} (enable: sudo apt-get install wordnet-base)");
                 }
             }
 

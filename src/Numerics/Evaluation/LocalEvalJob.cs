@@ -32,7 +32,8 @@ public static partial class LocalEvalJob
     /// <summary>
     /// Evaluates the checkpoint in <paramref name="model"/>. Which benchmarks each domain runs is settled first
     /// (<see cref="EvalBenchmarks.Plan"/>); a domain that falls back to its built-in set is told to <paramref name="warn"/>
-    /// (one line) and recorded in <see cref="EvalReport.Fallbacks"/>.
+    /// (one line) and recorded in <see cref="EvalReport.Fallbacks"/>, as is anything the run skipped and how to enable it
+    /// (METEOR without WordNet's synonyms). <paramref name="log"/> hears progress lines; <paramref name="warn"/> defaults to it.
     /// </summary>
     /// <exception cref="ArgumentException">Bad options (named).</exception>
     /// <exception cref="DataFormatException">A malformed benchmark file (file and line named), or a domain with nothing to score (benchmark and folders named).</exception>
@@ -44,13 +45,13 @@ public static partial class LocalEvalJob
         var clock = Stopwatch.StartNew();
         var tokenizer = TokenizerLoader.LoadFor(model, ModelConfigLoader.Load(model));
         using var lm = CausalLM.Load(model, new ModelOptions(options.DType, DeviceName: options.Device));
-        var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }));
+        var job = new Job(lm, tokenizer, options, progress ?? ((_, _, _) => { }), log ?? (_ => { }), warn ?? log ?? (_ => { }));
         var results = new List<BenchmarkResult>();
         foreach (var (domain, benchmarks, fallback) in plans)
         {
             if (fallback is not null)
             {
-                (warn ?? job.Log)(fallback);
+                job.Warn(fallback);
             }
 
             job.Log($"{domain}: {string.Join(", ", benchmarks.Select(b => b.Name).DefaultIfEmpty("built-in domains"))}");
@@ -122,9 +123,11 @@ public static partial class LocalEvalJob
             $"benchmark '{benchmark.Name}' has no items to score (in {(where.Found ? string.Join(", ", where.Files.Select(Path.GetFileName)) : where.LookedIn)})");
     }
 
-    private sealed partial class Job(CausalLM lm, Tokenizer tokenizer, EvalOptions options, EvalProgress progress, Action<string> log)
+    private sealed partial class Job(CausalLM lm, Tokenizer tokenizer, EvalOptions options, EvalProgress progress, Action<string> log, Action<string> warn)
     {
         public void Log(string message) => log(message);
+
+        public void Warn(string message) => warn(message);
 
         // Real benchmarks run whole unless --limit says otherwise (the thesis); the built-in stand-ins stop at BuiltinItems.
         private int Take(int count, EvalBenchmark? benchmark = null) =>
