@@ -19,7 +19,7 @@ public sealed class SweepCommandTests
 
     public static TheoryData<string, string> BadFiles() => new()
     {
-        { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget, keep, dtype, ria_exponent, dsnot_cycles, dsnot_threshold, dsnot_skip, dsnot_initial, owl_m, owl_lambda, sparsegpt_blocksize, sparsegpt_damp)" },
+        { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget, keep, dtype, one_at_a_time, ria_exponent, dsnot_cycles, dsnot_threshold, dsnot_skip, dsnot_initial, owl_m, owl_lambda, sparsegpt_blocksize, sparsegpt_damp)" },
         { Good + "keep: everything\n", ":7: keep: expected masks or checkpoints, not 'everything'" },
         { Good + "dtype: fp8\n", ":7: dtype: expected fp32 or bf16, not 'fp8'" },
         { Good.Replace("builtin_math", "nosuchset", StringComparison.Ordinal), ":2: calibrations: nosuchset: unknown dataset (known: " },

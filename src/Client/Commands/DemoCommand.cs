@@ -2,7 +2,6 @@ using System.CommandLine;
 using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Evaluation;
-using Shear.Numerics.Evaluation.Code;
 using Shear.Numerics.Experiment;
 using Shear.Numerics.IO;
 
@@ -37,12 +36,6 @@ internal static class DemoCommand
             OutputFolder.Check(reportDir, replaceReport, OutputKind.Report, "--report"); // before any work
 
             var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain).ToArray();
-            if (wanted.Contains("code") && PythonSandbox.WhyUnavailable is { } why)
-            {
-                // Generated code never runs unisolated in the demo: say what is skipped and how to enable it.
-                stdout.WriteLine($"code: skipped ({why}); enable it with: sudo apt-get install bubblewrap");
-                wanted = [.. wanted.Where(d => d != "code")];
-            }
 
             var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
                 wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
@@ -50,28 +43,8 @@ internal static class DemoCommand
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.
-            await using var silo = await SiloHost.Start("demo", TimeSpan.FromMinutes(2), cancel);
-            await using var connection = await ClusterConnection.Connect(null, silo.Gateway, silo.ClusterId, TimeSpan.FromSeconds(30));
-            stdout.WriteLine($"silo host on {silo.Gateway} (log {silo.LogPath}); sweep: {string.Join(", ", spec.Calibrations)} x unstructured 50%, 2:4 (wanda) on {spec.Models[0]}");
-            var sweep = connection.Client.GetGrain<ISweepGrain>("demo");
-            await sweep.Submit(spec);
-            var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
-            stdout.WriteLine();
-            stdout.Write(SweepResults.Format(status, "md"));
-            stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl X: perplexity of built-in domain X's held-out split, lower is better;");
-            stdout.WriteLine(" value ± standard error; [own domain of the calibration set]; **best** of its pattern by more than twice the standard error of the difference, paired over the same items; else tie)");
-            foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
-            {
-                stdout.WriteLine($"note: {note}");
-            }
-
-            if (status.State == WorkState.Done)
-            {
-                SweepCommand.WriteReport(status, reportDir, replaceReport);
-                stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(reportDir, "report.html"))}");
-            }
-
-            return status.State == WorkState.Done ? 0 : 1;
+            return await LocalSweep.Run(spec, "demo", reportDir, replaceReport, stdout,
+                $"{string.Join(", ", spec.Calibrations)} x unstructured 50%, 2:4 (wanda) on {spec.Models[0]}", cancel);
         });
         return command;
     }

@@ -31,8 +31,11 @@ internal static class SweepCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --report folder (atomically)" };
         var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report, overwrite };
         var cancel = new Command("cancel", "Stop scheduling a sweep's remaining work") { sweepId };
+        var retry = new Command("retry", "Run again only what failed in a sweep (its failed jobs from their last finished layer, its failed evaluations)") { sweepId, watch };
+        var runReport = new Option<string?>("--report") { Description = "Where the HTML report goes (default: the sweep's output folder/ID/report, replaced on the next run)" };
+        var run = new Command("run", "Run a sweep file on a local silo host process (one machine, no Redis): progress, the table, the report") { file, id, runReport };
         var silos = new Command("silos", "Show the cluster's silos: what they compute on, free device slots, free GPU memory, running work");
-        foreach (var c in new[] { submit, status, results, cancel, silos })
+        foreach (var c in new[] { submit, status, results, cancel, retry, silos })
         {
             foreach (var o in connection)
             {
@@ -89,6 +92,29 @@ internal static class SweepCommand
             stdout.WriteLine($"cancelled sweep {p.GetValue(sweepId)}");
             return 0;
         });
+        retry.SetAction(async (p, _) =>
+        {
+            await using var cluster = await Connect(p);
+            var sweep = cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!);
+            int restarted = await sweep.Retry();
+            stdout.WriteLine(restarted == 0 ? $"sweep {p.GetValue(sweepId)}: nothing failed" : $"sweep {p.GetValue(sweepId)}: running {restarted} failed piece{(restarted == 1 ? "" : "s")} of work again");
+            if (!p.GetValue(watch))
+            {
+                return 0;
+            }
+
+            var final = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
+            return final.State == WorkState.Done ? 0 : 1;
+        });
+        run.SetAction(async (p, ct) =>
+        {
+            var spec = SweepFile.Read(p.GetValue(file)!); // checked before anything starts
+            var name = p.GetValue(id) ?? $"{Path.GetFileNameWithoutExtension(p.GetValue(file))}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+            var reportDir = p.GetValue(runReport) ?? Path.Combine(spec.OutputDirectory, name, "report");
+            bool replace = Numerics.IO.OutputFolder.Holds(reportDir, Numerics.IO.OutputKind.Report);
+            Numerics.IO.OutputFolder.Check(reportDir, replace, Numerics.IO.OutputKind.Report, "--report");
+            return await LocalSweep.Run(spec, name, reportDir, replace, stdout, $"{string.Join(", ", spec.Calibrations)} x {string.Join(", ", spec.Methods)} x {string.Join(", ", spec.Patterns)} at {string.Join(", ", spec.AllSparsities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} on {string.Join(", ", spec.Models.Select(Path.GetFileName))} ({p.GetValue(file)})", ct);
+        });
         silos.SetAction(async (p, ct) =>
         {
             await using var cluster = await Connect(p);
@@ -101,7 +127,7 @@ internal static class SweepCommand
             stdout.Write(FormatSilos(board));
             return board.Length > 0 ? 0 : 1;
         });
-        return new Command("sweep", "Submit and follow sweeps on a Shear cluster") { submit, status, results, cancel, silos };
+        return new Command("sweep", "Run a sweep file locally, or submit and follow sweeps on a Shear cluster") { run, submit, status, results, cancel, retry, silos };
     }
 
     /// <summary>The work board as a table, one silo per line (what placement ranks by).</summary>

@@ -22,7 +22,7 @@ internal static class SweepFile
     public static readonly string[] Keys =
     [
         "models", "calibrations", "methods", "patterns", "sparsity", "domains", "nsamples", "seqlen", "seed", "eval_limit", "output", "data",
-        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep", "dtype",
+        "code_samples", "translation_samples", "code_max_tokens", "translation_max_tokens", "shards", "token_budget", "keep", "dtype", "one_at_a_time",
         .. MethodOptions.Flags.Select(MethodOptions.KeyOf),
     ];
 
@@ -129,9 +129,16 @@ internal static class SweepFile
                 Keep = Keep(),
                 DType = DType(),
                 Options = Options(),
+                OneAtATime = Flag("one_at_a_time"),
                 Sparsities = sparsities.Length > 1 ? sparsities : null,
             };
         }
+
+        // A yes/no field: true or false.
+        private bool Flag(string key) =>
+            _fields.TryGetValue(key, out var node) && (node is YamlScalarNode { Value: "true" or "false" } v
+                ? v.Value == "true"
+                : Fail<bool>(node, $"{key}: expected true or false, not {Shape(node)}"));
 
         // sparsity: a number or a list of numbers, each strictly between 0 and 1 (unstructured patterns prune at each).
         private double[] Sparsities()
