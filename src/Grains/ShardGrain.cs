@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
@@ -38,7 +37,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         _lease ??= devices.Lease();
         var request = JobSpecs.Request(task.Job);
         var options = _lease.Options(task.DType);
-        _shard = await Timed(() => GrainErrors.Translate(() =>
+        _shard = await OnDevice(() => GrainErrors.Translate(() =>
         {
             var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
             var setup = task.Dense
@@ -56,7 +55,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         using var activity = ShearTelemetry.Source.StartActivity("shard.observe");
         activity?.SetTag("shear.job", _task!.Job.JobId);
         activity?.SetTag("shear.layer", layer);
-        var bytes = await Timed(() =>
+        var bytes = await OnDevice(() =>
         {
             using var statistics = shard.Observe(layer);
             return statistics.ToBytes();
@@ -69,7 +68,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         }
 
         var file = Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"{(_task.Dense ? "owl-" : "")}layer-{layer:D5}-shard-{_task.Shard:D3}.bin");
-        await Timed(() =>
+        await OnDevice(() =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             File.WriteAllBytes(file, bytes);
@@ -85,7 +84,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         using var activity = ShearTelemetry.Source.StartActivity("shard.forward");
         activity?.SetTag("shear.job", _task!.Job.JobId);
         activity?.SetTag("shear.layer", layer);
-        await Timed(() =>
+        await OnDevice(() =>
         {
             shard.Forward(layer);
             return 0;
@@ -109,18 +108,10 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
 
     private LayerShard Shard() => _shard ?? throw new InvalidOperationException($"shard grain {this.GetPrimaryKeyString()} was asked to work before Start");
 
-    private async Task<T> Timed<T>(Func<T> work)
+    private async Task<T> OnDevice<T>(Func<T> work)
     {
         var lease = _lease ?? throw new InvalidOperationException("a shard grain computes only after Start");
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            return await lease.Worker.Run(work);
-        }
-        finally
-        {
-            ShearTelemetry.BusySeconds.Add(clock.Elapsed.TotalSeconds, ShearTelemetry.Device(lease.Device));
-        }
+        return await lease.Worker.Run(work); // the worker counts its busy seconds
     }
 
     private void Release()

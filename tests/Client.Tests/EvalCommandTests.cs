@@ -52,7 +52,7 @@ public sealed class EvalCommandTests
         var output = Path.Combine(dir, "eval.json");
         var (code, stdout, err) = Shear("eval", "--model", Model, "--domains", "csr", "--limit", "1", "--data-dir", data, "--out", output);
         Assert.True(code == 0, stdout + err);
-        Assert.StartsWith($"warning: csr: boolq not in {Path.Combine(data, "boolq")} or {Path.Combine(data, "boolq", "data")}; winogrande not in ", err, StringComparison.Ordinal);
+        Assert.StartsWith($"warning: csr: none of boolq, winogrande, arc_easy, arc_challenge, hellaswag, openbookqa in {data} (shear data list --data-dir {data} shows where each is looked for)", err, StringComparison.Ordinal);
         Assert.EndsWith("; scoring the built-in builtin_commonsense instead\n", err, StringComparison.Ordinal);
         Assert.Single(err.TrimEnd('\n').Split('\n'));
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));

@@ -111,7 +111,8 @@ internal static class SweepProgressDisplay
 
         foreach (var e in s.Evaluations.Where(e => e.State is WorkState.Done or WorkState.Failed))
         {
-            yield return $"eval {e.Shard.Row} / {e.Shard.Domain} on {e.Silo}: {e.State.ToString().ToLowerInvariant()} {e.Message}".TrimEnd();
+            // A failure's reason here; a finished shard's notes (what it substituted or skipped) once, when the sweep ends.
+            yield return $"eval {e.Shard.Row} / {e.Shard.Domain} on {e.Silo}: {e.State.ToString().ToLowerInvariant()} {(e.State == WorkState.Failed ? e.Message : "")}".TrimEnd();
         }
 
         if (!Running(s))

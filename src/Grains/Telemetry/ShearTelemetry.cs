@@ -33,7 +33,6 @@ public static class ShearTelemetry
     public static readonly Counter<long> StatisticsBytes = Meter.CreateCounter<long>("shear.statistics.bytes", description: "Calibration statistics bytes shards sent to their jobs");
 
     /// <summary>Seconds this silo's device workers spent computing layer and shard steps (tag <c>device</c>).</summary>
-    public static readonly Counter<double> BusySeconds = Meter.CreateCounter<double>("shear.compute.busy", unit: "s", description: "Seconds of layer compute on this silo's device workers, by device");
 
     /// <summary>Activation bytes sent between silos.</summary>
     public static readonly Counter<long> ActivationBytes = Meter.CreateCounter<long>("shear.activation.bytes", description: "Activation bytes sent layer to layer");
@@ -59,6 +58,8 @@ public static class ShearTelemetry
         Meter.CreateObservableGauge("shear.gpu.free_memory", GpuFree, unit: "bytes", description: "Free memory of each GPU a silo computes on (only on silos with NVIDIA GPUs), by device");
         Meter.CreateObservableGauge("shear.device.leases", () => Slots(s => s.Leases), description: "Shards, jobs and eval shards holding each device, by device");
         Meter.CreateObservableGauge("shear.device.queued", () => Slots(s => s.Pending), description: "Work items queued or running on each device's worker, by device");
+        Meter.CreateObservableCounter("shear.compute.busy", () => Slots(s => s.BusySeconds), unit: "s",
+            description: "Seconds each device's worker spent running work (shards, mask steps, evaluations: everything it runs), by device");
     }
 
     /// <summary>Counts a work item as running until disposed.</summary>
@@ -80,8 +81,9 @@ public static class ShearTelemetry
     private static IEnumerable<Measurement<long>> GpuFree() =>
         Volatile.Read(ref gpuFree).Where(g => g.Free is not null).Select(g => new Measurement<long>(g.Free!.Value, Device(g.Device)));
 
-    private static IEnumerable<Measurement<int>> Slots(Func<DeviceSlot, int> value) =>
-        Volatile.Read(ref devices)?.Slots().Select(s => new Measurement<int>(value(s), Device(s.Device))) ?? [];
+    private static IEnumerable<Measurement<T>> Slots<T>(Func<DeviceSlot, T> value)
+        where T : struct =>
+        Volatile.Read(ref devices)?.Slots().Select(s => new Measurement<T>(value(s), Device(s.Device))) ?? [];
 
     /// <summary>Records a sweep's done fraction.</summary>
     public static void SweepProgress(double fraction) => Volatile.Write(ref sweepProgress, fraction);

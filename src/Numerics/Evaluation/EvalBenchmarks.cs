@@ -62,15 +62,17 @@ public static class EvalBenchmarks
         }
 
         var missing = string.Join("; ", real.Select(r => $"{r.Benchmark.Name} not in {r.Where.LookedIn}"));
+        // The warning names what is missing and where to see the folders looked in; the error names every folder.
+        var none = $"none of {string.Join(", ", real.Select(r => r.Benchmark.Name))} in {dataDirectory} (shear data list --data-dir {dataDirectory} shows where each is looked for)";
         if (domain == "ppl")
         {
-            return new DomainPlan(domain, present, present.Count > 0 ? null : $"ppl: {missing}; perplexity of the built-in domains only");
+            return new DomainPlan(domain, present, present.Count > 0 ? null : $"ppl: {none}; perplexity of the built-in domains only");
         }
 
         var builtin = ofDomain.Single(b => b.BuiltIn);
         var at = builtin.Locate(dataDirectory);
         return at.Found
-            ? new DomainPlan(domain, [builtin], $"{domain}: {missing}; scoring the built-in {builtin.Name} instead")
+            ? new DomainPlan(domain, [builtin], $"{domain}: {none}; scoring the built-in {builtin.Name} instead")
             : throw new Data.DataFormatException(dataDirectory, $"{domain}: no benchmark to score: {missing}; nor the built-in {builtin.Name} in {at.LookedIn}");
     }
 

@@ -48,7 +48,7 @@ public sealed class DevicePool : IDisposable
     {
         lock (_gate)
         {
-            return [.. _workers.Select((w, i) => new DeviceSlot(w.Device, _leases[i], w.Pending, w.Completed))];
+            return [.. _workers.Select((w, i) => new DeviceSlot(w.Device, _leases[i], w.Pending, w.Completed) { BusySeconds = w.BusySeconds })];
         }
     }
 
@@ -88,7 +88,11 @@ public sealed class DevicePool : IDisposable
 }
 
 /// <summary>One device of a pool now: its leases, items queued or running, items finished.</summary>
-public sealed record DeviceSlot(string Device, int Leases, int Pending, long Completed);
+public sealed record DeviceSlot(string Device, int Leases, int Pending, long Completed)
+{
+    /// <summary>Seconds its worker has spent running work (<see cref="DeviceWorker.BusySeconds"/>).</summary>
+    public double BusySeconds { get; init; }
+}
 
 /// <summary>A hold on one device of a <see cref="DevicePool"/>: run work on <see cref="Worker"/>; dispose to give it back (once).</summary>
 public sealed class DeviceLease : IDisposable

@@ -14,6 +14,7 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
     private int _pending;
     private int _disposed;
     private long _completed;
+    private long _busyTicks;
 
     /// <summary>Starts the worker thread for <paramref name="device"/> (<c>cpu</c>, <c>cuda:0</c> ...).</summary>
     public DeviceWorker(string device)
@@ -32,6 +33,9 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
     /// <summary>Work items queued or running.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
+    /// <summary>Seconds this worker has spent running work items (every item: shards, mask steps, evaluations), not waiting for them.</summary>
+    public double BusySeconds => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks)).TotalSeconds;
+
     /// <inheritdoc />
     public Task<T> Run<T>(Func<T> work, CancellationToken cancellationToken = default)
     {
@@ -40,19 +44,30 @@ public sealed class DeviceWorker : IComputeQueue, IDisposable
         Interlocked.Increment(ref _pending);
         _queue.Add(() =>
         {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            T result = default!;
+            Exception? failure = null;
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                done.SetResult(work());
+                result = work();
             }
             catch (Exception e)
             {
-                done.SetException(e);
+                failure = e;
             }
-            finally
+
+            // Counted before the result is handed over: whoever awaits the work sees its time in the total.
+            Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetElapsedTime(start).Ticks);
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _completed);
+            if (failure is null)
             {
-                Interlocked.Decrement(ref _pending);
-                Interlocked.Increment(ref _completed);
+                done.SetResult(result);
+            }
+            else
+            {
+                done.SetException(failure);
             }
         }, CancellationToken.None);
         return done.Task;

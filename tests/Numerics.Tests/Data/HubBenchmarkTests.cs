@@ -86,7 +86,7 @@ public sealed class HubBenchmarkTests
         var plan = EvalBenchmarks.Plan("math", dir);
         var g = Path.Combine(dir, "gsm8k");
         Assert.Equal(["builtin_math"], plan.Benchmarks.Select(b => b.Name));
-        Assert.Equal($"math: gsm8k not in {g}, {Path.Combine(g, "main")} or {Path.Combine(g, "data")}; scoring the built-in builtin_math instead", plan.Fallback);
+        Assert.Equal($"math: none of gsm8k in {dir} (shear data list --data-dir {dir} shows where each is looked for); scoring the built-in builtin_math instead", plan.Fallback);
     }
 
     [Fact]
