@@ -1,3 +1,4 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Shear.Grains.Hosting;
 
 namespace Shear.Silo;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shear.Grains.Abstractions.Hosting;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
 

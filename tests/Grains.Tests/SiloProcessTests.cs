@@ -1,5 +1,5 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Net;
-using Shear.Grains.Hosting;
 using Shear.Grains.Telemetry;
 
 namespace Shear.Grains.Tests;

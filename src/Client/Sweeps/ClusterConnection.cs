@@ -1,8 +1,8 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Shear.Grains.Hosting;
 
 namespace Shear.Client.Sweeps;
 

@@ -1,8 +1,8 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Shear.Grains.Hosting;
 
 namespace Shear.Client.Sweeps;
 

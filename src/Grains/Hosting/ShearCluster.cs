@@ -1,3 +1,4 @@
+using Shear.Grains.Abstractions.Hosting;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,10 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Shear.Grains.Abstractions;
 using StackExchange.Redis;
 
-namespace Shear.Grains.Hosting;
+namespace Shear.Grains.Abstractions.Hosting;
 
 /// <summary>How a client (the <c>shear</c> console, tools, tests) joins a Shear cluster; the Redis check silos share.</summary>
 public static class ShearClient
