@@ -29,7 +29,7 @@ public sealed partial class SweepGrain(
     protected override bool Running => state.State.Spec is not null && state.State.State == WorkState.Running;
 
     /// <inheritdoc />
-    protected override TimeSpan Period => TimeSpan.FromSeconds(1);
+    protected override TimeSpan Period => TimeSpan.FromMilliseconds(250);
 
     private SweepState S => state.State;
 

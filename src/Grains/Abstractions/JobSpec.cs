@@ -117,4 +117,8 @@ public sealed record LayerOutcome(
     /// <summary>Elements of its Linears.</summary>
     [Id(6)]
     public long Total { get; init; }
+
+    /// <summary>Seconds of its serial step (reduce, masks, apply, write) on the job's device.</summary>
+    [Id(7)]
+    public double SerialSeconds { get; init; }
 }

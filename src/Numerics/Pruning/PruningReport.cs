@@ -22,6 +22,10 @@ public sealed record LayerReport(
     [JsonPropertyName("total")]
     public long Total { get; init; }
 
+    /// <summary>Seconds of the layer's serial step (reduce, masks, apply, write), the part no shard count shortens; 0 where not measured.</summary>
+    [JsonPropertyName("serial_seconds")]
+    public double SerialSeconds { get; init; }
+
     /// <summary>Real calibration tokens the layer's statistics saw (telemetry; not in pruning.json).</summary>
     [JsonIgnore]
     public long Tokens { get; init; }

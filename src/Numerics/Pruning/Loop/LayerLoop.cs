@@ -71,7 +71,9 @@ public static class LayerLoop
         progress?.Report(new Progress(layer, n, "observe"));
         var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(layer, cancellationToken))) : [];
         progress?.Report(new Progress(layer, n, "masks"));
+        var serial = Stopwatch.StartNew();
         var report = await compute.Run(() => PruneLayer(config, layer, parts, spec, options, output), cancellationToken);
+        double serialSeconds = serial.Elapsed.TotalSeconds;
         if (calibrate && layer < n - 1)
         {
             progress?.Report(new Progress(layer, n, "forward"));
@@ -79,7 +81,7 @@ public static class LayerLoop
         }
 
         progress?.Report(new Progress(layer, n, "done"));
-        return report with { Seconds = clock.Elapsed.TotalSeconds };
+        return report with { Seconds = clock.Elapsed.TotalSeconds, SerialSeconds = serialSeconds };
     }
 
     /// <summary>
