@@ -15,9 +15,6 @@ namespace Shear.Grains;
 [LeastBusyPlacement]
 public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
 {
-    /// <summary>Statistics larger than this go through a file on the shared volume rather than a message.</summary>
-    public const int InlineStatisticsBytes = 16 << 20;
-
     private LayerShard? _shard;
     private ShardTask? _task;
     private IDisposable? _busy;
@@ -49,7 +46,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
     }
 
     /// <inheritdoc />
-    public async Task<ShardStatistics> Observe(int layer)
+    public async Task<ShardBytes> Observe(int layer)
     {
         var shard = Shard();
         using var activity = ShearTelemetry.Source.StartActivity("shard.observe");
@@ -62,20 +59,29 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         });
         ShearTelemetry.CalibrationTokens.Add(shard.Tokens);
         ShearTelemetry.StatisticsBytes.Add(bytes.Length);
-        if (bytes.Length <= InlineStatisticsBytes)
-        {
-            return new ShardStatistics(layer, bytes, null, bytes.Length);
-        }
-
-        var file = Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"{(_task.Dense ? "owl-" : "")}layer-{layer:D5}-shard-{_task.Shard:D3}.bin");
-        await OnDevice(() =>
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllBytes(file, bytes);
-            return 0;
-        });
-        return new ShardStatistics(layer, null, file, bytes.Length);
+        return await OnDevice(() => ShardPayload.Pack(layer, bytes, PayloadFile(layer, "statistics")));
     }
+
+    /// <inheritdoc />
+    public async Task<ShardBytes> Masks(int layer, ShardBytes statistics, string[] linears, double? sparsity)
+    {
+        var shard = Shard();
+        var task = _task!;
+        using var activity = ShearTelemetry.Source.StartActivity("shard.masks");
+        activity?.SetTag("shear.job", task.Job.JobId);
+        activity?.SetTag("shear.layer", layer);
+        var pattern = sparsity is { } s ? Numerics.Experiment.SparsityPattern.Unstructured(s) : JobSpecs.Spec(task.Job).Pattern;
+        return await OnDevice(() =>
+        {
+            using var reduced = Numerics.Pruning.LayerStatistics.FromBytes(ShardPayload.Unpack(statistics));
+            using var masks = shard.Masks(layer, reduced, linears, pattern);
+            return ShardPayload.Pack(layer, masks.ToBytes(), PayloadFile(layer, "masks"));
+        });
+    }
+
+    // Where a payload too large for a message goes: the job's work folder on the shared volume.
+    private string PayloadFile(int layer, string what) =>
+        Path.Combine(_task!.Job.WorkDirectory, ".statistics", $"{(_task.Dense ? "owl-" : "")}layer-{layer:D5}-{what}-shard-{_task.Shard:D3}.bin");
 
     /// <inheritdoc />
     public async Task Forward(int layer)

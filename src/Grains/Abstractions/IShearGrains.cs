@@ -57,7 +57,14 @@ public interface IShardGrain : IGrainWithStringKey
 
     /// <summary>Observes the dense layer over this shard's batches and returns its part of the statistics.</summary>
     [Alias("Observe")]
-    Task<ShardStatistics> Observe(int layer);
+    Task<ShardBytes> Observe(int layer);
+
+    /// <summary>
+    /// This shard's part of the layer's mask step: the masks of <paramref name="linears"/> from the layer's reduced
+    /// statistics (only those Linears'), at the layer's sparsity (null: the job's pattern, N:M), as bytes.
+    /// </summary>
+    [Alias("Masks")]
+    Task<ShardBytes> Masks(int layer, ShardBytes statistics, string[] linears, double? sparsity);
 
     /// <summary>Runs this shard's batches through the pruned layer the job wrote.</summary>
     [Alias("Forward")]

@@ -84,13 +84,16 @@ public sealed record ShardTask(
     public string DType { get; init; } = "fp32";
 }
 
-/// <summary>A shard's part of one layer's statistics: inline bytes, or (when larger than a message should be) a file on the shared volume.</summary>
+/// <summary>
+/// Bytes between a job and its shard for one layer (a shard's statistics, the job's reduced statistics for a shard's
+/// Linears, a shard's masks): inline, or (when larger than a message should be) a file on the shared volume.
+/// </summary>
 /// <param name="Layer">Layer index.</param>
-/// <param name="Bytes">The statistics' bytes, or null when they are in <paramref name="File"/>.</param>
-/// <param name="File">A file holding the bytes (the job deletes it after reading), or null.</param>
-/// <param name="Length">Bytes of statistics.</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.ShardStatistics")]
-public sealed record ShardStatistics(
+/// <param name="Bytes">The bytes, or null when they are in <paramref name="File"/>.</param>
+/// <param name="File">A file holding the bytes (the reader deletes it after reading), or null.</param>
+/// <param name="Length">Bytes.</param>
+[GenerateSerializer, Immutable, Alias("shear.v1.ShardBytes")]
+public sealed record ShardBytes(
     [property: Id(0)] int Layer,
     [property: Id(1)] byte[]? Bytes,
     [property: Id(2)] string? File,

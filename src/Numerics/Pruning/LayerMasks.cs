@@ -28,6 +28,81 @@ public sealed class LayerMasks : IDisposable
         }
     }
 
+    /// <summary>The masks and new weights as bytes (CPU tensors: dtype, shape, raw bytes), for a shard's part to travel to its job.</summary>
+    public byte[] ToBytes()
+    {
+        using var ms = new MemoryStream();
+        using (var writer = new BinaryWriter(ms))
+        {
+            writer.Write(Layer);
+            writer.Write(_masks.Count);
+            foreach (var (name, mask) in _masks)
+            {
+                writer.Write(name);
+                TensorCodec.Write(writer, mask); // host: the wire format (one layer's masks, once per layer)
+                writer.Write(_weights.TryGetValue(name, out var w));
+                if (w is not null)
+                {
+                    TensorCodec.Write(writer, w); // host: the wire format (SparseGPT's reconstructed weights)
+                }
+            }
+        }
+
+        return ms.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="ToBytes"/> wrote, onto <paramref name="device"/>.</summary>
+    public static LayerMasks FromBytes(byte[] bytes, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var masks = new LayerMasks { Layer = reader.ReadInt32() };
+        int count = reader.ReadInt32();
+        for (int i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            using var mask = TensorCodec.Read(reader);
+            using var weight = reader.ReadBoolean() ? TensorCodec.Read(reader) : null;
+            masks.Add(name, mask.to(device), weight?.to(device));
+        }
+
+        return masks;
+    }
+
+    /// <summary>One layer's masks from the parts shards computed (each Linear in exactly one part); the parts are emptied.</summary>
+    /// <exception cref="InvalidOperationException">A Linear in two parts, or parts of different layers.</exception>
+    public static LayerMasks Merge(int layer, IEnumerable<LayerMasks> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var merged = new LayerMasks { Layer = layer };
+        foreach (var part in parts)
+        {
+            if (part.Layer != layer)
+            {
+                throw new InvalidOperationException($"masks of layer {part.Layer} merged into layer {layer}");
+            }
+
+            foreach (var (name, mask) in part._masks)
+            {
+                if (merged._masks.ContainsKey(name))
+                {
+                    throw new InvalidOperationException($"layer {layer}: {name} masked by two shards");
+                }
+
+                merged._masks[name] = mask;
+                if (part._weights.TryGetValue(name, out var w))
+                {
+                    merged._weights[name] = w;
+                }
+            }
+
+            part._masks.Clear();
+            part._weights.Clear();
+        }
+
+        return merged;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -28,15 +28,19 @@ public static class LayerPruner
         return observer.Take(layer.Index);
     }
 
-    /// <summary>Computes every Linear's mask (and SparseGPT's new weights) from the statistics; weights are not changed.</summary>
-    public static LayerMasks ComputeMasks(DecoderLayer layer, LayerStatistics statistics, PruneSpec spec)
+    /// <summary>
+    /// Computes every Linear's mask (and SparseGPT's new weights) from the statistics, or only those of
+    /// <paramref name="only"/> (a shard's part of the layer: every method's threshold rule lies within one Linear, so
+    /// the parts together are the whole layer's masks); weights are not changed.
+    /// </summary>
+    public static LayerMasks ComputeMasks(DecoderLayer layer, LayerStatistics statistics, PruneSpec spec, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(spec);
         var result = new LayerMasks { Layer = layer.Index };
         using var noGrad = no_grad();
-        foreach (var (name, linear) in LayerObserver.Linears(layer))
+        foreach (var (name, linear) in LayerObserver.Linears(layer).Where(l => only is null || only.Contains(l.Name)))
         {
             using var scope = NewDisposeScope();
             var weight = linear.weight!;

@@ -49,15 +49,16 @@ public sealed class LayerStatistics : IDisposable
         return new LayerStatistics(parts[0].Layer, merged);
     }
 
-    /// <summary>The statistics as bytes.</summary>
-    public byte[] ToBytes()
+    /// <summary>The statistics as bytes, of every Linear or only those of <paramref name="only"/> (a shard's part of the mask step).</summary>
+    public byte[] ToBytes(IReadOnlyCollection<string>? only = null)
     {
         using var ms = new MemoryStream();
         using (var writer = new BinaryWriter(ms))
         {
+            var linears = _linears.Where(l => only is null || only.Contains(l.Key)).ToList();
             writer.Write(Layer);
-            writer.Write(_linears.Count);
-            foreach (var (name, s) in _linears)
+            writer.Write(linears.Count);
+            foreach (var (name, s) in linears)
             {
                 writer.Write(name);
                 s.WriteTo(writer);

@@ -150,6 +150,17 @@ public sealed class DevicePathTests
             return Task.FromResult(statistics);
         }
 
+        public Task<LayerMasks> MasksAsync(int layer, LayerStatistics statistics, IReadOnlyList<string> linears, SparsityPattern pattern, CancellationToken cancellationToken)
+        {
+            var masks = shard.Masks(layer, statistics, linears, pattern);
+            foreach (var (name, mask) in masks.Masks)
+            {
+                AssertOn(mask, device, ScalarType.Bool, $"layer {layer} {name}'s mask computed on its shard");
+            }
+
+            return Task.FromResult(masks);
+        }
+
         public Task ForwardAsync(int layer, CancellationToken cancellationToken)
         {
             shard.Forward(layer);

@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 
 namespace Shear.Numerics.Pruning.Loop;
@@ -19,6 +20,11 @@ public sealed class InProcessShard : ILayerShard, IDisposable
 
     /// <inheritdoc />
     public Task<LayerStatistics> ObserveAsync(int layer, CancellationToken cancellationToken) => _compute.Run(() => _shard.Observe(layer), cancellationToken);
+
+    /// <inheritdoc />
+    /// <inheritdoc />
+    public Task<LayerMasks> MasksAsync(int layer, LayerStatistics statistics, IReadOnlyList<string> linears, SparsityPattern pattern, CancellationToken cancellationToken) =>
+        _compute.Run(() => _shard.Masks(layer, statistics, linears, pattern), cancellationToken);
 
     /// <inheritdoc />
     public Task ForwardAsync(int layer, CancellationToken cancellationToken) => _compute.Run(() =>

@@ -30,13 +30,13 @@ public static class LayerLoop
     /// </summary>
     public static async Task<IReadOnlyList<LayerReport>> RunAsync(string model, PruneSpec spec, ModelOptions options, PrunedModelWriter output,
         IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int firstLayer = 0, Func<LayerReport, Task>? finished = null,
-        IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<Progress>? progress = null, CancellationToken cancellationToken = default, bool masksOnShards = true)
     {
         int n = ModelConfigLoader.Load(model).NumHiddenLayers;
         var reports = new List<LayerReport>();
         for (int k = firstLayer; k < n; k++)
         {
-            var report = await StepAsync(model, spec, options, output, shards, compute, k, progress, cancellationToken);
+            var report = await StepAsync(model, spec, options, output, shards, compute, k, progress, cancellationToken, masksOnShards);
             reports.Add(report);
             if (finished is not null)
             {
@@ -49,11 +49,14 @@ public static class LayerLoop
 
     /// <summary>
     /// One layer of the loop: every shard observes layer <paramref name="layer"/>, the statistics are reduced, the masks
-    /// computed once and written with the pruned layer, and (unless it is the last layer) every shard forwards its
-    /// batches through it. A job that advances one layer per grain call calls this directly.
+    /// computed (split by Linear over the shards when there are several, <see cref="MaskSplit"/>, unless
+    /// <paramref name="masksOnShards"/> is false: then on <paramref name="compute"/>), applied and written with the pruned
+    /// layer, and (unless it is the last layer) every shard forwards its batches through it. A job that advances one
+    /// layer per round calls this directly. The masks are the same bits wherever they are computed.
     /// </summary>
     public static async Task<LayerReport> StepAsync(string model, PruneSpec spec, ModelOptions options, PrunedModelWriter output,
-        IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int layer, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int layer, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default,
+        bool masksOnShards = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
@@ -71,9 +74,38 @@ public static class LayerLoop
         progress?.Report(new Progress(layer, n, "observe"));
         var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(layer, cancellationToken))) : [];
         progress?.Report(new Progress(layer, n, "masks"));
-        var serial = Stopwatch.StartNew();
-        var report = await compute.Run(() => PruneLayer(config, layer, parts, spec, options, output), cancellationToken);
-        double serialSeconds = serial.Elapsed.TotalSeconds;
+        LayerReport report;
+        double serialSeconds;
+        if (calibrate && shards.Count > 1 && masksOnShards)
+        {
+            // The job reduces, the shards compute the masks of their Linears where their data is, the job writes.
+            var serial = Stopwatch.StartNew();
+            var reduced = await compute.Run(() => Reduce(parts), cancellationToken);
+            serialSeconds = serial.Elapsed.TotalSeconds;
+            try
+            {
+                var prefix = Models.DecoderLayer.StatePrefix(layer);
+                var linears = reduced.Linears.Keys.Select(name => (name, output.Base.Entry($"{prefix}{name}.weight").ElementCount)).ToList();
+                var split = MaskSplit.Plan(linears, shards.Count);
+                var pattern = spec.PatternFor(layer);
+                var pieces = await Task.WhenAll(shards.Select((s, i) => split[i].Count == 0
+                    ? Task.FromResult(new LayerMasks { Layer = layer }) : s.MasksAsync(layer, reduced, split[i], pattern, cancellationToken)));
+                serial.Restart();
+                report = await compute.Run(() => WriteLayer(config, layer, LayerMasks.Merge(layer, pieces), options, output, reduced.Tokens), cancellationToken);
+                serialSeconds += serial.Elapsed.TotalSeconds;
+            }
+            finally
+            {
+                reduced.Dispose();
+            }
+        }
+        else
+        {
+            var serial = Stopwatch.StartNew();
+            report = await compute.Run(() => PruneLayer(config, layer, parts, spec, options, output), cancellationToken);
+            serialSeconds = serial.Elapsed.TotalSeconds;
+        }
+
         if (calibrate && layer < n - 1)
         {
             progress?.Report(new Progress(layer, n, "forward"));
@@ -174,6 +206,43 @@ public static class LayerLoop
                 p.Dispose();
             }
 
+            NativeHeap.Trim();
+        }
+    }
+
+    // The shards' statistics reduced in batch order (the parts freed).
+    private static LayerStatistics Reduce(LayerStatistics[] parts)
+    {
+        try
+        {
+            return LayerStatistics.Reduce(parts);
+        }
+        finally
+        {
+            foreach (var p in parts)
+            {
+                p.Dispose();
+            }
+
+            NativeHeap.Trim();
+        }
+    }
+
+    // The job's step after the shards computed the masks: load the dense layer, apply them, round, write, count.
+    private static LayerReport WriteLayer(ModelConfig config, int k, LayerMasks masks, ModelOptions options, PrunedModelWriter output, long tokens)
+    {
+        try
+        {
+            using var layer = CausalLM.LoadLayer(config, output.Base, k, options);
+            LayerPruner.Apply(layer, masks);
+            RoundToStored(layer, output);
+            output.WriteLayer(layer, masks);
+            var (zeros, total, linears) = LayerPruner.CountZeros(layer);
+            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = tokens };
+        }
+        finally
+        {
+            masks.Dispose();
             NativeHeap.Trim();
         }
     }

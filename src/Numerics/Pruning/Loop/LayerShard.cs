@@ -1,4 +1,5 @@
 using Shear.Numerics.Checkpoints;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 
 namespace Shear.Numerics.Pruning.Loop;
@@ -78,6 +79,26 @@ public sealed class LayerShard : IDisposable
         finally
         {
             Runtime.NativeHeap.Trim(); // the dense layer's memory goes back before the mask step loads its own copy
+        }
+    }
+
+    /// <summary>
+    /// This shard's part of layer <paramref name="layer"/>'s mask step: the dense layer from the base (as the job would
+    /// load it), the masks of <paramref name="linears"/> from the reduced <paramref name="statistics"/> at
+    /// <paramref name="pattern"/> (the layer's: OWL gives each layer its own sparsity).
+    /// </summary>
+    public LayerMasks Masks(int layer, LayerStatistics statistics, IReadOnlyList<string> linears, SparsityPattern pattern)
+    {
+        Expect(layer);
+        try
+        {
+            using var reader = CheckpointReader.Open(_setup.Model);
+            using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
+            return LayerPruner.ComputeMasks(dense, statistics, _setup.Spec with { Pattern = pattern }, linears);
+        }
+        finally
+        {
+            Runtime.NativeHeap.Trim();
         }
     }
 
