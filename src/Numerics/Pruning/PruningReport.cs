@@ -101,7 +101,7 @@ public sealed record PruningReport
     [JsonPropertyName("method_settings")]
     public IReadOnlyDictionary<string, object> MethodSettings { get; init; } = new Dictionary<string, object>();
 
-    /// <summary>Every method option the run was given, by its sweep-file key (<c>owl_lambda</c>, <c>ria_exponent</c>, ...): what reproduces it.</summary>
+    /// <summary>The method options the run used, by their sweep-file keys (<c>owl_lambda</c>, <c>ria_exponent</c>, ...): its method's and OWL's when it used OWL; what reproduces it.</summary>
     [JsonPropertyName("options")]
     public IReadOnlyDictionary<string, object> Options { get; init; } = new Dictionary<string, object>();
 
@@ -122,11 +122,25 @@ public sealed record PruningReport
         return settings;
     }
 
-    /// <summary>Every method option by its sweep-file key (the flag's name in snake_case).</summary>
-    public static Dictionary<string, object> OptionsOf(MethodOptions options)
+    /// <summary>The options <paramref name="spec"/> uses (its method's, OWL's when it uses OWL) by their sweep-file keys (the flags in snake_case).</summary>
+    public static Dictionary<string, object> OptionsOf(PruneSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Entries().ToDictionary(e => MethodOptions.KeyOf(e.Flag), e => e.Value);
+        ArgumentNullException.ThrowIfNull(spec);
+        var used = new List<string>();
+        used.AddRange(spec.Method switch
+        {
+            PruningMethod.Ria => ["--ria-"],
+            PruningMethod.Dsnot => ["--dsnot-"],
+            PruningMethod.SparseGpt => ["--sparsegpt-"],
+            _ => [],
+        });
+        if (spec.Owl is not null)
+        {
+            used.Add("--owl-");
+        }
+
+        return spec.Options.Entries().Where(e => used.Any(u => e.Flag.StartsWith(u, StringComparison.Ordinal)))
+            .ToDictionary(e => MethodOptions.KeyOf(e.Flag), e => e.Value);
     }
 
     private static Dictionary<string, object> OwnSettings(PruneSpec spec)
@@ -167,7 +181,7 @@ public sealed record PruningReport
             Seconds = seconds,
             DType = request.DType.ToString(),
             MethodSettings = SettingsOf(request.Spec),
-            Options = OptionsOf(request.Spec.Options),
+            Options = OptionsOf(request.Spec),
         };
     }
 }

@@ -88,10 +88,24 @@ public static class LayerLoop
                 var linears = reduced.Linears.Keys.Select(name => (name, output.Base.Entry($"{prefix}{name}.weight").ElementCount)).ToList();
                 var split = MaskSplit.Plan(linears, shards.Count);
                 var pattern = spec.PatternFor(layer);
-                var pieces = await Task.WhenAll(shards.Select((s, i) => split[i].Count == 0
-                    ? Task.FromResult(new LayerMasks { Layer = layer }) : s.MasksAsync(layer, reduced, split[i], pattern, cancellationToken)));
+                var pieces = shards.Select((s, i) => split[i].Count == 0
+                    ? Task.FromResult(new LayerMasks { Layer = layer }) : s.MasksAsync(layer, reduced, split[i], pattern, cancellationToken)).ToArray();
+                // The job loads the dense layer while the shards compute its masks (they overlap where shards run elsewhere).
+                var loading = compute.Run(() => CausalLM.LoadLayer(config, output.Base, layer, options), cancellationToken);
+                LayerMasks[] masksOfShards;
+                try
+                {
+                    masksOfShards = await Task.WhenAll(pieces);
+                }
+                catch
+                {
+                    (await loading).Dispose();
+                    throw;
+                }
+
                 serial.Restart();
-                report = await compute.Run(() => WriteLayer(config, layer, LayerMasks.Merge(layer, pieces), options, output, reduced.Tokens), cancellationToken);
+                var dense = await loading;
+                report = await compute.Run(() => WriteLayer(dense, LayerMasks.Merge(layer, masksOfShards), output, reduced.Tokens), cancellationToken);
                 serialSeconds += serial.Elapsed.TotalSeconds;
             }
             finally
@@ -228,12 +242,12 @@ public static class LayerLoop
         }
     }
 
-    // The job's step after the shards computed the masks: load the dense layer, apply them, round, write, count.
-    private static LayerReport WriteLayer(ModelConfig config, int k, LayerMasks masks, ModelOptions options, PrunedModelWriter output, long tokens)
+    // The job's step after the shards computed the masks: apply them to the dense layer, round, write, count.
+    private static LayerReport WriteLayer(DecoderLayer layer, LayerMasks masks, PrunedModelWriter output, long tokens)
     {
+        int k = layer.Index;
         try
         {
-            using var layer = CausalLM.LoadLayer(config, output.Base, k, options);
             LayerPruner.Apply(layer, masks);
             RoundToStored(layer, output);
             output.WriteLayer(layer, masks);
@@ -243,6 +257,7 @@ public static class LayerLoop
         finally
         {
             masks.Dispose();
+            layer.Dispose();
             NativeHeap.Trim();
         }
     }
