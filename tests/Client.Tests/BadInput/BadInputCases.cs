@@ -574,7 +574,13 @@ internal static partial class BadInputCases
         Sweep("field-name-a-list", GoodSweep + "[a, b]: 3\n", "field name");
         Sweep("missing-models", GoodSweep.Replace("models: [MODEL]\n", "", StringComparison.Ordinal), "models");
         Sweep("missing-calibrations", GoodSweep.Replace("calibrations: [builtin_code]\n", "", StringComparison.Ordinal), "calibrations");
-        Sweep("sparsity-a-list", GoodSweep.Replace("sparsity: 0.5", "sparsity: [0.5]", StringComparison.Ordinal), "sparsity");
+        Sweep("sparsity-list-with-one-out-of-range", GoodSweep.Replace("sparsity: 0.5", "sparsity: [0.5, 1.5]", StringComparison.Ordinal), "sparsity");
+        Sweep("sparsity-list-repeated", GoodSweep.Replace("sparsity: 0.5", "sparsity: [0.5, 0.5]", StringComparison.Ordinal), "sparsity");
+        Sweep("sparsity-list-empty", GoodSweep.Replace("sparsity: 0.5", "sparsity: []", StringComparison.Ordinal), "sparsity");
+        Sweep("option-out-of-range", GoodSweep + "owl_lambda: 0.7\n", "owl_lambda");
+        Sweep("option-of-the-wrong-type", GoodSweep + "dsnot_cycles: many\n", "dsnot_cycles");
+        Sweep("option-unknown-name", GoodSweep + "dsnot_skip: everything\n", "dsnot_skip");
+        Sweep("one-at-a-time-not-a-flag", GoodSweep + "one_at_a_time: sometimes\n", "one_at_a_time");
         Sweep("sparsity-a-map", GoodSweep.Replace("sparsity: 0.5", "sparsity: {a: 1}", StringComparison.Ordinal), "sparsity");
         Sweep("sparsity-one", GoodSweep.Replace("sparsity: 0.5", "sparsity: 1", StringComparison.Ordinal), "sparsity");
         Sweep("sparsity-nan", GoodSweep.Replace("sparsity: 0.5", "sparsity: .nan", StringComparison.Ordinal), "sparsity");

@@ -4,11 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Shear.Client.Commands;
 using Shear.Client.Sweeps;
-using Shear.Grains;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Experiment;
 
-namespace Shear.Client.Tests;
+namespace Shear.Grains.Tests;
 
 /// <summary>
 /// One experiment vocabulary: every <c>shear prune</c> method option is a sweep-file key of the same name in snake_case,
@@ -47,9 +46,9 @@ public sealed class SweepOptionsTests
     [Fact]
     public void ASweepFilesJobReachesTheGrainsAsThePruneCommandsSpec()
     {
-        var dir = Cli.NewDir();
+        var dir = Paths.TempDir();
         var path = Path.Combine(dir, "sweep.yaml");
-        File.WriteAllText(path, $"models: [{Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", "llama")}]\ncalibrations: [builtin_math]\n"
+        File.WriteAllText(path, $"models: [{Paths.Model("llama")}]\ncalibrations: [builtin_math]\n"
             + "methods: [owl+ria, dsnot, sparsegpt, wanda]\npatterns: [unstructured, \"2:4\"]\nsparsity: [0.4, 0.6]\n"
             + string.Concat(Given.Select(g => $"{MethodOptions.KeyOf(g.Flag)}: {g.Value}\n")));
         var spec = OverTheWire(SweepFile.Read(path));
