@@ -55,7 +55,8 @@ python3 - "$work/out" <<'PY'
 import json, pathlib, sys
 layers = [l for p in pathlib.Path(sys.argv[1]).glob("*/*/pruning.json") for l in json.loads(p.read_text())["layers"]]
 if layers:
-    print(f"  jobs' layers: {len(layers)}, serial step mean {sum(l['serial_seconds'] for l in layers) / len(layers):.3f} s/layer, whole layer mean {sum(l['seconds'] for l in layers) / len(layers):.3f} s")
+    mean = lambda key: sum(l[key] for l in layers) / len(layers)
+    print(f"  jobs' layers: {len(layers)}, job's serial step {mean('serial_seconds'):.3f} s/layer, whole mask step {mean('mask_seconds'):.3f} s/layer, whole layer {mean('seconds'):.3f} s/layer")
 PY
 echo "  long-turn warnings: $(cat "$work"/silo*.log | grep -c 'longer than' || true)"
 kill "${pids[@]}" 2>/dev/null || true

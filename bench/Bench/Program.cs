@@ -11,7 +11,7 @@ return args.FirstOrDefault() switch
     "shards" => await ShardBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", Int(2, 2), (args.ElementAtOrDefault(3) ?? "1,2").Split(',').Select(int.Parse).ToList(),
         Int(4, 32), Int(5, 256), Int(6, 2048), args.ElementAtOrDefault(7) ?? "wanda"),
     "sandbox" => SandboxBench.Run(args.ElementAtOrDefault(1) ?? "data/builtin"),
-    "write-7b" => Write7B(args.ElementAtOrDefault(1) ?? "/tmp/llama7b-random"),
+    "write-7b" => Write7B(args.ElementAtOrDefault(1) ?? "/tmp/llama7b-random", Int(2, 32)),
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "jaccard" => JaccardBench.Run(),
@@ -25,14 +25,15 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | load-masks SUBMODEL [REPEATS] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | load-masks SUBMODEL [REPEATS] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] [LAYERS] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
 }
 
 int Int(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
-static int Write7B(string dir)
+// LLaMA-7B-shaped layers (all 32, or the first LAYERS for timing a few real-scale layers).
+static int Write7B(string dir, int layers)
 {
-    RandomCheckpoint.Write(dir, RandomCheckpoint.Llama7B, TorchSharp.torch.ScalarType.BFloat16);
+    RandomCheckpoint.Write(dir, RandomCheckpoint.Llama7B.Replace("\"num_hidden_layers\":32", $"\"num_hidden_layers\":{layers}", StringComparison.Ordinal), TorchSharp.torch.ScalarType.BFloat16);
     return 0;
 }

@@ -51,8 +51,8 @@ internal static class ShardBench
             var client = host.Services.GetRequiredService<IClusterClient>();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"model {model}; {method} 50%, {nsamples} x {seqlen} tokens in batches of {tokenBudget} tokens; {silos} silo process(es) on {Environment.ProcessorCount} cores"));
-            Console.WriteLine("| shards | wall s | CPU s per silo process | device-worker busy s per silo | statistics MB sent | activation MB sent | long-turn warnings |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine("| shards | wall s | CPU s per silo process | device-worker busy s per silo | job's serial step s/layer | whole mask step s/layer | statistics MB sent | activation MB sent | long-turn warnings |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             foreach (int shards in shardCounts)
             {
                 var before = await Scrape(metrics);
@@ -76,8 +76,13 @@ internal static class ShardBench
                 var cpu = string.Join(" / ", siloProcesses.Select((p, i) => (p.TotalProcessorTime.TotalSeconds - cpuBefore[i]).ToString("F1", CultureInfo.InvariantCulture)));
                 string Delta(string name, double scale, string format) => string.Join(" / ",
                     Enumerable.Range(0, silos).Select(i => ((after[i].GetValueOrDefault(name) - before[i].GetValueOrDefault(name)) / scale).ToString(format, CultureInfo.InvariantCulture)));
+                // The job's serial step per layer (reduce, masks where they are computed, apply, write), from its pruning.json.
+                var layers = Directory.GetFiles(Path.Combine(root, $"r{shards}"), "pruning.json", SearchOption.AllDirectories)
+                    .SelectMany(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("layers").EnumerateArray())
+                    .Select(l => (Serial: l.GetProperty("serial_seconds").GetDouble(), Mask: l.GetProperty("mask_seconds").GetDouble())).ToList();
+                double serial = layers.Count > 0 ? layers.Average(l => l.Serial) : double.NaN, mask = layers.Count > 0 ? layers.Average(l => l.Mask) : double.NaN;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {shards} | {seconds:F1} | {cpu} | {Delta("shear_compute_busy_seconds_total", 1, "F1")} | {Delta("shear_statistics_bytes_total", 1e6, "F2")} | {Delta("shear_activation_bytes_total", 1e6, "F1")} | {logs.Sum(l => l.Count(IsLongTurn)) - warningsBefore} | {status.State} {status.Message}"));
+                    $"| {shards} | {seconds:F1} | {cpu} | {Delta("shear_compute_busy_seconds_total", 1, "F1")} | {serial:F2} | {mask:F2} | {Delta("shear_statistics_bytes_total", 1e6, "F2")} | {Delta("shear_activation_bytes_total", 1e6, "F1")} | {logs.Sum(l => l.Count(IsLongTurn)) - warningsBefore} | {status.State} {status.Message}"));
             }
 
             await host.StopAsync();

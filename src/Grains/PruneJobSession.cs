@@ -98,7 +98,7 @@ internal sealed class PruneJobSession
                 for (int s = 0; s < silos.Count; s++)
                 {
                     var grain = grains.GetGrain<IShardGrain>($"{spec.JobId}/{state.Attempt}/{(dense ? "owl" : "s")}{s}");
-                    shards.Add(new GrainShard(grain, spec.WorkDirectory, options.Device));
+                    shards.Add(new GrainShard(grain, spec.WorkDirectory, options.Device, compute));
                     ShardSilos.Pin(silos[s]);
                     try
                     {

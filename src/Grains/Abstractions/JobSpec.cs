@@ -121,7 +121,11 @@ public sealed record LayerOutcome(
     [Id(6)]
     public long Total { get; init; }
 
-    /// <summary>Seconds of its serial step (reduce, masks, apply, write) on the job's device.</summary>
+    /// <summary>Seconds of the job's own part of its mask step (reduce; masks unless the shards computed them; apply, write).</summary>
     [Id(7)]
     public double SerialSeconds { get; init; }
+
+    /// <summary>Seconds of its whole mask step, the shards' masks included: what every shard waited for.</summary>
+    [Id(8)]
+    public double MaskSeconds { get; init; }
 }

@@ -22,9 +22,13 @@ public sealed record LayerReport(
     [JsonPropertyName("total")]
     public long Total { get; init; }
 
-    /// <summary>Seconds of the layer's serial step (reduce, masks, apply, write), the part no shard count shortens; 0 where not measured.</summary>
+    /// <summary>Seconds of the job's own part of the layer's mask step (reduce; masks unless the shards compute them; apply, write): what no shard count shortens; 0 where not measured.</summary>
     [JsonPropertyName("serial_seconds")]
     public double SerialSeconds { get; init; }
+
+    /// <summary>Seconds of the whole mask step, from the shards' statistics to the written layer (the shards' masks included): what every shard waits for.</summary>
+    [JsonPropertyName("mask_seconds")]
+    public double MaskSeconds { get; init; }
 
     /// <summary>Real calibration tokens the layer's statistics saw (telemetry; not in pruning.json).</summary>
     [JsonIgnore]

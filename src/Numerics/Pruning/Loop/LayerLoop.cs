@@ -75,13 +75,13 @@ public static class LayerLoop
         var parts = calibrate ? await Task.WhenAll(shards.Select(s => s.ObserveAsync(layer, cancellationToken))) : [];
         progress?.Report(new Progress(layer, n, "masks"));
         LayerReport report;
-        double serialSeconds;
+        double serialSeconds, maskSeconds;
         if (calibrate && shards.Count > 1 && masksOnShards)
         {
             // The job reduces, the shards compute the masks of their Linears where their data is, the job writes.
-            var serial = Stopwatch.StartNew();
+            var step = Stopwatch.StartNew();
             var reduced = await compute.Run(() => Reduce(parts), cancellationToken);
-            serialSeconds = serial.Elapsed.TotalSeconds;
+            serialSeconds = step.Elapsed.TotalSeconds;
             try
             {
                 var prefix = Models.DecoderLayer.StatePrefix(layer);
@@ -103,10 +103,11 @@ public static class LayerLoop
                     throw;
                 }
 
-                serial.Restart();
+                var after = Stopwatch.StartNew();
                 var dense = await loading;
                 report = await compute.Run(() => WriteLayer(dense, LayerMasks.Merge(layer, masksOfShards), output, reduced.Tokens), cancellationToken);
-                serialSeconds += serial.Elapsed.TotalSeconds;
+                serialSeconds += after.Elapsed.TotalSeconds;
+                maskSeconds = step.Elapsed.TotalSeconds; // the shards' part included
             }
             finally
             {
@@ -115,9 +116,9 @@ public static class LayerLoop
         }
         else
         {
-            var serial = Stopwatch.StartNew();
+            var step = Stopwatch.StartNew();
             report = await compute.Run(() => PruneLayer(config, layer, parts, spec, options, output), cancellationToken);
-            serialSeconds = serial.Elapsed.TotalSeconds;
+            serialSeconds = maskSeconds = step.Elapsed.TotalSeconds;
         }
 
         if (calibrate && layer < n - 1)
@@ -127,7 +128,7 @@ public static class LayerLoop
         }
 
         progress?.Report(new Progress(layer, n, "done"));
-        return report with { Seconds = clock.Elapsed.TotalSeconds, SerialSeconds = serialSeconds };
+        return report with { Seconds = clock.Elapsed.TotalSeconds, SerialSeconds = serialSeconds, MaskSeconds = maskSeconds };
     }
 
     /// <summary>
