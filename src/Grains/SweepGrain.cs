@@ -24,6 +24,7 @@ public sealed partial class SweepGrain(
 
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Dictionary<string, DateTime> _answered = [];
+    private readonly Dictionary<string, bool> _fixedShards = [];
 
     /// <inheritdoc />
     protected override bool Running => state.State.Spec is not null && state.State.State == WorkState.Running;
@@ -129,7 +130,8 @@ public sealed partial class SweepGrain(
             changed |= await FollowEval(shard.Shard);
         }
 
-        var jobs = S.Jobs.Select(j => new ScheduledJob(j, S.JobProgress[j.JobId].State, S.JobShards.GetValueOrDefault(j.JobId), FixedShards(j))).ToList();
+        var jobs = S.Jobs.Select(j => new ScheduledJob(j, S.JobProgress[j.JobId].State, S.JobShards.GetValueOrDefault(j.JobId),
+            _fixedShards.TryGetValue(j.JobId, out var f) ? f : _fixedShards[j.JobId] = FixedShards(j))).ToList(); // parsed once per activation
         var evals = shards.Select(e => e with { State = S.Evaluations.GetValueOrDefault(e.Shard.ShardId)?.State ?? WorkState.Pending }).ToList();
         var slots = await ShardSilos.RankedSlots(GrainFactory);
         var decisions = SweepScheduler.Next(jobs, evals, slots.Count, spec.OneAtATime);
