@@ -1,6 +1,7 @@
 namespace Shear.Client.Tests;
 
 /// <summary><c>shear demo</c> runs its sweep on a silo host process it starts and stops: the table comes back, no silo is left.</summary>
+[Collection(LocalSiloHosts.Name)]
 public sealed class DemoCommandTests
 {
     [Fact]

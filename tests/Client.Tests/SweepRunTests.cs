@@ -1,6 +1,7 @@
 namespace Shear.Client.Tests;
 
 /// <summary><c>shear sweep run FILE</c>: a sweep file on one machine (a silo host process it starts and stops), with the table and the report.</summary>
+[Collection(LocalSiloHosts.Name)]
 public sealed class SweepRunTests
 {
     [Fact]
