@@ -52,14 +52,14 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         using var activity = ShearTelemetry.Source.StartActivity("shard.observe");
         activity?.SetTag("shear.job", _task!.Job.JobId);
         activity?.SetTag("shear.layer", layer);
-        var bytes = await OnDevice(() =>
+        var part = await OnDevice(() =>
         {
             using var statistics = shard.Observe(layer);
-            return statistics.ToBytes();
+            return ShardPayload.Pack(layer, statistics.ToBytes(), PayloadFile(layer, "statistics"));
         });
         ShearTelemetry.CalibrationTokens.Add(shard.Tokens);
-        ShearTelemetry.StatisticsBytes.Add(bytes.Length);
-        return await OnDevice(() => ShardPayload.Pack(layer, bytes, PayloadFile(layer, "statistics")));
+        ShearTelemetry.StatisticsBytes.Add(part.Length);
+        return part;
     }
 
     /// <inheritdoc />
