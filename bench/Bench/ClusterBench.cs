@@ -1,4 +1,3 @@
-using Shear.Grains.Abstractions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shear.Grains;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Connection;
 using Shear.Grains.Hosting;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Bench;
@@ -19,8 +20,8 @@ internal static class ClusterBench
     public static async Task<int> Run(string model, string data)
     {
         var root = Path.Combine(Path.GetTempPath(), "shear-cluster-bench", Guid.NewGuid().ToString("N"));
-        var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], ["wanda", "sparsegpt"], ["unstructured"], 0.5, [], 128, 256, 0, new EvalSettings(),
-            Path.Combine(root, "grains"), Path.GetFullPath(data));
+        var spec = new SweepSpec([Path.GetFullPath(model)], [DatasetRef.Parse("builtin_text")], [new(PruningMethod.Wanda), new(PruningMethod.SparseGpt)], [SparsityPattern.Unstructured(0.5)], [], 128, 256, 0,
+            new EvalSettings(), Path.Combine(root, "grains"), Path.GetFullPath(data)) { Keep = KeepMode.Checkpoints };
         var jobs = SweepPlan.Jobs("bench", spec);
         var local = new Dictionary<string, double>();
         foreach (var job in jobs)

@@ -1,11 +1,12 @@
-using Shear.Grains.Abstractions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Connection;
 using Shear.Grains.Hosting;
+using Shear.Numerics.Experiment;
 
 namespace Shear.Bench;
 
@@ -58,8 +59,8 @@ internal static class ShardBench
                 var before = await Scrape(metrics);
                 var cpuBefore = siloProcesses.Select(p => p.TotalProcessorTime.TotalSeconds).ToArray();
                 int warningsBefore = logs.Sum(l => l.Count(IsLongTurn));
-                var spec = new SweepSpec([Path.GetFullPath(model)], ["builtin_text"], [method], ["unstructured"], 0.5, [], nsamples, seqlen, 0, new EvalSettings(),
-                    Path.Combine(root, $"r{shards}"), Path.GetFullPath("data")) { Shards = shards, TokenBudget = tokenBudget };
+                var spec = new SweepSpec([Path.GetFullPath(model)], [DatasetRef.Parse("builtin_text")], [MethodChoice.Parse(method)], [SparsityPattern.Unstructured(0.5)], [], nsamples, seqlen, 0,
+                    new EvalSettings(), Path.Combine(root, $"r{shards}"), Path.GetFullPath("data")) { Shards = shards, TokenBudget = tokenBudget, Keep = KeepMode.Checkpoints };
                 var sweep = client.GetGrain<ISweepGrain>($"bench-r{shards}");
                 var wall = Stopwatch.StartNew();
                 await sweep.Submit(spec);

@@ -1,4 +1,3 @@
-using Shear.Grains.Abstractions.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -8,7 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 using Shear.Grains.Abstractions;
+using Shear.Grains.Connection;
 using Shear.Grains.Hosting;
+using Shear.Numerics.Experiment;
 
 namespace Shear.Bench;
 
@@ -102,7 +103,7 @@ internal static class TwoSiloBench
             }
 
             // Eval shards over the two silos: 8 perplexity shards placed by the least-busy director.
-            var shards = Enumerable.Range(0, 8).Select(i => new EvalShard($"bench/{i}", "dense", Path.GetFullPath(model), "ppl", new EvalSettings { Limit = 8 }, 0, Path.GetFullPath(data))).ToList();
+            var shards = Enumerable.Range(0, 8).Select(i => new EvalShard($"bench/{i}", "dense", Path.GetFullPath(model), EvalDomain.Ppl, new EvalSettings { Limit = 8 }, 0, Path.GetFullPath(data))).ToList();
             var wall = Stopwatch.StartNew();
             var results = await Task.WhenAll(shards.Select(s => client.GetGrain<IEvalGrain>(s.ShardId).Evaluate(s, TimeSpan.FromMilliseconds(200))));
             double seconds = wall.Elapsed.TotalSeconds;

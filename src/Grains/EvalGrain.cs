@@ -3,6 +3,7 @@ using Shear.Grains.Abstractions;
 using Shear.Grains.Placement;
 using Shear.Grains.Telemetry;
 using Shear.Numerics.Evaluation;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 
 namespace Shear.Grains;
@@ -40,7 +41,7 @@ public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
         {
             using var activity = ShearTelemetry.Source.StartActivity("eval.shard", ActivityKind.Internal, parent);
             activity?.SetTag("shear.shard", shard.ShardId);
-            activity?.SetTag("shear.domain", shard.Domain);
+            activity?.SetTag("shear.domain", EvalDomains.Name(shard.Domain));
             using var busy = ShearTelemetry.Work();
             var notes = new List<string>();
             // What was skipped or substituted, and how to enable it, reaches the client (the warning channel, not the progress log).
@@ -79,6 +80,6 @@ public sealed class EvalGrain(DevicePool devices) : Grain, IEvalGrain
         }
 
         var scores = report.Results.Select(r => new Score(r.Domain, r.Benchmark, r.Metric, r.Value, r.Items) { StdErr = r.StdErr, PerItem = r.PerItem }).ToArray();
-        return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(shard.Domain), RuntimeIdentity, notes) { Seconds = report.Seconds });
+        return Task.FromResult<EvalShardProgress?>(new EvalShardProgress(shard, WorkState.Done, scores, report.Domains.GetValueOrDefault(EvalDomains.Name(shard.Domain)), RuntimeIdentity, notes) { Seconds = report.Seconds });
     }
 }

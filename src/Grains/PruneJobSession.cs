@@ -102,7 +102,7 @@ internal sealed class PruneJobSession
                     ShardSilos.Pin(silos[s]);
                     try
                     {
-                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense, DType = ModelOptions.NameOf(options.DType) });
+                        await grain.Start(new ShardTask(spec, s, silos.Count, dense ? state.OutlierRatios.Count : state.Layers.Count, inline) { Dense = dense, DType = ModelOptions.ComputeDTypeOf(options.DType) });
                     }
                     finally
                     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
-using Shear.Numerics.Evaluation;
 using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 
@@ -25,52 +24,17 @@ public static class SweepPlan
             throw new ArgumentException($"model {m}: not a model folder the silos can see (no config.json)");
         }
 
-        foreach (var c in spec.Calibrations.Where(c => !File.Exists(c)))
+        foreach (var c in spec.Calibrations.Where(c => !File.Exists(c.Name)))
         {
-            DatasetRegistry.Find(c); // a dataset name unless it is a .txt/.jsonl file
-        }
-
-        // The edge (the sweep file, the demo) parsed these into Numerics' types; the spec carries their canonical spellings.
-        foreach (var m in spec.Methods)
-        {
-            Canonical("method", m, PruningMethods.Canonical(m));
-        }
-
-        Canonical("keep", spec.Keep, KeepModes.Name(KeepModes.Parse(spec.Keep, "keep:")));
-        if (spec.DType is { } dtype && dtype is not ("fp32" or "bf16"))
-        {
-            throw new ArgumentException($"dtype: expected fp32 or bf16, not '{dtype}'");
+            DatasetRegistry.Find(c.ToString()); // a dataset name unless it is a .txt/.jsonl file
         }
 
         spec.Options.Validate();
-        foreach (var p in spec.Patterns)
-        {
-            var pattern = SparsityPattern.Parse(p, null);
-            Canonical("pattern", p, pattern.ToString());
-            if (!pattern.IsNofM)
-            {
-                foreach (var s in spec.AllSparsities)
-                {
-                    SparsityPattern.Unstructured(s);
-                }
-            }
-        }
-
-        if (spec.AllSparsities.Distinct().Count() != spec.AllSparsities.Count)
-        {
-            throw new ArgumentException($"sparsity {spec.AllSparsities.GroupBy(s => s).First(g => g.Count() > 1).Key.ToString(CultureInfo.InvariantCulture)} is listed twice in a sweep");
-        }
-
-        foreach (var d in spec.Domains)
-        {
-            Canonical("domain", d, EvalBenchmarks.Domain(d));
-        }
-
-        foreach (var list in new[] { spec.Models, spec.Calibrations, spec.Methods, spec.Patterns, spec.Domains }.Where(l => l.Distinct(StringComparer.Ordinal).Count() != l.Length))
-        {
-            throw new ArgumentException($"'{list.GroupBy(x => x, StringComparer.Ordinal).First(g => g.Count() > 1).Key}' is listed twice in a sweep");
-        }
-
+        Once("model", spec.Models);
+        Once("calibration", spec.Calibrations);
+        Once("method", spec.Methods);
+        Once("pattern", spec.Patterns);
+        Once("domain", spec.Domains);
         if (spec.Domains.Length > 0)
         {
             JobSpecs.Options(spec.Eval, spec.Domains, spec.Seed, spec.DataDirectory).Validate();
@@ -87,11 +51,12 @@ public static class SweepPlan
         }
     }
 
-    private static void Canonical(string what, string given, string canonical)
+    private static void Once<T>(string what, IEnumerable<T> values)
     {
-        if (given != canonical)
+        if (values.GroupBy(v => v).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new ArgumentException($"{what} '{given}' is not spelled as Shear spells it ('{canonical}')");
+            var value = twice.Key is SparsityPattern { IsNofM: false } p ? p.Ratio.ToString(CultureInfo.InvariantCulture) : twice.Key is EvalDomain d ? EvalDomains.Name(d) : twice.Key!.ToString();
+            throw new ArgumentException($"{(twice.Key is SparsityPattern { IsNofM: false } ? "sparsity" : what)} '{value}' is listed twice in a sweep");
         }
     }
 
@@ -99,15 +64,11 @@ public static class SweepPlan
     public static bool SameSpec(SweepSpec a, SweepSpec b) =>
         System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 
-    /// <summary>
-    /// Every job, in model, calibration, method, pattern, sparsity order (an N:M pattern fixes its sparsity: one job; an
-    /// unstructured one a job per sparsity of the sweep).
-    /// </summary>
+    /// <summary>Every job, in model, calibration, method, pattern order (the patterns as the spec lists them, each unstructured sparsity its own).</summary>
     public static List<JobSpec> Jobs(string sweepId, SweepSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var jobs = new List<JobSpec>();
-        bool several = spec.AllSparsities.Count > 1;
         foreach (var model in spec.Models)
         {
             foreach (var calibration in spec.Calibrations)
@@ -116,18 +77,13 @@ public static class SweepPlan
                 {
                     foreach (var pattern in spec.Patterns)
                     {
-                        bool nofm = SparsityPattern.Parse(pattern, null).IsNofM;
-                        foreach (double? sparsity in nofm ? [null] : spec.AllSparsities.Select(s => (double?)s))
+                        var at = spec.SeveralSparsities && !pattern.IsNofM ? string.Create(CultureInfo.InvariantCulture, $"-s{pattern.Ratio}") : "";
+                        var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.ToString().Replace(":", "of", StringComparison.Ordinal)}{at}-{calibration.Label}";
+                        jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern, spec.NSamples, spec.SeqLen, spec.Seed,
+                            Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory)
                         {
-                            var at = several && sparsity is { } s ? string.Create(CultureInfo.InvariantCulture, $"-s{s}") : "";
-                            var source = calibration.Contains('/', StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(calibration) : calibration; // a file: its name
-                            var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.Replace(":", "of", StringComparison.Ordinal)}{at}-{source}";
-                            jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern, sparsity, spec.NSamples, spec.SeqLen, spec.Seed,
-                                Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory)
-                            {
-                                Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep, DType = spec.DType, Options = spec.Options,
-                            });
-                        }
+                            Shards = spec.Shards, TokenBudget = spec.TokenBudget, Keep = spec.Keep, DType = spec.DType, Options = spec.Options,
+                        });
                     }
                 }
             }
@@ -136,7 +92,7 @@ public static class SweepPlan
         return jobs;
     }
 
-    /// <summary>The results-table row of a job: the calibration set, prefixed by method/pattern/model when the sweep varies them.</summary>
+    /// <summary>The results-table row of a job: the calibration set, prefixed by method/pattern/sparsity/model when the sweep varies them.</summary>
     public static string Row(SweepSpec spec, JobSpec job)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -149,20 +105,20 @@ public static class SweepPlan
 
         if (spec.Methods.Length > 1)
         {
-            parts.Add(job.Method);
+            parts.Add(job.Method.ToString());
         }
 
-        if (spec.Patterns.Length > 1)
+        if (spec.Patterns.Select(p => p.IsNofM ? p.ToString() : "unstructured").Distinct().Count() > 1)
         {
-            parts.Add(job.Pattern);
+            parts.Add(job.Pattern.ToString());
         }
 
-        if (spec.AllSparsities.Count > 1 && job.Sparsity is { } sparsity)
+        if (spec.SeveralSparsities && !job.Pattern.IsNofM)
         {
-            parts.Add(sparsity.ToString(CultureInfo.InvariantCulture));
+            parts.Add(job.Pattern.Ratio.ToString(CultureInfo.InvariantCulture));
         }
 
-        parts.Add(job.Calibration);
+        parts.Add(job.Calibration.ToString());
         return string.Join(" ", parts);
     }
 
@@ -170,6 +126,23 @@ public static class SweepPlan
     public static IEnumerable<EvalShard> Shards(string sweepId, SweepSpec spec, string row, string model)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{d}"), row, model, d, spec.Eval with { DType = spec.DType }, spec.Seed, spec.DataDirectory));
+        return spec.Domains.Select(d => new EvalShard(string.Create(CultureInfo.InvariantCulture, $"{sweepId}/e/{row}/{EvalDomains.Name(d)}"), row, model, d, spec.Eval with { DType = spec.DType }, spec.Seed, spec.DataDirectory));
     }
+
+    /// <summary>Every evaluation of the sweep with the job it waits for: the base models' (dense rows) first, then each job's.</summary>
+    public static List<ScheduledEval> Evaluations(string sweepId, SweepSpec spec, IEnumerable<JobSpec> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var dense = spec.Models.Distinct().SelectMany(m => Shards(sweepId, spec, spec.Models.Length > 1 ? $"dense {Path.GetFileName(m)}" : "dense", m))
+            .Select(e => new ScheduledEval(e, WorkState.Pending, null));
+        var pruned = jobs.SelectMany(j => Shards(sweepId, spec, Row(spec, j), j.Output).Select(e => new ScheduledEval(e, WorkState.Pending, j.JobId)));
+        return [.. dense, .. pruned];
+    }
+
+    /// <summary>
+    /// Whether a job's bits depend on its shard count (SparseGPT's Hessians are summed shard by shard), so that the
+    /// scheduler runs it at the count one at a time would give it.
+    /// </summary>
+    public static bool FixedShards(JobSpec job) =>
+        Numerics.Pruning.MethodStatistics.Needs(JobSpecs.Spec(job)) is Numerics.Pruning.StatisticsKind.Hessian or Numerics.Pruning.StatisticsKind.MomentsAndHessian;
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Shear.Grains.Abstractions.Hosting;
+using Shear.Grains.Connection;
 using Shear.Grains.Hosting;
 using Shear.Grains.Telemetry;
 using Shear.Silo;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Shear.Grains.Abstractions.Hosting;
+using Shear.Grains.Connection;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
 

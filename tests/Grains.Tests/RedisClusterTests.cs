@@ -1,4 +1,5 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains.Tests;
@@ -18,8 +19,8 @@ public sealed class RedisClusterTests
         await using var cluster = await ProcessCluster.Start($"identity{silos}", silos);
         // 8 samples of 24 tokens in batches of 64 padded tokens: 4 batches, split over every silo (1 shard, or 2/1/1): one
         // job at a time, so that each job spreads over every silo (the parallel schedule gives concurrent jobs a slot each).
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "magnitude"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
-            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, OneAtATime = true };
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda", "magnitude"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains(), 8, 24, 0, new EvalSettings(),
+            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { Keep = KeepMode.Checkpoints, TokenBudget = 64, OneAtATime = true };
         var sweep = cluster.Client.GetGrain<ISweepGrain>($"identity{silos}");
         await sweep.Submit(spec);
         var status = await ProcessCluster.Follow(sweep, TimeSpan.FromMinutes(5));
@@ -73,8 +74,8 @@ public sealed class RedisClusterTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await ProcessCluster.Start("redis-empty", 2);
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, new EvalSettings { Limit = 1 },
-            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, Shards = 2 };
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda", "sparsegpt"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains("ppl"), 8, 24, 0, new EvalSettings { Limit = 1 },
+            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { Keep = KeepMode.Checkpoints, TokenBudget = 64, Shards = 2 };
         var sweep = cluster.Client.GetGrain<ISweepGrain>("redis-empty");
         await sweep.Submit(spec);
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
@@ -107,8 +108,8 @@ public sealed class RedisClusterTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await ProcessCluster.Start(sweepId, 2);
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0, new EvalSettings { Limit = 1 },
-            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64, Shards = 2 }; // 4 batches in 2 shards: one per silo while both live
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda", "sparsegpt"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains("ppl"), 8, 24, 0, new EvalSettings { Limit = 1 },
+            Path.Combine(cluster.Root, "out"), Path.Combine(Paths.Repo, "data")) { Keep = KeepMode.Checkpoints, TokenBudget = 64, Shards = 2 }; // 4 batches in 2 shards: one per silo while both live
         var sweep = cluster.Client.GetGrain<ISweepGrain>(sweepId);
         await sweep.Submit(spec);
 

@@ -1,4 +1,4 @@
-using Shear.Grains.Abstractions.Hosting;
+using Shear.Grains.Connection;
 using System.Net;
 using Shear.Grains.Telemetry;
 

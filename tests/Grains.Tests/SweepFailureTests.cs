@@ -1,4 +1,5 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains.Tests;
@@ -17,8 +18,8 @@ public sealed class SweepFailureTests(ClusterFixture fixture)
         // A second calibration file that exists at submission and is damaged before the job reads it.
         var broken = Path.Combine(root, "broken.jsonl");
         File.Copy(Paths.Calibration, broken);
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration, broken], ["wanda"], ["unstructured", "2:4"], 0.5, ["ppl"], 8, 24, 0,
-            new EvalSettings { Limit = 1 }, Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets(Paths.Calibration, broken), Vocab.Methods("wanda"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains("ppl"), 8, 24, 0,
+            new EvalSettings { Limit = 1 }, Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { Keep = KeepMode.Checkpoints, TokenBudget = 64 };
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("contained");
         await File.WriteAllTextAsync(broken, "{\"text\": \"fine\"}\n{not json\n", TestContext.Current.CancellationToken);
         await sweep.Submit(spec);
@@ -28,7 +29,7 @@ public sealed class SweepFailureTests(ClusterFixture fixture)
         var failed = status.Jobs.Where(j => j.State == WorkState.Failed).ToList();
         Assert.Equal(2, failed.Count); // both patterns of the broken set
         Assert.All(failed, j => Assert.Equal($"{broken}: line 2: not valid JSON ('n' is an invalid start of a property name)", j.Message));
-        Assert.All(status.Jobs.Where(j => j.Calibration == Paths.Calibration), j => Assert.Equal(WorkState.Done, j.State));
+        Assert.All(status.Jobs.Where(j => j.Calibration.Name == Paths.Calibration), j => Assert.Equal(WorkState.Done, j.State));
         Assert.Contains("2 failed", status.Message, StringComparison.Ordinal);
         Assert.Contains(failed[0].JobId, status.Message, StringComparison.Ordinal);
         // Every evaluation whose model exists ran (the dense row and the two good sub-models); none of a failed job's did.
@@ -45,7 +46,7 @@ public sealed class SweepFailureTests(ClusterFixture fixture)
         Assert.All(status.Jobs, j => Assert.Equal(WorkState.Done, j.State));
         Assert.Equal(5, status.Evaluations.Length);
         Assert.All(status.Evaluations.Where(e => done.ContainsKey(e.Shard.ShardId)), e => Assert.Equal(done[e.Shard.ShardId], e.Seconds));
-        foreach (var job in SweepPlan.Jobs("contained", spec).Where(j => j.Calibration == broken))
+        foreach (var job in SweepPlan.Jobs("contained", spec).Where(j => j.Calibration.Name == broken))
         {
             var local = Path.Combine(root, "local", Path.GetFileName(job.Output));
             LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }), shards: 1);

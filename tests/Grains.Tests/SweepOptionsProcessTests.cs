@@ -46,7 +46,7 @@ public sealed class SweepOptionsProcessTests
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(job.Output, "pruning.json"), TestContext.Current.CancellationToken));
             // Each job records the options of its method (and OWL's), as given in the file.
             var options = report.RootElement.GetProperty("options");
-            var (key, expected) = job.Method switch
+            var (key, expected) = job.Method.ToString() switch
             {
                 "owl+wanda" => ("owl_lambda", "0.1"),
                 "ria" => ("ria_exponent", "1"),
@@ -56,7 +56,7 @@ public sealed class SweepOptionsProcessTests
             Assert.Equal(expected, options.GetProperty(key).GetRawText());
             double sparsity = report.RootElement.GetProperty("sparsity").GetDouble();
             var local = Path.Combine(cluster.Root, "local", Path.GetFileName(job.Output));
-            (code, err) = Processes.Shear(TimeSpan.FromMinutes(2), ["prune", "--model", Paths.Model("llama"), "--method", job.Method, "--pattern", job.Pattern,
+            (code, err) = Processes.Shear(TimeSpan.FromMinutes(2), ["prune", "--model", Paths.Model("llama"), "--method", job.Method.ToString(), "--pattern", job.Pattern.ToString(),
                 "--sparsity", sparsity.ToString(CultureInfo.InvariantCulture), "--calibration", Paths.Calibration, "--nsamples", "8", "--seqlen", "24", "--out", local, .. flags]);
             Assert.True(code == 0, err);
             Paths.AssertSameCheckpoint(local, job.Output);

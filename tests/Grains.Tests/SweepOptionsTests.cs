@@ -52,7 +52,7 @@ public sealed class SweepOptionsTests
             + "methods: [owl+ria, dsnot, sparsegpt, wanda]\npatterns: [unstructured, \"2:4\"]\nsparsity: [0.4, 0.6]\n"
             + string.Concat(Given.Select(g => $"{MethodOptions.KeyOf(g.Flag)}: {g.Value}\n")));
         var spec = OverTheWire(SweepFile.Read(path));
-        Assert.Equal([0.4, 0.6], spec.AllSparsities);
+        Assert.Equal([0.4, 0.6], spec.Patterns.Where(p => !p.IsNofM).Select(p => p.Ratio));
         Assert.Equal(new MethodOptions
         {
             RiaExponent = 1.0, DsnotCycles = 20, DsnotThreshold = 0.2, DsnotSkip = "self_attn", DsnotInitial = "magnitude", OwlM = 7, OwlLambda = 0.1,
@@ -61,13 +61,13 @@ public sealed class SweepOptionsTests
 
         var jobs = SweepPlan.Jobs("options", spec);
         Assert.Equal(4 * 3, jobs.Count); // per method: unstructured at 0.4 and 0.6, and 2:4
-        Assert.Equal([0.4, 0.6, null], jobs.Take(3).Select(j => j.Sparsity));
+        Assert.Equal(["unstructured 0.4", "unstructured 0.6", "2:4"], jobs.Take(3).Select(j => j.Pattern.Label));
         Assert.Equal(jobs.Count, jobs.Select(j => j.Output).Distinct().Count());
         var flags = Given.SelectMany(g => new[] { g.Flag, g.Value }).ToArray();
         foreach (var job in jobs)
         {
             var request = JobSpecs.Request(OverTheWire(job));
-            string[] args = ["prune", "--out", "x", "--method", job.Method, "--pattern", job.Pattern, .. job.Sparsity is { } s ? new[] { "--sparsity", $"{s}" } : [], .. flags];
+            string[] args = ["prune", "--out", "x", "--method", job.Method.ToString(), "--pattern", job.Pattern.ToString(), .. job.Pattern.IsNofM ? [] : new[] { "--sparsity", $"{job.Pattern.Ratio}" }, .. flags];
             var cli = PruneCommand.SpecFrom(PruneCommand.Create(TextWriter.Null).Parse(args[1..]));
             Assert.Equal(JsonSerializer.Serialize(cli), JsonSerializer.Serialize(request.Spec));
         }
@@ -77,5 +77,32 @@ public sealed class SweepOptionsTests
         Assert.Equal((PruningMethod.Ria, 1.0, 7.0, 0.1), (ria.Method, ria.RiaExponent, ria.Owl!.M, ria.Owl.Lambda));
         var sparsegpt = JobSpecs.Request(jobs[6]).Spec;
         Assert.Equal((PruningMethod.SparseGpt, 64, 0.05), (sparsegpt.Method, sparsegpt.SparseGptBlockSize, sparsegpt.PercDamp));
+    }
+
+    [Fact]
+    public void EveryVocabularyValueCrossesTheWireAsItself()
+    {
+        var spec = new SweepSpec(["/m"], Vocab.Sets("gsm8k@main", "/data/mine.jsonl", "builtin_code"), Vocab.Methods("owl+wanda", "sparsegpt"),
+            [SparsityPattern.Unstructured(0.35), SparsityPattern.NofM(4, 8)], [EvalDomain.Csr, EvalDomain.Ppl], 8, 24, 3, new EvalSettings { DType = ComputeDType.Bf16 }, "/o", "/d")
+        {
+            Keep = KeepMode.Checkpoints, DType = ComputeDType.Fp16, Options = MethodOptions.Default with { OwlLambda = 0.2 },
+        };
+        var back = OverTheWire(spec);
+        Assert.Equal(spec.Calibrations, back.Calibrations);
+        Assert.Equal(spec.Methods, back.Methods);
+        Assert.Equal(spec.Patterns, back.Patterns);
+        Assert.Equal(spec.Domains, back.Domains);
+        Assert.Equal((KeepMode.Checkpoints, ComputeDType.Fp16, ComputeDType.Bf16, 0.2), (back.Keep, back.DType, back.Eval.DType, back.Options.OwlLambda));
+        Assert.True(SweepPlan.SameSpec(spec, back));
+
+        var jobs = SweepPlan.Jobs("wire", spec);
+        Assert.Equal(3 * 2 * 2, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal(j, OverTheWire(j)));
+        Assert.Equal("/o/wire/m-owl+wanda-unstructured-mine", jobs[4].Output); // the file's name labels its folder
+        var task = new ShardTask(jobs[0], 1, 2, 0, null) { DType = ComputeDType.Bf16 };
+        Assert.Equal((jobs[0], ComputeDType.Bf16), (OverTheWire(task).Job, OverTheWire(task).DType));
+        var shard = SweepPlan.Shards("wire", spec, "row", "/m").Last();
+        Assert.Equal((EvalDomain.Ppl, "wire/e/row/ppl"), (OverTheWire(shard).Domain, OverTheWire(shard).ShardId));
+        Assert.Equal(shard, OverTheWire(shard));
     }
 }

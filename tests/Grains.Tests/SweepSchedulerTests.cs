@@ -1,16 +1,17 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 
 namespace Shear.Grains.Tests;
 
 /// <summary>The sweep's scheduling decisions, worked by hand on small boards (no silo).</summary>
 public sealed class SweepSchedulerTests
 {
-    private static JobSpec Job(int i, int shards = 0) => new($"s/j{i}", "m", "c", "wanda", "unstructured", 0.5, 8, 24, 0, $"/o/j{i}", "/d") { Shards = shards };
+    private static JobSpec Job(int i, int shards = 0) => new($"s/j{i}", "m", DatasetRef.Parse("c"), new MethodChoice(PruningMethod.Wanda), SparsityPattern.Unstructured(0.5), 8, 24, 0, $"/o/j{i}", "/d") { Shards = shards };
 
     private static ScheduledJob J(int i, WorkState state, int shards = 0, bool fixedShards = false) => new(Job(i), state, shards, fixedShards);
 
     private static ScheduledEval E(string id, WorkState state, int? job) =>
-        new(new EvalShard(id, "row", "/o", "ppl", new EvalSettings(), 0, "/d"), state, job is { } j ? $"s/j{j}" : null);
+        new(new EvalShard(id, "row", "/o", EvalDomain.Ppl, new EvalSettings(), 0, "/d"), state, job is { } j ? $"s/j{j}" : null);
 
     private static List<string> Started(SweepDecisions d) =>
         [.. d.StartJobs.Select(j => $"{j.Job.JobId}x{j.Shards}"), .. d.StartEvals.Select(e => e.ShardId)];

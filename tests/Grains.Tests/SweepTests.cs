@@ -1,4 +1,5 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains.Tests;
@@ -8,9 +9,9 @@ public sealed class SweepTests(ClusterFixture fixture)
 {
     // 8 samples of 24 tokens in batches of at most 64 padded tokens: 4 batches, so each job runs as 2 shards, one per silo.
     private static SweepSpec Spec(string output, params string[] domains) => new(
-        [Paths.Model("llama")], [Paths.Calibration], ["wanda", "sparsegpt"], ["unstructured", "2:4"], 0.5, domains, 8, 24, 0, new EvalSettings { Limit = 1 }, output, Path.Combine(Paths.Repo, "data"))
+        [Paths.Model("llama")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda", "sparsegpt"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains(domains), 8, 24, 0, new EvalSettings { Limit = 1 }, output, Path.Combine(Paths.Repo, "data"))
     {
-        TokenBudget = 64,
+        TokenBudget = 64, Keep = KeepMode.Checkpoints,
     };
 
     internal static async Task<SweepStatus> WaitDone(ISweepGrain sweep, TimeSpan limit)
@@ -34,7 +35,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         var root = Paths.TempDir();
         var spec = Spec(Path.Combine(root, "out"));
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bitwise");
-        await sweep.Submit(spec with { Domains = ["ppl"] });
+        await sweep.Submit(spec with { Domains = [EvalDomain.Ppl] });
         var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
         Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
         Assert.Equal(4, status.Jobs.Length);
@@ -65,13 +66,13 @@ public sealed class SweepTests(ClusterFixture fixture)
     public async Task ASweepsDTypeIsEveryShardsAndEqualsTheSingleProcessPruneInIt()
     {
         var root = Paths.TempDir();
-        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Methods = ["wanda"], Patterns = ["unstructured"], DType = "bf16" };
+        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Methods = Vocab.Methods("wanda"), Patterns = Vocab.Patterns(0.5, "unstructured"), DType = ComputeDType.Bf16 };
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bf16");
         await sweep.Submit(spec);
         var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
         Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
         var job = Assert.Single(SweepPlan.Jobs("bf16", spec));
-        Assert.Equal("bf16", job.DType);
+        Assert.Equal(ComputeDType.Bf16, job.DType);
         using (var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(job.Output, "pruning.json"), TestContext.Current.CancellationToken)))
         {
             Assert.Equal("BFloat16", report.RootElement.GetProperty("dtype").GetString());
@@ -90,7 +91,7 @@ public sealed class SweepTests(ClusterFixture fixture)
     public async Task AMasksOnlySweepExportsTheSingleProcessCheckpointsAndEvaluatesAlike()
     {
         var root = Paths.TempDir();
-        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Patterns = ["unstructured"], Keep = "masks" };
+        var spec = Spec(Path.Combine(root, "out"), "ppl") with { Patterns = Vocab.Patterns(0.5, "unstructured"), Keep = KeepMode.Masks };
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("masks-only");
         await sweep.Submit(spec);
         var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
@@ -101,7 +102,7 @@ public sealed class SweepTests(ClusterFixture fixture)
             Assert.False(File.Exists(Path.Combine(job.Output, "model.safetensors")));
             var name = job.JobId.Replace('/', '-');
             var local = Path.Combine(root, "local", name);
-            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local, Keep = "checkpoints" }), shards: 2);
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local, Keep = KeepMode.Checkpoints }), shards: 2);
             var exported = Path.Combine(root, "exported", name);
             SubModelExport.Run(job.Output, exported, overwrite: false);
             Paths.AssertSameCheckpoint(local, exported);
@@ -116,7 +117,7 @@ public sealed class SweepTests(ClusterFixture fixture)
     [Fact]
     public async Task TwoSilosShareTheEvaluationShards()
     {
-        var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), "ppl", new EvalSettings { Limit = 1 }, 0, Path.Combine(Paths.Repo, "data"))).ToList();
+        var shards = Enumerable.Range(0, 6).Select(i => new EvalShard($"share/{i}", "dense", Paths.Model("llama"), EvalDomain.Ppl, new EvalSettings { Limit = 1 }, 0, Path.Combine(Paths.Repo, "data"))).ToList();
         var results = await Task.WhenAll(shards.Select(s => fixture.Cluster.GrainFactory.GetGrain<IEvalGrain>(s.ShardId).Evaluate(s, TimeSpan.FromMilliseconds(200))));
         Assert.All(results, r => Assert.Equal(WorkState.Done, r.State));
         Assert.Equal(2, results.Select(r => r.Silo).Distinct().Count());
@@ -128,9 +129,9 @@ public sealed class SweepTests(ClusterFixture fixture)
     {
         Assert.Null(await fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("never-submitted").GetStatus());
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("bad");
-        var e = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = ["foo"] }));
-        Assert.StartsWith("unknown pruning method 'foo' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)", e.Message, StringComparison.Ordinal);
-        var d = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = ["nosuchset"] }));
+        var e = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Methods = Vocab.Methods("wanda", "owl+wanda", "wanda") }));
+        Assert.Equal("method 'wanda' is listed twice in a sweep", e.Message);
+        var d = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => sweep.Submit(Spec(Paths.TempDir()) with { Calibrations = Vocab.Sets("nosuchset") }));
         Assert.StartsWith("nosuchset: unknown dataset", d.Message, StringComparison.Ordinal);
         Assert.Null(await sweep.GetStatus());
     }
@@ -148,10 +149,10 @@ public sealed class SweepTests(ClusterFixture fixture)
         Assert.Null(await sweep.GetStatus());
 
         var reused = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("reused");
-        var spec = Spec(Path.Combine(root, "out")) with { Methods = ["magnitude"], Patterns = ["unstructured"] };
+        var spec = Spec(Path.Combine(root, "out")) with { Methods = Vocab.Methods("magnitude"), Patterns = Vocab.Patterns(0.5, "unstructured") };
         await reused.Submit(spec);
         await reused.Submit(spec with { Models = [.. spec.Models] }); // the same spec again (new arrays, same values): fine
-        var r = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => reused.Submit(spec with { Sparsity = 0.6 }));
+        var r = await Assert.ThrowsAsync<Shear.Grains.Abstractions.Errors.BadInputException>(() => reused.Submit(spec with { Patterns = Vocab.Patterns(0.6, "unstructured") }));
         Assert.Equal("sweep id 'reused' exists with another spec: choose another --id", r.Message);
         Assert.Equal(WorkState.Done, (await WaitDone(reused, TimeSpan.FromMinutes(2))).State);
     }

@@ -1,6 +1,7 @@
 using Orleans.TestingHost;
 using Shear.Grains.Abstractions;
 using Shear.Grains.Hosting;
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Pruning;
 
 namespace Shear.Grains.Tests;
@@ -22,8 +23,8 @@ public sealed class ThreeSiloJobTests
         try
         {
             var root = Paths.TempDir();
-            var spec = new SweepSpec([Paths.Model("gemma")], [Paths.Calibration], ["wanda", "magnitude", "owl+wanda", "dsnot"], ["unstructured", "2:4"], 0.5, [], 8, 24, 0, new EvalSettings(),
-                Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { TokenBudget = 64 };
+            var spec = new SweepSpec([Paths.Model("gemma")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda", "magnitude", "owl+wanda", "dsnot"), Vocab.Patterns(0.5, "unstructured", "2:4"), Vocab.Domains(), 8, 24, 0, new EvalSettings(),
+                Path.Combine(root, "out"), Path.Combine(Paths.Repo, "data")) { Keep = KeepMode.Checkpoints, TokenBudget = 64 };
             var sweep = cluster.GrainFactory.GetGrain<ISweepGrain>("three");
             await sweep.Submit(spec);
             var status = await SweepTests.WaitDone(sweep, TimeSpan.FromMinutes(8));

@@ -17,7 +17,7 @@ public sealed class TraceTests(ClusterFixture fixture)
             .AddSource("trace-test", ShearTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
             .AddInMemoryExporter(exported).Build();
         using var source = new ActivitySource("trace-test");
-        var spec = new SweepSpec([Paths.Model("llama")], [Paths.Calibration], ["wanda"], ["unstructured"], 0.5, ["ppl"], 4, 16, 0, new EvalSettings { Limit = 1 },
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets(Paths.Calibration), Vocab.Methods("wanda"), Vocab.Patterns(0.5, "unstructured"), Vocab.Domains("ppl"), 4, 16, 0, new EvalSettings { Limit = 1 },
             Path.Combine(Paths.TempDir(), "out"), Path.Combine(Paths.Repo, "data"));
         var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("traced");
         ActivityTraceId trace;

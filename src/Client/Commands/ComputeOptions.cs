@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using System.CommandLine;
 using Shear.Numerics.Models;
 using Shear.Numerics.Runtime;
@@ -12,7 +13,7 @@ internal sealed class ComputeOptions(string deviceNote = "")
         Description = $"auto, cpu, cuda or cuda:N (auto: cuda when this build has CUDA and sees a GPU){deviceNote}", DefaultValueFactory = _ => "auto",
     };
 
-    public Option<string?> DType { get; } = new("--dtype") { Description = "Compute dtype: fp32 or bf16 (default: bf16 on CUDA, fp32 on CPU)" };
+    public Option<string?> DType { get; } = new("--dtype") { Description = "Compute dtype: fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU)" };
 
     /// <summary>Adds both options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -23,5 +24,9 @@ internal sealed class ComputeOptions(string deviceNote = "")
 
     /// <summary>The model options they name.</summary>
     /// <exception cref="ArgumentException">An unknown or absent device, an unknown dtype (one line naming the option).</exception>
-    public ModelOptions Resolve(ParseResult parse) => Devices.Options(parse.GetValue(Device)!, parse.GetValue(DType));
+    public ModelOptions Resolve(ParseResult parse)
+    {
+        var device = Devices.Resolve(parse.GetValue(Device)!);
+        return Devices.On(device, parse.GetValue(DType) is { } dtype ? ComputeDTypes.Parse(dtype) : null);
+    }
 }

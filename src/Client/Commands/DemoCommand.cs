@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Shear.Client.Sweeps;
 using Shear.Grains.Abstractions;
-using Shear.Numerics.Evaluation;
 using Shear.Numerics.Experiment;
 using Shear.Numerics.IO;
 
@@ -35,11 +34,11 @@ internal static class DemoCommand
             bool replaceReport = OutputFolder.Holds(reportDir, OutputKind.Report);
             OutputFolder.Check(reportDir, replaceReport, OutputKind.Report, "--report"); // before any work
 
-            var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalBenchmarks.Domain).ToArray();
+            var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalDomains.Parse).ToArray();
 
-            var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries), ["wanda"], ["unstructured", "2:4"], 0.5,
-                wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
-                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = KeepModes.Name(KeepModes.Parse(p.GetValue(keep)!)) };
+            var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], [.. p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries).Select(DatasetRef.Parse)],
+                [new MethodChoice(PruningMethod.Wanda)], [SparsityPattern.Unstructured(0.5), SparsityPattern.NofM(2, 4)], wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
+                Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = KeepModes.Parse(p.GetValue(keep)!) };
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
 
             // The same path as a cluster: a silo host process (localhost clustering, memory storage) and this console as its client.

@@ -113,7 +113,7 @@ internal static class SweepCommand
             var reportDir = p.GetValue(runReport) ?? Path.Combine(spec.OutputDirectory, name, "report");
             bool replace = Numerics.IO.OutputFolder.Holds(reportDir, Numerics.IO.OutputKind.Report);
             Numerics.IO.OutputFolder.Check(reportDir, replace, Numerics.IO.OutputKind.Report, "--report");
-            return await LocalSweep.Run(spec, name, reportDir, replace, stdout, $"{string.Join(", ", spec.Calibrations)} x {string.Join(", ", spec.Methods)} x {string.Join(", ", spec.Patterns)} at {string.Join(", ", spec.AllSparsities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} on {string.Join(", ", spec.Models.Select(Path.GetFileName))} ({p.GetValue(file)})", ct);
+            return await LocalSweep.Run(spec, name, reportDir, replace, stdout, $"{string.Join(", ", spec.Calibrations)} x {string.Join(", ", spec.Methods)} x {string.Join(", ", spec.Patterns.Select(x => x.Label))} on {string.Join(", ", spec.Models.Select(Path.GetFileName))} ({p.GetValue(file)})", ct);
         });
         silos.SetAction(async (p, ct) =>
         {
@@ -154,7 +154,7 @@ internal static class SweepCommand
         var jobs = status.Jobs.Where(j => j.State == WorkState.Done).ToList();
         var results = SweepResults.Results(status).ToDictionary(r => r.Row, r => r.Results);
         EvalReport? Report(string row) => results.TryGetValue(row, out var r) ? LocalEvalJob.Report(row, r, 0) : null;
-        var rows = jobs.ToDictionary(j => j.JobId, j => status.Evaluations.FirstOrDefault(e => e.Shard.Model == j.Output)?.Shard.Row ?? j.Calibration);
+        var rows = jobs.ToDictionary(j => j.JobId, j => status.Evaluations.FirstOrDefault(e => e.Shard.Model == j.Output)?.Shard.Row ?? j.Calibration.ToString());
         var sets = jobs.Select(j => MaskSet.Load(j.Output, rows[j.JobId])).ToList();
         var evaluations = sets.Select(s => (s.Name, Report(s.Name))).Where(x => x.Item2 is not null).ToDictionary(x => x.Name, x => x.Item2!);
         ComparisonReport.Write(new ComparisonInput(sets, evaluations, Report(ResultsTable.Dense)), directory, overwrite, "--report");

@@ -1,4 +1,4 @@
-using Shear.Grains.Abstractions.Hosting;
+using Shear.Grains.Connection;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,6 @@
 using Shear.Client.Commands;
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 
 namespace Shear.Client.Sweeps;
 
@@ -14,11 +15,11 @@ internal static class LocalSweep
     public static async Task<int> Run(SweepSpec spec, string id, string reportDir, bool replaceReport, TextWriter stdout, string title, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Domains.Contains("code") && Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable is { } why)
+        if (spec.Domains.Contains(EvalDomain.Code) && Numerics.Evaluation.Code.PythonSandbox.WhyUnavailable is { } why)
         {
             // Generated code never runs unisolated on the user's machine: say what is skipped and how to enable it.
             stdout.WriteLine($"code: skipped ({why}); enable it with: sudo apt-get install bubblewrap");
-            spec = spec with { Domains = [.. spec.Domains.Where(d => d != "code")] };
+            spec = spec with { Domains = [.. spec.Domains.Where(d => d != EvalDomain.Code)] };
         }
 
         await using var silo = await SiloHost.Start(id, TimeSpan.FromMinutes(2), cancel);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using Shear.Grains.Abstractions;
 using Shear.Numerics.Data.Registry;
-using Shear.Numerics.Evaluation;
 using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 using YamlDotNet.Core;
@@ -98,22 +97,20 @@ internal static class SweepFile
         public SweepSpec Spec()
         {
             var sparsities = Sparsities();
-            double sparsity = sparsities[0];
-
             var models = Names("models", null, m => Path.GetFullPath(m)); // relative to the current folder, as command-line paths
             var calibrations = Names("calibrations", null, c =>
             {
                 if (File.Exists(c))
                 {
-                    return Path.GetFullPath(c);
+                    return DatasetRef.Parse(Path.GetFullPath(c));
                 }
 
                 DatasetRegistry.Find(c);
-                return c;
+                return DatasetRef.Parse(c);
             });
-            var methods = Names("methods", ["wanda"], PruningMethods.Canonical);
-            var patterns = Names("patterns", ["unstructured"], p => SparsityPattern.Parse(p, null).ToString());
-            var domains = Names("domains", [.. EvalBenchmarks.Domains], EvalBenchmarks.Domain, mayBeEmpty: true); // [] : prune only, no evaluation
+            var methods = Names("methods", [new MethodChoice(PruningMethod.Wanda)], MethodChoice.Parse);
+            var patterns = Names("patterns", [SparsityPattern.Unstructured(0.5)], p => SparsityPattern.Parse(p, null)); // each is checked; the sweep's list is below
+            var domains = Names("domains", [.. EvalDomains.All], EvalDomains.Parse, mayBeEmpty: true); // [] : prune only, no evaluation
             int nsamples = Number("nsamples", 128, 1, RunBounds.MaxSamples), seqlen = Number("seqlen", 2048, 1, RunBounds.MaxSeqLen);
             var eval = new EvalSettings
             {
@@ -121,7 +118,8 @@ internal static class SweepFile
                 TranslationSamples = Optional("translation_samples", RunBounds.MaxSamplesPerItem),
                 CodeMaxNewTokens = Optional("code_max_tokens", RunBounds.MaxNewTokens), TranslationMaxNewTokens = Optional("translation_max_tokens", RunBounds.MaxNewTokens),
             };
-            return new SweepSpec(models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, Number("seed", 0L, long.MinValue, long.MaxValue), eval,
+            SparsityPattern[] every = [.. patterns.SelectMany(p => SparsityPattern.AtEach(p.ToString(), sparsities))];
+            return new SweepSpec(models, calibrations, methods, every, domains, nsamples, seqlen, Number("seed", 0L, long.MinValue, long.MaxValue), eval,
                 Path.GetFullPath(Name("output", "sweeps")), Path.GetFullPath(Name("data", "data")))
             {
                 Shards = Number("shards", 0, 0, 4096),
@@ -130,7 +128,6 @@ internal static class SweepFile
                 DType = DType(),
                 Options = Options(),
                 OneAtATime = Flag("one_at_a_time"),
-                Sparsities = sparsities.Length > 1 ? sparsities : null,
             };
         }
 
@@ -211,11 +208,11 @@ internal static class SweepFile
         private T Fail<T>(YamlNode node, string reason) => throw new ArgumentException($"{_path}:{node.Start.Line}: {reason}");
 
         // A list of names (or one name), each checked and turned into its canonical spelling.
-        private string[] Names(string key, string[]? fallback, Func<string, string> canonical, bool mayBeEmpty = false)
+        private T[] Names<T>(string key, T[]? fallback, Func<string, T> parse, bool mayBeEmpty = false)
         {
             if (!_fields.TryGetValue(key, out var node))
             {
-                return fallback ?? [Fail<string>(_root, $"missing field '{key}'")];
+                return fallback ?? [Fail<T>(_root, $"missing field '{key}'")];
             }
 
             YamlNode[] items = node switch
@@ -229,13 +226,13 @@ internal static class SweepFile
                 Fail<int>(node, $"{key}: the list is empty");
             }
 
-            var names = new List<string>();
+            var names = new List<T>();
             foreach (var item in items)
             {
                 var text = item is YamlScalarNode { Value: { Length: > 0 } v } ? v : Fail<string>(item, $"{key}: expected a name, not {Shape(item)}");
                 try
                 {
-                    names.Add(canonical(text));
+                    names.Add(parse(text));
                 }
                 catch (Exception e) when (e is ArgumentException or Numerics.Data.DataFormatException)
                 {
@@ -243,25 +240,39 @@ internal static class SweepFile
                 }
             }
 
-            if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            if (names.Distinct().Count() != names.Count)
             {
-                Fail<int>(node, $"{key}: {names.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key} is listed twice");
+                var twice = names.GroupBy(n => n).First(g => g.Count() > 1).Key;
+                Fail<int>(node, $"{key}: {(twice is EvalDomain d ? EvalDomains.Name(d) : twice)} is listed twice");
             }
 
             return [.. names];
         }
 
         // keep: masks (the default: sub-models as masks over their base) or checkpoints.
-        private string Keep() =>
-            !_fields.TryGetValue("keep", out var node) ? KeepModes.Name(KeepMode.Masks)
-                : node is YamlScalarNode { Value: "masks" or "checkpoints" } v ? v.Value!
-                : Fail<string>(node, $"keep: expected masks or checkpoints, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Shape(node))}");
+        private KeepMode Keep() =>
+            !_fields.TryGetValue("keep", out var node) ? KeepModes.SweepDefault
+                : node is YamlScalarNode { Value: { } v } ? Parsed(node, () => KeepModes.Parse(v, "keep:"))
+                : Fail<KeepMode>(node, $"keep: expected masks or checkpoints, not {Shape(node)}");
 
-        // dtype: fp32 or bf16 for every job and evaluation; absent: each device's default (bf16 on CUDA, fp32 on CPU).
-        private string? DType() =>
+        // dtype: for every job and evaluation; absent: each device's default (bf16 on CUDA, fp32 on CPU).
+        private ComputeDType? DType() =>
             !_fields.TryGetValue("dtype", out var node) ? null
-                : node is YamlScalarNode { Value: "fp32" or "bf16" } v ? v.Value!
-                : Fail<string>(node, $"dtype: expected fp32 or bf16, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Shape(node))}");
+                : node is YamlScalarNode { Value: { } v } ? Parsed(node, () => ComputeDTypes.Parse(v, "dtype:"))
+                : Fail<ComputeDType>(node, $"dtype: expected fp32, bf16 or fp16, not {Shape(node)}");
+
+        // A value parsed by the vocabulary; its one-line reason, at the node's line.
+        private T Parsed<T>(YamlNode node, Func<T> parse)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (ArgumentException e)
+            {
+                return Fail<T>(node, UserError.OneLine(e));
+            }
+        }
 
         private string Name(string key, string fallback)
         {

@@ -1,4 +1,5 @@
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Experiment;
 using Spectre.Console;
 
 namespace Shear.Client.Sweeps;
@@ -55,12 +56,12 @@ internal static class SweepProgressDisplay
                 {
                     foreach (var j in status.Jobs)
                     {
-                        Bar(j.JobId, $"prune {j.Method} {j.Pattern} {Path.GetFileName(j.Calibration)}", j.State == WorkState.Done ? Math.Max(1, j.Layers) : j.LayersDone, j.Layers);
+                        Bar(j.JobId, $"prune {j.Method} {j.Pattern.Label} {j.Calibration.Label}", j.State == WorkState.Done ? Math.Max(1, j.Layers) : j.LayersDone, j.Layers);
                     }
 
                     foreach (var e in status.Evaluations)
                     {
-                        Bar(e.Shard.ShardId, $"eval {e.Shard.Row} / {e.Shard.Domain}", e.State is WorkState.Done or WorkState.Failed ? 1 : 0, 1);
+                        Bar(e.Shard.ShardId, $"eval {e.Shard.Row} / {EvalDomains.Name(e.Shard.Domain)}", e.State is WorkState.Done or WorkState.Failed ? 1 : 0, 1);
                     }
 
                     if (!Running(status))

@@ -1,10 +1,12 @@
+using Shear.Numerics.Experiment;
+
 namespace Shear.Grains.Abstractions;
 
 /// <summary>
 /// How a sweep evaluates its models, carried unchanged from the sweep to each evaluation shard. A null field takes the
 /// evaluation's own default (Numerics' <c>EvalOptions</c>: the one set of defaults, the thesis's settings).
 /// </summary>
-[GenerateSerializer, Immutable, Alias("shear.v1.EvalSettings")]
+[GenerateSerializer, Immutable, Alias("shear.v2.EvalSettings")]
 public sealed record EvalSettings
 {
     /// <summary>Items per benchmark; null: all.</summary>
@@ -27,7 +29,7 @@ public sealed record EvalSettings
     [Id(4)]
     public int? TranslationMaxNewTokens { get; init; }
 
-    /// <summary>Compute dtype (fp32, bf16); null: the default of the device the shard lands on (bf16 on CUDA, fp32 on CPU).</summary>
+    /// <summary>Compute dtype; null: the default of the device the shard lands on (bf16 on CUDA, fp32 on CPU).</summary>
     [Id(5)]
-    public string? DType { get; init; }
+    public ComputeDType? DType { get; init; }
 }

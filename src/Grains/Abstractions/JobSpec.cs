@@ -6,22 +6,20 @@ namespace Shear.Grains.Abstractions;
 /// <param name="JobId">Unique id (<c>SWEEP/j3</c>).</param>
 /// <param name="Model">Base checkpoint folder.</param>
 /// <param name="Calibration">Calibration dataset.</param>
-/// <param name="Method">Pruning method name.</param>
-/// <param name="Pattern">Sparsity pattern text.</param>
-/// <param name="Sparsity">Fraction pruned for an unstructured pattern; null for N:M (the pattern fixes it).</param>
+/// <param name="Method">Pruning method (with OWL or without).</param>
+/// <param name="Pattern">Sparsity pattern (an unstructured one with its ratio).</param>
 /// <param name="NSamples">Calibration samples.</param>
 /// <param name="SeqLen">Calibration length.</param>
 /// <param name="Seed">Sampling seed.</param>
 /// <param name="Output">The sub-model's folder.</param>
 /// <param name="DataDirectory">Datasets folder.</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.JobSpec")]
+[GenerateSerializer, Immutable, Alias("shear.v2.JobSpec")]
 public sealed record JobSpec(
     [property: Id(0)] string JobId,
     [property: Id(1)] string Model,
-    [property: Id(2)] string Calibration,
-    [property: Id(3)] string Method,
-    [property: Id(4)] string Pattern,
-    [property: Id(5)] double? Sparsity,
+    [property: Id(2)] DatasetRef Calibration,
+    [property: Id(3)] MethodChoice Method,
+    [property: Id(4)] SparsityPattern Pattern,
     [property: Id(6)] int NSamples,
     [property: Id(7)] int SeqLen,
     [property: Id(8)] long Seed,
@@ -37,16 +35,16 @@ public sealed record JobSpec(
     [Id(12)]
     public int TokenBudget { get; init; } = 16384;
 
-    /// <summary>What the output keeps: <c>checkpoints</c> or <c>masks</c> (over the base).</summary>
-    /// <value>Default checkpoints (a spec without the field, as persisted before it, means what it meant).</value>
+    /// <summary>What the output keeps: a full checkpoint, or masks over the base.</summary>
+    /// <value>Default <see cref="KeepModes.SweepDefault"/>.</value>
     [Id(13)]
-    public string Keep { get; init; } = "checkpoints";
+    public KeepMode Keep { get; init; } = KeepModes.SweepDefault;
 
-    /// <summary>Compute dtype (fp32, bf16); null: the default of the device the job's mask step runs on (bf16 on CUDA, fp32 on CPU), which its shards then use too.</summary>
+    /// <summary>Compute dtype; null: the default of the device the job's mask step runs on (bf16 on CUDA, fp32 on CPU), which its shards then use too.</summary>
     [Id(14)]
-    public string? DType { get; init; }
+    public ComputeDType? DType { get; init; }
 
-    /// <summary>Every option of its method (the sweep's; a spec persisted without the field gets the defaults).</summary>
+    /// <summary>Every option of its method (the sweep's).</summary>
     [Id(15)]
     public MethodOptions Options { get; init; } = MethodOptions.Default;
 
@@ -67,7 +65,7 @@ public sealed record JobSpec(
 /// The job's calibration samples (token ids, drawn once by the job; the shard embeds its batches of them), or null when
 /// they are too many for a message: the shard then draws the same samples itself (the draw is seeded).
 /// </param>
-[GenerateSerializer, Immutable, Alias("shear.v1.ShardTask")]
+[GenerateSerializer, Immutable, Alias("shear.v2.ShardTask")]
 public sealed record ShardTask(
     [property: Id(0)] JobSpec Job,
     [property: Id(1)] int Shard,
@@ -81,7 +79,7 @@ public sealed record ShardTask(
 
     /// <summary>The compute dtype the job chose (every shard computes in it, whatever its device).</summary>
     [Id(6)]
-    public string DType { get; init; } = "fp32";
+    public ComputeDType DType { get; init; } = ComputeDType.Fp32;
 }
 
 /// <summary>

@@ -7,25 +7,23 @@ namespace Shear.Grains.Abstractions;
 /// each base model, the table's dense row) is evaluated on the domains.
 /// </summary>
 /// <param name="Models">Base checkpoint folders (as the silos see them: a shared volume).</param>
-/// <param name="Calibrations">Calibration dataset names (shear data list).</param>
-/// <param name="Methods">wanda, wanda-variant, magnitude, sparsegpt, ria, dsnot.</param>
-/// <param name="Patterns">unstructured, 2:4, 4:8, ...</param>
-/// <param name="Sparsity">Fraction pruned for unstructured patterns (the first of <see cref="Sparsities"/> when that is set).</param>
-/// <param name="Domains">Evaluation domains (code, csr, translation, math, ppl); empty: no evaluation.</param>
+/// <param name="Calibrations">Calibration datasets (shear data list) or files.</param>
+/// <param name="Methods">The methods, with OWL or without.</param>
+/// <param name="Patterns">Every pattern a job is pruned with: each N:M pattern, and an unstructured one per sparsity.</param>
+/// <param name="Domains">Evaluation domains; empty: no evaluation.</param>
 /// <param name="NSamples">Calibration samples.</param>
 /// <param name="SeqLen">Calibration window / length cap.</param>
 /// <param name="Seed">Sampling and generation seed.</param>
 /// <param name="Eval">How the models are evaluated (items per benchmark, samples, token limits).</param>
 /// <param name="OutputDirectory">Where the sub-models are written (one folder per job).</param>
 /// <param name="DataDirectory">Datasets folder (built-in sets in its builtin/).</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.SweepSpec")]
+[GenerateSerializer, Immutable, Alias("shear.v2.SweepSpec")]
 public sealed record SweepSpec(
     [property: Id(0)] string[] Models,
-    [property: Id(1)] string[] Calibrations,
-    [property: Id(2)] string[] Methods,
-    [property: Id(3)] string[] Patterns,
-    [property: Id(4)] double Sparsity,
-    [property: Id(5)] string[] Domains,
+    [property: Id(1)] DatasetRef[] Calibrations,
+    [property: Id(2)] MethodChoice[] Methods,
+    [property: Id(3)] SparsityPattern[] Patterns,
+    [property: Id(5)] EvalDomain[] Domains,
     [property: Id(6)] int NSamples,
     [property: Id(7)] int SeqLen,
     [property: Id(8)] long Seed,
@@ -43,28 +41,24 @@ public sealed record SweepSpec(
     [Id(13)]
     public int TokenBudget { get; init; } = 16384;
 
-    /// <summary>What each sub-model keeps: <c>masks</c> (over the base) or <c>checkpoints</c>.</summary>
-    /// <value>Default checkpoints here (a persisted spec without the field); sweep files default to masks.</value>
+    /// <summary>What each sub-model keeps: masks over the base, or a full checkpoint.</summary>
+    /// <value>Default <see cref="KeepModes.SweepDefault"/> (masks), as in sweep files.</value>
     [Id(14)]
-    public string Keep { get; init; } = "checkpoints";
+    public KeepMode Keep { get; init; } = KeepModes.SweepDefault;
 
-    /// <summary>Compute dtype of its prune jobs and evaluations (fp32, bf16; the eval shards get it in their settings); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
+    /// <summary>Compute dtype of its prune jobs and evaluations (the eval shards get it in their settings); null: each one's device default (bf16 on CUDA, fp32 on CPU).</summary>
     [Id(15)]
-    public string? DType { get; init; }
+    public ComputeDType? DType { get; init; }
 
     /// <summary>Every option of the methods, for every job (<c>shear prune</c>'s flags, a sweep file's keys).</summary>
     [Id(16)]
     public MethodOptions Options { get; init; } = MethodOptions.Default;
-
-    /// <summary>The sparsities the unstructured patterns are pruned at, each a job of its own; null or empty: <see cref="Sparsity"/> alone.</summary>
-    [Id(17)]
-    public double[]? Sparsities { get; init; }
 
     /// <summary>The one-at-a-time schedule (one job at a time, every evaluation after the last job) instead of the parallel one; for comparisons.</summary>
     /// <value>Default false: jobs run concurrently on the free device slots, a sub-model's evaluations as soon as it is written.</value>
     [Id(18)]
     public bool OneAtATime { get; init; }
 
-    /// <summary>The sparsities the sweep prunes unstructured patterns at.</summary>
-    public IReadOnlyList<double> AllSparsities => Sparsities is { Length: > 0 } s ? s : [Sparsity];
+    /// <summary>Whether the sweep prunes at more than one unstructured sparsity (job folders and rows then name it).</summary>
+    public bool SeveralSparsities => Patterns.Count(p => !p.IsNofM) > 1;
 }

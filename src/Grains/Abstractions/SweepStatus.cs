@@ -1,3 +1,5 @@
+using Shear.Numerics.Experiment;
+
 namespace Shear.Grains.Abstractions;
 
 /// <summary>Where a piece of work stands.</summary>
@@ -29,12 +31,12 @@ public enum WorkState
 /// <param name="Layers">Layer count (0 until known).</param>
 /// <param name="Message">Error or note.</param>
 /// <param name="Output">The sub-model's folder.</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.JobProgress")]
+[GenerateSerializer, Immutable, Alias("shear.v2.JobProgress")]
 public sealed record JobProgress(
     [property: Id(0)] string JobId,
-    [property: Id(1)] string Calibration,
-    [property: Id(2)] string Method,
-    [property: Id(3)] string Pattern,
+    [property: Id(1)] DatasetRef Calibration,
+    [property: Id(2)] MethodChoice Method,
+    [property: Id(3)] SparsityPattern Pattern,
     [property: Id(4)] WorkState State,
     [property: Id(5)] int LayersDone,
     [property: Id(6)] int Layers,
@@ -72,12 +74,12 @@ public sealed record Score(
 /// <param name="Settings">The sweep's evaluation settings.</param>
 /// <param name="Seed">Generation seed.</param>
 /// <param name="DataDirectory">Datasets folder.</param>
-[GenerateSerializer, Immutable, Alias("shear.v1.EvalShard")]
+[GenerateSerializer, Immutable, Alias("shear.v2.EvalShard")]
 public sealed record EvalShard(
     [property: Id(0)] string ShardId,
     [property: Id(1)] string Row,
     [property: Id(2)] string Model,
-    [property: Id(3)] string Domain,
+    [property: Id(3)] EvalDomain Domain,
     [property: Id(4)] EvalSettings Settings,
     [property: Id(5)] long Seed,
     [property: Id(6)] string DataDirectory);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Shear.Grains.Abstractions;
 using Shear.Grains.DataPlane;
 using Shear.Grains.Placement;
@@ -7,7 +9,7 @@ using Shear.Numerics.Runtime;
 
 namespace Shear.Grains.Hosting;
 
-/// <summary>What every Shear silo needs whatever its clustering: placement, the load reporter, message limits and timeouts, trace propagation.</summary>
+/// <summary>What every Shear silo needs whatever its clustering: placement, the load reporter, message limits and timeouts, trace propagation, how grain state is serialized.</summary>
 public static class ShearSilo
 {
     /// <summary>Longest a grain call may take (a layer of a large model, an eval shard): 30 minutes.</summary>
@@ -33,6 +35,10 @@ public static class ShearSilo
             o.MaxMessageBodySize = ShearLimits.MaxMessageBodySize;
         });
         silo.Services.AddHostedService<LoadReporter>();
+        // Grain state is written by Orleans' own serializer, as on the wire: the vocabulary's surrogates, stable ids and
+        // aliases (the providers' default, JSON with CLR type names, cannot build the vocabulary's immutable types).
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(GrainStorage.Name).Configure<Serializer>((o, s) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(s));
+        silo.Services.AddOptions<Orleans.Persistence.RedisStorageOptions>(GrainStorage.Name).Configure<Serializer>((o, s) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(s));
         silo.Services.AddSingleton(_ =>
         {
             var pool = new DevicePool(devices ?? Devices.ForSilo(null));

@@ -7,7 +7,7 @@ namespace Shear.Numerics.Evaluation;
 public static class EvalBenchmarks
 {
     /// <summary>The domains, in the thesis's table order.</summary>
-    public static readonly IReadOnlyList<string> Domains = ["code", "csr", "translation", "math", "ppl"];
+    public static readonly IReadOnlyList<string> Domains = Experiment.EvalDomains.Names;
 
     /// <summary>Every benchmark, real ones first within a domain, each with its Hub config (lm-eval's and the thesis's choice).</summary>
     public static readonly IReadOnlyList<EvalBenchmark> All =
@@ -32,12 +32,7 @@ public static class EvalBenchmarks
 
     /// <summary>The canonical name of a domain given on a command line or in a sweep file (case and spaces ignored).</summary>
     /// <exception cref="ArgumentException">An unknown domain (the known ones are named).</exception>
-    public static string Domain(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return Domains.FirstOrDefault(d => string.Equals(d, name.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"unknown domain '{name}' (known: {string.Join(", ", Domains)})");
-    }
+    public static string Domain(string name) => Experiment.EvalDomains.Name(Experiment.EvalDomains.Parse(name));
 
     /// <summary>
     /// What <paramref name="domain"/> evaluates with the files under <paramref name="dataDirectory"/>: the real benchmarks

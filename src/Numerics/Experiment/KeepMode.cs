@@ -13,6 +13,12 @@ public enum KeepMode
 /// <summary>Spellings of <see cref="KeepMode"/> (<c>checkpoints</c>, <c>masks</c>).</summary>
 public static class KeepModes
 {
+    /// <summary><c>shear prune</c>'s default: a full checkpoint, loadable as it is.</summary>
+    public const KeepMode PruneDefault = KeepMode.Checkpoints;
+
+    /// <summary>A sweep's default (sweep files, the demo, the wire's specs): masks over the base, as a sweep writes many sub-models of one base.</summary>
+    public const KeepMode SweepDefault = KeepMode.Masks;
+
     /// <summary>The spelling of a mode.</summary>
     public static string Name(KeepMode keep) => keep == KeepMode.Masks ? "masks" : "checkpoints";
 

@@ -77,6 +77,15 @@ public sealed record SparsityPattern
         return result;
     }
 
+    /// <summary>The patterns a sweep prunes with for one pattern text: an N:M pattern once (it fixes its sparsity), <c>unstructured</c> at each of <paramref name="sparsities"/>.</summary>
+    /// <exception cref="ArgumentException">A malformed pattern, or a sparsity not strictly between 0 and 1.</exception>
+    public static IReadOnlyList<SparsityPattern> AtEach(string pattern, IReadOnlyList<double> sparsities)
+    {
+        ArgumentNullException.ThrowIfNull(sparsities);
+        var shape = Parse(pattern, null);
+        return shape.IsNofM ? [shape] : [.. sparsities.Select(Unstructured)];
+    }
+
     /// <summary>Checks the pattern fits a matrix of <paramref name="inFeatures"/> columns.</summary>
     /// <exception cref="ArgumentException">M does not divide the input width.</exception>
     public void Validate(long inFeatures, string matrix)
@@ -86,6 +95,9 @@ public sealed record SparsityPattern
             throw new ArgumentException($"{matrix}: input width {inFeatures} is not a multiple of M={M} for pattern {N}:{M}");
         }
     }
+
+    /// <summary>The pattern with its ratio, for people: <c>2:4</c>, <c>unstructured 0.6</c>.</summary>
+    public string Label => IsNofM ? ToString() : string.Create(CultureInfo.InvariantCulture, $"unstructured {Ratio}");
 
     /// <inheritdoc />
     public override string ToString() => IsNofM ? $"{N}:{M}" : "unstructured";

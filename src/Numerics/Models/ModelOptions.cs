@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using static TorchSharp.torch;
 
 namespace Shear.Numerics.Models;
@@ -24,22 +25,21 @@ public sealed record ModelOptions(ScalarType DType = ScalarType.Float32, Attenti
     /// <summary>The torch device.</summary>
     public Device Device => device(DeviceName);
 
-    /// <summary>The short name of a compute dtype (<c>fp32</c>, <c>bf16</c>, <c>fp16</c>), which <see cref="ParseDType"/> reads back.</summary>
-    /// <exception cref="ArgumentException">Not a compute dtype.</exception>
-    public static string NameOf(ScalarType dtype) => dtype switch
+    /// <summary>The torch dtype of a compute dtype.</summary>
+    public static ScalarType ScalarTypeOf(ComputeDType dtype) => dtype switch
     {
-        ScalarType.Float32 => "fp32",
-        ScalarType.BFloat16 => "bf16",
-        ScalarType.Float16 => "fp16",
-        _ => throw new ArgumentException($"{dtype} is not a compute dtype (fp32, bf16 or fp16)", nameof(dtype)),
+        ComputeDType.Bf16 => ScalarType.BFloat16,
+        ComputeDType.Fp16 => ScalarType.Float16,
+        _ => ScalarType.Float32,
     };
 
-    /// <summary>Parses a dtype name (<c>fp32</c>/<c>float32</c>, <c>bf16</c>/<c>bfloat16</c>, <c>fp16</c>/<c>float16</c>).</summary>
-    public static ScalarType ParseDType(string name) => name.ToLowerInvariant() switch
+    /// <summary>The compute dtype of a torch dtype (what <see cref="ScalarTypeOf"/> maps to it).</summary>
+    /// <exception cref="ArgumentException">Not a compute dtype.</exception>
+    public static ComputeDType ComputeDTypeOf(ScalarType dtype) => dtype switch
     {
-        "fp32" or "float32" or "float" => ScalarType.Float32,
-        "bf16" or "bfloat16" => ScalarType.BFloat16,
-        "fp16" or "float16" or "half" => ScalarType.Float16,
-        _ => throw new ArgumentException($"unknown dtype '{name}' (use fp32, bf16 or fp16)", nameof(name)),
+        ScalarType.Float32 => ComputeDType.Fp32,
+        ScalarType.BFloat16 => ComputeDType.Bf16,
+        ScalarType.Float16 => ComputeDType.Fp16,
+        _ => throw new ArgumentException($"{dtype} is not a compute dtype (fp32, bf16 or fp16)", nameof(dtype)),
     };
 }

@@ -108,7 +108,7 @@ public sealed class DeviceLease : IDisposable
     public string Device => Worker.Device;
 
     /// <summary>The model options on this device: <paramref name="dtype"/>, or the device's default (bf16 on CUDA, fp32 on CPU).</summary>
-    public Models.ModelOptions Options(string? dtype) => Devices.On(Device, dtype);
+    public Models.ModelOptions Options(Experiment.ComputeDType? dtype) => Devices.On(Device, dtype);
 
     /// <inheritdoc />
     public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();

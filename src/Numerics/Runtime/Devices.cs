@@ -114,24 +114,12 @@ public static class Devices
     /// The model options of <c>--device</c> <paramref name="deviceSpec"/> and <c>--dtype</c> <paramref name="dtype"/>
     /// (null: the device's default dtype).
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown or absent device, an unknown dtype (named).</exception>
-    public static Models.ModelOptions Options(string deviceSpec, string? dtype)
-    {
-        var device = Resolve(deviceSpec);
-        try
-        {
-            return On(device, dtype);
-        }
-        catch (ArgumentException)
-        {
-            throw new ArgumentException($"--dtype {dtype}: expected fp32, bf16 or fp16");
-        }
-    }
+    /// <exception cref="ArgumentException">An unknown or absent device (named).</exception>
+    public static Models.ModelOptions Options(string deviceSpec, Experiment.ComputeDType? dtype) => On(Resolve(deviceSpec), dtype);
 
     /// <summary>The model options on the resolved device <paramref name="device"/>: <paramref name="dtype"/>, or the device's default (bf16 on CUDA, fp32 on CPU).</summary>
-    /// <exception cref="ArgumentException">An unknown dtype.</exception>
-    public static Models.ModelOptions On(string device, string? dtype) =>
-        new(dtype is null ? DefaultDType(device) : Models.ModelOptions.ParseDType(dtype), DeviceName: device);
+    public static Models.ModelOptions On(string device, Experiment.ComputeDType? dtype) =>
+        new(dtype is { } d ? Models.ModelOptions.ScalarTypeOf(d) : DefaultDType(device), DeviceName: device);
 
     /// <summary>Whether the torch device name <paramref name="deviceName"/> is a GPU (<c>cuda</c>, <c>cuda:N</c>).</summary>
     public static bool IsCuda(string deviceName)

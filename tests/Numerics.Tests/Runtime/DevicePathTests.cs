@@ -55,7 +55,7 @@ public sealed class DevicePathTests
     // The fixture model loaded on the device in the dtype, its parameters checked and its module outputs checked from now on.
     private static (CausalLM Model, Func<int> Calls, string Folder) Load(string device, string dtype)
     {
-        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
+        var options = new ModelOptions(ModelOptions.ScalarTypeOf(ComputeDTypes.Parse(dtype)), DeviceName: device);
         var folder = Fixtures.Model("llama");
         var model = CausalLM.Load(folder, options);
         AssertParameters(model, device, options.DType);
@@ -74,7 +74,7 @@ public sealed class DevicePathTests
     [MemberData(nameof(Devices))]
     public async Task APruneKeepsEveryLayerStepOnItsDevice(string device, string dtype)
     {
-        var options = new ModelOptions(ModelOptions.ParseDType(dtype), DeviceName: device);
+        var options = new ModelOptions(ModelOptions.ScalarTypeOf(ComputeDTypes.Parse(dtype)), DeviceName: device);
         var model = Fixtures.Model("llama");
         var spec = new PruneSpec(PruningMethod.SparseGpt, SparsityPattern.Unstructured(0.5)) { TokenBudget = 12 };
         using var output = PrunedModelWriter.Create(model, Path.Combine(Fixtures.TempDir(), "out"), false);

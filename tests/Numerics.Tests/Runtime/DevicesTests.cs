@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Runtime;
 using static TorchSharp.torch;
 
@@ -34,14 +35,21 @@ public sealed class DevicesTests
     }
 
     [Theory]
-    [InlineData(ScalarType.Float32, "fp32")]
-    [InlineData(ScalarType.BFloat16, "bf16")]
-    [InlineData(ScalarType.Float16, "fp16")]
-    public void ADTypesNameReadsBack(ScalarType dtype, string name)
+    [InlineData(ScalarType.Float32, "fp32", "float32")]
+    [InlineData(ScalarType.BFloat16, "bf16", "BFloat16")]
+    [InlineData(ScalarType.Float16, "fp16", "half")]
+    public void ADTypesNameReadsBack(ScalarType dtype, string name, string longName)
     {
-        Assert.Equal(name, Shear.Numerics.Models.ModelOptions.NameOf(dtype));
-        Assert.Equal(dtype, Shear.Numerics.Models.ModelOptions.ParseDType(name));
+        var compute = Shear.Numerics.Models.ModelOptions.ComputeDTypeOf(dtype);
+        Assert.Equal(name, ComputeDTypes.Name(compute));
+        Assert.Equal(compute, ComputeDTypes.Parse(name));
+        Assert.Equal(compute, ComputeDTypes.Parse(longName));
+        Assert.Equal(dtype, Shear.Numerics.Models.ModelOptions.ScalarTypeOf(compute));
     }
+
+    [Fact]
+    public void AnUnknownDTypeIsNamedWithItsOption() =>
+        Assert.Equal("dtype: int8: expected fp32, bf16 or fp16", Assert.Throws<ArgumentException>(() => ComputeDTypes.Parse("int8", "dtype:")).Message);
 
     [Fact]
     public void ThisBuildIsTheCpuBuild()
@@ -106,7 +114,7 @@ public sealed class DevicePoolTests
         Assert.Equal(1, pool.Gpus);
         Assert.Equal(ScalarType.Float32, cpu.Options(null).DType);
         Assert.Equal(ScalarType.BFloat16, gpu.Options(null).DType);
-        Assert.Equal(ScalarType.Float32, gpu.Options("fp32").DType);
+        Assert.Equal(ScalarType.Float32, gpu.Options(ComputeDType.Fp32).DType);
         Assert.Equal("cuda:0", gpu.Options(null).DeviceName);
         Assert.Equal("shear-device-cuda:0", await gpu.Worker.Run(() => Thread.CurrentThread.Name, TestContext.Current.CancellationToken));
         Assert.Equal(1, gpu.Worker.Completed);

@@ -1,3 +1,5 @@
+using Shear.Numerics.Experiment;
+
 namespace Shear.Numerics.Data.Registry;
 
 /// <summary>
@@ -13,24 +15,17 @@ public static class DatasetLocator
     /// <summary>The folder the Hub puts a dataset's shards in when it has no named config.</summary>
     public const string DataFolder = "data";
 
-    /// <summary>Splits <c>NAME@CONFIG</c> into the name and the config (null without <c>@</c>).</summary>
+    /// <summary>Splits <c>NAME@CONFIG</c> into the name and the config (null without <c>@</c>), as <see cref="DatasetRef"/> parses it.</summary>
     /// <exception cref="ArgumentException">An empty name or config, or a config that is not a plain folder name.</exception>
     public static (string Name, string? Config) Parse(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        int at = text.IndexOf('@', StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return (text, null);
-        }
-
-        var (name, config) = (text[..at], text[(at + 1)..]);
-        if (name.Length == 0 || config.Length == 0 || config is "." or ".." || config.IndexOfAny(['/', '\\', '@']) >= 0)
+        var dataset = DatasetRef.Parse(text);
+        if (dataset.IsFile && text.Contains('@', StringComparison.Ordinal))
         {
             throw new ArgumentException($"'{text}': expected NAME@CONFIG, CONFIG a folder name of the dataset (e.g. gsm8k@main)");
         }
 
-        return (name, config);
+        return (dataset.Name, dataset.Config);
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public static class DatasetRegistry
             throw new DataFormatException(name, "no such file");
         }
 
-        if (name.Contains('@', StringComparison.Ordinal) && DatasetLocator.Parse(name) is (var set, { } config) && All.FirstOrDefault(s => s.Name == set && !s.BuiltIn) is { } hub)
+        if (name.Contains('@', StringComparison.Ordinal) && Experiment.DatasetRef.Parse(name) is { IsFile: false, Name: var set, Config: { } config } && All.FirstOrDefault(s => s.Name == set && !s.BuiltIn) is { } hub)
         {
             return hub with { Config = config, ConfigChosen = true };
         }

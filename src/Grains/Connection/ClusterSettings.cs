@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Shear.Grains.Abstractions.Hosting;
+namespace Shear.Grains.Connection;
 
 /// <summary>
 /// How a silo joins a cluster: Redis clustering, grain storage and reminders when <see cref="Redis"/> is set

@@ -1,9 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Shear.Grains.Abstractions;
 using StackExchange.Redis;
 
-namespace Shear.Grains.Abstractions.Hosting;
+namespace Shear.Grains.Connection;
 
 /// <summary>How a client (the <c>shear</c> console, tools, tests) joins a Shear cluster; the Redis check silos share.</summary>
 public static class ShearClient
