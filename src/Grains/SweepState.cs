@@ -41,4 +41,12 @@ public sealed class SweepState
     /// <summary>Starts of each evaluation shard so far (a start lost with its silo counts; <see cref="Driving.RetryPolicy"/> bounds them).</summary>
     [Id(8)]
     public Dictionary<string, int> EvalStarts { get; set; } = [];
+
+    /// <summary>What failed, each with its reason, as the sweep's message says it.</summary>
+    public string FailureSummary()
+    {
+        var failures = JobProgress.Values.Where(j => j.State == WorkState.Failed).Select(j => $"job {j.JobId}: {j.Message}")
+            .Concat(Evaluations.Values.Where(e => e.State == WorkState.Failed).Select(e => $"evaluation {e.Shard.ShardId}: {e.Message}")).ToList();
+        return $"{failures.Count} failed (the rest completed; 'shear sweep retry' runs them again): {string.Join("; ", failures)}";
+    }
 }
