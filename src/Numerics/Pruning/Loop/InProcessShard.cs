@@ -22,7 +22,6 @@ public sealed class InProcessShard : ILayerShard, IDisposable
     public Task<LayerStatistics> ObserveAsync(int layer, CancellationToken cancellationToken) => _compute.Run(() => _shard.Observe(layer), cancellationToken);
 
     /// <inheritdoc />
-    /// <inheritdoc />
     public Task<LayerMasks> MasksAsync(int layer, LayerStatistics statistics, IReadOnlyList<string> linears, SparsityPattern pattern, CancellationToken cancellationToken) =>
         _compute.Run(() => _shard.Masks(layer, statistics, linears, pattern), cancellationToken);
 

@@ -6,9 +6,11 @@ namespace Shear.Numerics.Pruning.Loop;
 
 /// <summary>
 /// The compute of one shard (in this process or inside a shard grain's device worker): its batches' hidden states at
-/// the current layer boundary, one layer's weights at a time. Observing loads the dense layer from the base
-/// checkpoint; forwarding loads the pruned layer from the checkpoint the loop is writing. Both are disposed at once,
-/// so a shard never holds more than one layer.
+/// the current layer boundary. Observing loads the dense layer from the base checkpoint and keeps it for the shard's
+/// part of the mask step; when that is done (or the shard forwards without one) the next dense layer is read in the
+/// background, while the job applies and writes the current one and the shard forwards through it; forwarding loads
+/// the pruned layer from the checkpoint the loop is writing. A shard holds at most two layers: the one it computes with
+/// and the next one being read.
 /// </summary>
 public sealed class LayerShard : IDisposable
 {
@@ -17,6 +19,8 @@ public sealed class LayerShard : IDisposable
     private readonly RotaryEmbedding _rotary;
     private readonly ActivationSet _set;
     private int _next;
+    private (int Layer, DecoderLayer Module)? _dense; // the dense layer observed last, kept for its mask step
+    private (int Layer, Task<DecoderLayer> Load)? _prefetch; // the next dense layer, being read
 
     private LayerShard(ShardSetup setup, ModelConfig config, RotaryEmbedding rotary, ActivationSet set)
     {
@@ -70,16 +74,7 @@ public sealed class LayerShard : IDisposable
     public LayerStatistics Observe(int layer)
     {
         Expect(layer);
-        try
-        {
-            using var reader = CheckpointReader.Open(_setup.Model);
-            using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
-            return LayerPruner.Observe(dense, _set, _setup.Spec);
-        }
-        finally
-        {
-            Runtime.NativeHeap.Trim(); // the dense layer's memory goes back before the mask step loads its own copy
-        }
+        return LayerPruner.Observe(Dense(layer), _set, _setup.Spec);
     }
 
     /// <summary>
@@ -92,13 +87,12 @@ public sealed class LayerShard : IDisposable
         Expect(layer);
         try
         {
-            using var reader = CheckpointReader.Open(_setup.Model);
-            using var dense = CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
-            return LayerPruner.ComputeMasks(dense, statistics, _setup.Spec with { Pattern = pattern }, linears);
+            return LayerPruner.ComputeMasks(Dense(layer), statistics, _setup.Spec with { Pattern = pattern }, linears);
         }
         finally
         {
-            Runtime.NativeHeap.Trim();
+            DropDense(); // the mask step may have changed its weights (SparseGPT's solve): never reused
+            Prefetch(layer + 1);
         }
     }
 
@@ -106,7 +100,74 @@ public sealed class LayerShard : IDisposable
     public void Forward(int layer)
     {
         Expect(layer);
+        DropDense();
+        Prefetch(layer + 1);
         RunPruned(layer);
+    }
+
+    // The dense layer of the base: the one kept since it was observed, else the one read ahead, else read now.
+    private DecoderLayer Dense(int layer)
+    {
+        if (_dense is { } kept && kept.Layer == layer)
+        {
+            return kept.Module;
+        }
+
+        DropDense();
+        DecoderLayer module;
+        if (_prefetch is { } ahead && ahead.Layer == layer)
+        {
+            _prefetch = null;
+            module = ahead.Load.GetAwaiter().GetResult();
+        }
+        else
+        {
+            DropPrefetch();
+            module = LoadDense(layer);
+        }
+
+        _dense = (layer, module);
+        return module;
+    }
+
+    private DecoderLayer LoadDense(int layer)
+    {
+        using var reader = CheckpointReader.Open(_setup.Model);
+        return CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
+    }
+
+    private void Prefetch(int layer)
+    {
+        if (_prefetch is null && layer < _config.NumHiddenLayers)
+        {
+            _prefetch = (layer, Task.Run(() => LoadDense(layer)));
+        }
+    }
+
+    private void DropDense()
+    {
+        if (_dense is { } kept)
+        {
+            _dense = null;
+            kept.Module.Dispose();
+            Runtime.NativeHeap.Trim();
+        }
+    }
+
+    private void DropPrefetch()
+    {
+        if (_prefetch is { } ahead)
+        {
+            _prefetch = null;
+            try
+            {
+                ahead.Load.GetAwaiter().GetResult().Dispose();
+            }
+            catch (Exception e) when (e is IOException or CheckpointFormatException)
+            {
+                // a read ahead that failed is not needed: the layer is read again (and the error shown) when it is
+            }
+        }
     }
 
     private void RunPruned(int layer)
@@ -132,6 +193,8 @@ public sealed class LayerShard : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        DropDense();
+        DropPrefetch();
         _set.Dispose();
         _rotary.Dispose();
     }
