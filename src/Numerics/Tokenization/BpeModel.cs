@@ -94,26 +94,67 @@ public sealed class BpeModel
         return Lookup(symbols);
     }
 
+    // Repeatedly merges the adjacent pair of lowest rank, the leftmost of equal ranks (HF's merge_all), over a linked list
+    // with a heap of candidate pairs: O(n log n) for a word of n symbols (a whole text, for tokenizers that do not
+    // pre-split it), where rescanning every pair after each merge was O(n^2) lookups of ever longer strings.
     private void Merge(List<string> symbols)
     {
-        while (symbols.Count > 1)
+        int n = symbols.Count;
+        if (n < 2)
         {
-            int best = -1, bestRank = int.MaxValue;
-            for (int i = 0; i + 1 < symbols.Count; i++)
+            return;
+        }
+
+        var text = symbols.ToArray();
+        var next = new int[n];
+        var prev = new int[n];
+        var version = new int[n];
+        var alive = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            (next[i], prev[i], alive[i]) = (i + 1 < n ? i + 1 : -1, i - 1, true);
+        }
+
+        var heap = new PriorityQueue<(int Left, int Right, int VersionLeft, int VersionRight), (int Rank, int Left)>();
+        void Offer(int left)
+        {
+            int right = left < 0 ? -1 : next[left];
+            if (right >= 0 && _ranks.TryGetValue((text[left], text[right]), out int rank))
             {
-                if (_ranks.TryGetValue((symbols[i], symbols[i + 1]), out int rank) && rank < bestRank)
-                {
-                    (best, bestRank) = (i, rank);
-                }
+                heap.Enqueue((left, right, version[left], version[right]), (rank, left));
+            }
+        }
+
+        for (int i = 0; i + 1 < n; i++)
+        {
+            Offer(i);
+        }
+
+        while (heap.TryDequeue(out var pair, out _))
+        {
+            var (left, right, vl, vr) = pair;
+            if (!alive[left] || !alive[right] || next[left] != right || version[left] != vl || version[right] != vr)
+            {
+                continue; // a pair that changed since it was offered
             }
 
-            if (best < 0)
+            text[left] += text[right];
+            version[left]++;
+            alive[right] = false;
+            next[left] = next[right];
+            if (next[right] >= 0)
             {
-                return;
+                prev[next[right]] = left;
             }
 
-            symbols[best] += symbols[best + 1];
-            symbols.RemoveAt(best + 1);
+            Offer(prev[left]);
+            Offer(left);
+        }
+
+        symbols.Clear();
+        for (int i = 0; i >= 0; i = next[i])
+        {
+            symbols.Add(text[i]);
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class PreTokenizer
                 break;
             case "Whitespace":
                 var words = new Regex(@"\w+|[^\w\s]+", RegexOptions.Compiled);
-                steps.Add((t, _) => words.Matches(t).Select(m => m.Value));
+                steps.Add((t, _) => CodePointMatcher.Matches(words, t).Select(m => t.Substring(m.Index, m.Length)));
                 break;
             case "WhitespaceSplit":
                 steps.Add((t, _) => t.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -99,7 +99,7 @@ public sealed class PreTokenizer
             t = " " + t;
         }
 
-        IEnumerable<string> parts = useRegex ? Gpt2.Matches(t).Select(m => m.Value) : [t];
+        IEnumerable<string> parts = useRegex ? RegexSplitter.Split(t, Gpt2, "Isolated") : [t]; // HF: split Isolated, over code points
         return parts.Select(ByteLevelAlphabet.Encode);
     };
 

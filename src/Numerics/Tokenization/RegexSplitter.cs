@@ -9,20 +9,20 @@ internal static class RegexSplitter
     {
         var pieces = new List<(string Text, bool IsMatch)>();
         int last = 0;
-        foreach (Match m in pattern.Matches(text))
+        foreach (var (index, length) in CodePointMatcher.Matches(pattern, text))
         {
-            if (m.Length == 0)
+            if (length == 0)
             {
                 continue;
             }
 
-            if (m.Index > last)
+            if (index > last)
             {
-                pieces.Add((text[last..m.Index], false));
+                pieces.Add((text[last..index], false));
             }
 
-            pieces.Add((m.Value, true));
-            last = m.Index + m.Length;
+            pieces.Add((text.Substring(index, length), true));
+            last = index + length;
         }
 
         if (last < text.Length)
