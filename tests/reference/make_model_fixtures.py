@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma) and
+"""Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma, qwen3) and
 records their logits, as an independent reference for Shear's C# decoder.
 
 The forward pass below is written from the semantics of transformers' modeling_llama / modeling_mistral /
-modeling_qwen2 / modeling_gemma (v4.45): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
+modeling_qwen2 / modeling_gemma (v4.45) and modeling_qwen3 (transformers v4.51.0,
+src/transformers/models/qwen3/modeling_qwen3.py: Qwen3Attention applies q_norm/k_norm, an RMSNorm over head_dim, to
+each head's query and key after the projection and before RoPE; no q/k/v bias; head_dim from the config): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
 (llama3 frequency scaling), GQA by repeat_kv, eager softmax in fp32, SwiGLU (Gemma: tanh-GELU, sqrt(hidden)
 embedding scale, tied head). It is used only to make fixtures, never by CI.
 
@@ -33,7 +35,7 @@ def tokenizer_size(name):
 
 
 # Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
-TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm"}
+TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel"}
 
 FAMILIES = {
     "llama": dict(model_type="llama", hidden_size=64, intermediate_size=112, num_hidden_layers=2,
@@ -54,6 +56,12 @@ FAMILIES = {
                   num_attention_heads=4, num_key_value_heads=4, head_dim=24, rms_norm_eps=1e-6,
                   rope_theta=10000.0, max_position_embeddings=128, hidden_act="gelu",
                   hidden_activation="gelu_pytorch_tanh", bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    # head_dim 24 is not hidden / heads (16), as in Qwen3-0.6B (1024 / 16 heads, head_dim 128).
+    "qwen3": dict(model_type="qwen3", hidden_size=64, intermediate_size=96, num_hidden_layers=2,
+                  num_attention_heads=4, num_key_value_heads=2, head_dim=24, rms_norm_eps=1e-6,
+                  rope_theta=1000000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
+                  attention_bias=False, use_sliding_window=False, sliding_window=None, max_window_layers=2,
+                  eos_token_id=406),
 }
 
 SEQUENCES = [
@@ -83,6 +91,9 @@ def make_weights(c):
         w[p + "self_attn.k_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.v_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.o_proj.weight"] = lin(h, nh * hd)
+        if c["model_type"] == "qwen3":
+            w[p + "self_attn.q_norm.weight"] = 1.0 + 0.3 * torch.randn(hd)
+            w[p + "self_attn.k_norm.weight"] = 1.0 + 0.3 * torch.randn(hd)
         if qkv_bias:
             w[p + "self_attn.q_proj.bias"] = torch.randn(nh * hd) * 0.1
             w[p + "self_attn.k_proj.bias"] = torch.randn(nkv * hd) * 0.1
@@ -158,8 +169,12 @@ def layer_forward(c, w, layer, x, hook=None):
 
     residual = x
     hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
-    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd).transpose(1, 2)
-    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
+    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd)
+    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd)
+    if c["model_type"] == "qwen3":
+        q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c["rms_norm_eps"], False)
+        k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c["rms_norm_eps"], False)
+    q, k = q.transpose(1, 2), k.transpose(1, 2)
     v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
     q = q * cos + rotate_half(q) * sin
     k = k * cos + rotate_half(k) * sin

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden masks of Wanda's sequential loop (locuslab/wanda lib/prune.py prune_wanda, with the thesis's per-sample,
-variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama fixture model, for Shear's batched C# port.
+variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama and qwen3 fixture models, for Shear's batched C# port.
 
 Each calibration sample runs alone through each decoder layer; forward hooks on the 7 Linears accumulate
 scaler_row with WrappedGPT.add_batch's running update; masks are per output row by stable sort (unstructured) or
@@ -86,18 +86,18 @@ def prune_loop(c, w, sparsity, prune_n, prune_m, metric_of=wanda_metric, unstruc
     return masks
 
 
-def load_llama(fixtures):
-    """The llama fixture's config and weights, and the fixture tensors every golden file starts with (the samples)."""
-    model_dir = os.path.join(fixtures, "models", "llama")
+def load_llama(fixtures, family="llama"):
+    """A fixture model's config and weights (llama unless named), and the tensors every golden file starts with (the samples)."""
+    model_dir = os.path.join(fixtures, "models", family)
     with open(os.path.join(model_dir, "config.json")) as f:
         c = json.load(f)
     w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
     return c, w, {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
 
 
-def write_fixture(fixtures, file, prune, metadata):
-    """Masks of prune(c, w, sparsity, n, m) for unstructured 50% and 2:4 on the llama fixture, with the samples."""
-    c, w, out = load_llama(fixtures)
+def write_fixture(fixtures, file, prune, metadata, family="llama"):
+    """Masks of prune(c, w, sparsity, n, m) for unstructured 50% and 2:4 on a fixture model (llama), with the samples."""
+    c, w, out = load_llama(fixtures, family)
     with torch.no_grad():
         for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():
             for name, mask in prune(c, w, s, n, m).items():
@@ -110,6 +110,7 @@ def write_fixture(fixtures, file, prune, metadata):
 
 def main(fixtures):
     write_fixture(fixtures, "wanda_llama.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"})
+    write_fixture(fixtures, "wanda_qwen3.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"}, "qwen3")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,12 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
     [ComponentName(Name = "o_proj")]
     private readonly Linear _oProj;
 
+    [ComponentName(Name = "q_norm")]
+    private readonly RmsNorm? _qNorm;
+
+    [ComponentName(Name = "k_norm")]
+    private readonly RmsNorm? _kNorm;
+
     private readonly int _layerIndex;
     private readonly int _heads;
     private readonly int _kvHeads;
@@ -37,6 +43,12 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
         _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
         _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, config.OutputBias, d, options.DType);
+        if (config.QkNorm)
+        {
+            _qNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: false, options);
+            _kNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: false, options);
+        }
+
         RegisterComponents();
     }
 
@@ -46,8 +58,15 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         ArgumentNullException.ThrowIfNull(ctx);
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
-        var q = _qProj.call(x).view(b, t, _heads, _headDim).transpose(1, 2);   // (B, T, H*D) -> (B, H, T, D)
-        var k = _kProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // (B, T, KVH*D) -> (B, KVH, T, D)
+        var q = _qProj.call(x).view(b, t, _heads, _headDim);   // (B, T, H*D) -> (B, T, H, D)
+        var k = _kProj.call(x).view(b, t, _kvHeads, _headDim); // (B, T, KVH*D) -> (B, T, KVH, D)
+        if (_qNorm is not null && _kNorm is not null)
+        {
+            (q, k) = (_qNorm.call(q), _kNorm.call(k)); // qwen3: each head normalised over D before RoPE
+        }
+
+        q = q.transpose(1, 2); // (B, H, T, D)
+        k = k.transpose(1, 2); // (B, KVH, T, D)
         var v = _vProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
         k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);

@@ -4,12 +4,12 @@ using System.Text.Json.Serialization;
 namespace Shear.Numerics.Models;
 
 /// <summary>
-/// The fields of an HF <c>config.json</c> that the decoder uses, for <c>model_type</c> llama, mistral, qwen2
-/// and gemma. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
+/// The fields of an HF <c>config.json</c> that the decoder uses, for <c>model_type</c> llama, mistral, qwen2,
+/// gemma and qwen3. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>llama, mistral, qwen2 or gemma.</summary>
+    /// <summary>llama, mistral, qwen2, gemma or qwen3.</summary>
     [JsonPropertyName("model_type"), JsonRequired]
     public string ModelType { get; init; } = "";
 
@@ -124,6 +124,10 @@ public sealed record ModelConfig
     /// <summary>Whether q/k/v projections carry a bias.</summary>
     [JsonIgnore]
     public bool QkvBias => ModelType == "qwen2" || AttentionBias;
+
+    /// <summary>Whether each head's query and key are RMS-normalised over head_dim before RoPE (qwen3's <c>q_norm</c>/<c>k_norm</c>).</summary>
+    [JsonIgnore]
+    public bool QkNorm => ModelType == "qwen3";
 
     /// <summary>Whether o_proj carries a bias.</summary>
     [JsonIgnore]

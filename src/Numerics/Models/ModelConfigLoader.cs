@@ -6,7 +6,7 @@ namespace Shear.Numerics.Models;
 public static class ModelConfigLoader
 {
     /// <summary>The model types one decoder implementation covers.</summary>
-    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma"];
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3"];
 
     private static readonly string[] SupportedActivations = ["silu", "gelu", "gelu_pytorch_tanh", "gelu_new"];
 
@@ -77,6 +77,12 @@ public static class ModelConfigLoader
         if (!SupportedModelTypes.Contains(c.ModelType))
         {
             throw new ModelConfigException(path, $"unknown model_type '{c.ModelType}' (Shear supports {string.Join(", ", SupportedModelTypes)})");
+        }
+
+        if (c.ModelType == "qwen3" && c.UseSlidingWindow == true)
+        {
+            // Qwen3 windows only the layers from max_window_layers on (transformers' layer_types); no released Qwen3 uses it.
+            throw new ModelConfigException(path, "use_sliding_window: true is not supported for qwen3 (Shear runs its layers with full attention)");
         }
 
         // Bounds well above any released model: a typo fails here, not as an allocation of terabytes.

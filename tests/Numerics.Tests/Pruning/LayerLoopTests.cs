@@ -10,7 +10,7 @@ namespace Shear.Numerics.Tests.Pruning;
 
 public sealed class LayerLoopTests
 {
-    private static SafetensorsFile Golden(string method = "wanda") => SafetensorsFile.Open(Path.Combine(Fixtures.Root, "pruning", $"{method}_llama.safetensors"));
+    private static SafetensorsFile Golden(string method = "wanda", string family = "llama") => SafetensorsFile.Open(Path.Combine(Fixtures.Root, "pruning", $"{method}_{family}.safetensors"));
 
     private static List<int[]> GoldenSamples(SafetensorsFile golden)
     {
@@ -59,6 +59,13 @@ public sealed class LayerLoopTests
     [InlineData("nm24", 2, 4, 16384)]
     public void BatchedLoopReproducesTheReferenceSequentialWanda(string tag, int n, int m, int tokenBudget) =>
         AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget);
+
+    /// <summary>Wanda on the qwen3 fixture (q_norm/k_norm before RoPE, head_dim not hidden / heads) against the same reference loop.</summary>
+    [Theory]
+    [InlineData("unstructured", 0, 0, 16384)]
+    [InlineData("nm24", 2, 4, 12)]
+    public void BatchedLoopReproducesTheReferenceWandaOnQwen3(string tag, int n, int m, int tokenBudget) =>
+        AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget, family: "qwen3");
 
     /// <summary>RIA against tests/reference/make_ria_fixture.py (its authors' prune_ria on Wanda's loop).</summary>
     [Theory]
@@ -179,12 +186,12 @@ public sealed class LayerLoopTests
         Assert.Equal(expected, Owl.NumpySum(values));
     }
 
-    private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget, Func<PruneSpec, PruneSpec>? configure = null)
+    private static void AssertReproducesTheReference(PruningMethod method, string fixture, string tag, int n, int m, int tokenBudget, Func<PruneSpec, PruneSpec>? configure = null, string family = "llama")
     {
-        using var golden = Golden(fixture);
+        using var golden = Golden(fixture, family);
         var pattern = n == 0 ? SparsityPattern.Unstructured(0.5) : SparsityPattern.NofM(n, m);
         var spec = new PruneSpec(method, pattern) { TokenBudget = tokenBudget };
-        var masks = Prune(configure?.Invoke(spec) ?? spec, GoldenSamples(golden));
+        var masks = Prune(configure?.Invoke(spec) ?? spec, GoldenSamples(golden), family);
         Assert.Equal(14, masks.Count);
         AssertEqualToGolden(golden, tag, masks, $"{method} (budget {tokenBudget})");
     }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Shear.Numerics.Checkpoints;
+
+namespace Shear.Client.Tests;
+
+/// <summary>
+/// Each model family added since Llama, through the commands a user runs on it (its random fixture checkpoint, in its
+/// published layout): inspect; prune (Wanda 50% as a full checkpoint, 2:4 as masks); eval perplexity; generate. Its
+/// logits and Wanda masks are checked against the reference in Numerics.Tests (ReferenceLogitsTests, LayerLoopTests).
+/// </summary>
+public sealed class FamilyCommandTests
+{
+    private static string Fixture(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "Fixtures", .. parts]);
+
+    private static string Data => Path.Combine(Shear.Tests.Shared.TestRepo.Root, "data");
+
+    public static TheoryData<string, string> Families() => new() { { "qwen3", "self_attn.q_norm.weight" } };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void InspectPruneEvalAndGenerateRunOnTheFamily(string family, string quirk)
+    {
+        var model = Fixture("models", family);
+        var dir = Cli.NewDir();
+        var (code, output, err) = Cli.Shear("inspect", "--model", model);
+        Assert.True(code == 0, err);
+        Assert.StartsWith($"{family}: 2 layers", output, StringComparison.Ordinal);
+
+        var full = Path.Combine(dir, "wanda");
+        (code, _, err) = Cli.Shear("prune", "--model", model, "--method", "wanda", "--sparsity", "0.5", "--calibration", "builtin_text",
+            "--data-dir", Data, "--nsamples", "4", "--seqlen", "32", "--out", full);
+        Assert.True(code == 0, err);
+        using (var pruned = SafetensorsFile.Open(Path.Combine(full, "model.safetensors")))
+        using (var q = pruned.Read("model.layers.1.self_attn.q_proj.weight"))
+        using (var norm = pruned.Read($"model.layers.1.{quirk}"))
+        using (var baseFile = SafetensorsFile.Open(Path.Combine(model, "model.safetensors")))
+        using (var baseNorm = baseFile.Read($"model.layers.1.{quirk}"))
+        {
+            Assert.Equal(0.5, q.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // half of every row of 64 inputs
+            Assert.True(norm.equal(baseNorm).all().item<bool>(), $"{quirk} is copied unchanged");
+        }
+
+        var masks = Path.Combine(dir, "nm24");
+        (code, _, err) = Cli.Shear("prune", "--model", model, "--method", "wanda", "--pattern", "2:4", "--keep", "masks", "--calibration", "builtin_text",
+            "--data-dir", Data, "--nsamples", "4", "--seqlen", "32", "--out", masks);
+        Assert.True(code == 0, err);
+        Assert.False(File.Exists(Path.Combine(masks, "model.safetensors")));
+
+        var evalJson = Path.Combine(dir, "eval.json");
+        (code, _, err) = Cli.Shear("eval", "--model", masks, "--domains", "ppl", "--limit", "2", "--data-dir", Data, "--out", evalJson);
+        Assert.True(code == 0, err);
+        using (var eval = JsonDocument.Parse(File.ReadAllText(evalJson)))
+        {
+            Assert.True(eval.RootElement.GetProperty("domains").GetProperty("ppl").GetDouble() > 1);
+        }
+
+        (code, output, err) = Cli.Shear("generate", "--model", full, "--prompt", "Hello", "--max-new-tokens", "4");
+        Assert.True(code == 0, err);
+        Assert.Contains("4 tokens", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void ACheckpointWithoutTheFamilysTensorIsOneLineExitTwoAndNothingWritten(string family, string quirk)
+    {
+        var dir = Cli.NewDir();
+        var broken = Path.Combine(dir, "broken");
+        Directory.CreateDirectory(broken);
+        foreach (var f in Directory.GetFiles(Fixture("models", family)))
+        {
+            File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
+        }
+
+        var missing = $"model.layers.1.{quirk}";
+        using (var file = SafetensorsFile.Open(Path.Combine(Fixture("models", family), "model.safetensors")))
+        {
+            var kept = file.Header.Tensors.Keys.Where(n => n != missing).Select(n => new KeyValuePair<string, TorchSharp.torch.Tensor>(n, file.Read(n))).ToList();
+            SafetensorsWriter.Write(Path.Combine(broken, "model.safetensors"), kept);
+            kept.ForEach(t => t.Value.Dispose());
+        }
+
+        var output = Path.Combine(dir, "out");
+        var (code, _, err) = Cli.Shear("prune", "--model", broken, "--method", "wanda", "--calibration", "builtin_text", "--data-dir", Data,
+            "--nsamples", "4", "--seqlen", "32", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {broken}: state dict is missing 1 weight(s): {missing}", err.TrimEnd('\n'));
+        Assert.False(Directory.Exists(output));
+        Assert.Equal([Path.GetFileName(broken)], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+}
