@@ -14,7 +14,10 @@ public sealed class FamilyCommandTests
 
     private static string Data => Path.Combine(Shear.Tests.Shared.TestRepo.Root, "data");
 
-    public static TheoryData<string, string> Families() => new() { { "qwen3", "self_attn.q_norm.weight" } };
+    public static TheoryData<string, string> Families() => new()
+    {
+        { "qwen3", "self_attn.q_norm.weight" }, { "gemma2", "pre_feedforward_layernorm.weight" }, { "gemma3_text", "self_attn.k_norm.weight" },
+    };
 
     [Theory]
     [MemberData(nameof(Families))]

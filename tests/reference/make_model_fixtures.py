@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma, qwen3) and
+"""Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma, qwen3, gemma2,
+gemma3_text) and
 records their logits, as an independent reference for Shear's C# decoder.
 
 The forward pass below is written from the semantics of transformers' modeling_llama / modeling_mistral /
 modeling_qwen2 / modeling_gemma (v4.45) and modeling_qwen3 (transformers v4.51.0,
 src/transformers/models/qwen3/modeling_qwen3.py: Qwen3Attention applies q_norm/k_norm, an RMSNorm over head_dim, to
-each head's query and key after the projection and before RoPE; no q/k/v bias; head_dim from the config): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
+each head's query and key after the projection and before RoPE; no q/k/v bias; head_dim from the config), modeling_gemma2
+(v4.51.0: scores scaled by query_pre_attn_scalar^-1/2 and soft-capped, cap * tanh(s / cap), before the mask; a sliding
+window on the even layers; post_attention_layernorm on the attention output and pre/post_feedforward_layernorm around the
+MLP; final logits soft-capped) and modeling_gemma3 (v4.51.0, Gemma3ForCausalLM: Gemma 2's layer without soft-capping,
+q_norm/k_norm as Gemma RMSNorms (1 + w) before RoPE, local layers (layer_types) with their own rope base
+rope_local_base_freq and no scaling, global layers with rope_theta and linear rope scaling): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
 (llama3 frequency scaling), GQA by repeat_kv, eager softmax in fp32, SwiGLU (Gemma: tanh-GELU, sqrt(hidden)
 embedding scale, tied head). It is used only to make fixtures, never by CI.
 
@@ -35,7 +41,9 @@ def tokenizer_size(name):
 
 
 # Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
-TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel"}
+TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel",
+                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm"}
+GEMMAS = ("gemma", "gemma2", "gemma3_text")
 
 FAMILIES = {
     "llama": dict(model_type="llama", hidden_size=64, intermediate_size=112, num_hidden_layers=2,
@@ -62,6 +70,18 @@ FAMILIES = {
                   rope_theta=1000000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
                   attention_bias=False, use_sliding_window=False, sliding_window=None, max_window_layers=2,
                   eos_token_id=406),
+    # Caps small enough to change these tiny random models' scores and logits; a window of 4 within 12-token sequences.
+    "gemma2": dict(model_type="gemma2", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                   num_attention_heads=4, num_key_value_heads=2, head_dim=24, rms_norm_eps=1e-6,
+                   rope_theta=10000.0, max_position_embeddings=128, hidden_activation="gelu_pytorch_tanh",
+                   query_pre_attn_scalar=16, attn_logit_softcapping=2.0, final_logit_softcapping=3.0, sliding_window=4,
+                   bos_token_id=2, eos_token_id=1, pad_token_id=0),
+    "gemma3_text": dict(model_type="gemma3_text", hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                        num_attention_heads=4, num_key_value_heads=1, head_dim=16, rms_norm_eps=1e-6,
+                        rope_theta=1000000.0, rope_local_base_freq=10000.0, rope_scaling=dict(rope_type="linear", factor=8.0),
+                        max_position_embeddings=128, hidden_activation="gelu_pytorch_tanh", query_pre_attn_scalar=24,
+                        attn_logit_softcapping=None, final_logit_softcapping=None, sliding_window=4,
+                        layer_types=["sliding_attention", "full_attention"], bos_token_id=2, eos_token_id=1, pad_token_id=0),
 }
 
 SEQUENCES = [
@@ -78,7 +98,7 @@ def head_dim(c):
 def make_weights(c):
     h, i, hd = c["hidden_size"], c["intermediate_size"], head_dim(c)
     nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
-    gemma = c["model_type"] == "gemma"
+    gemma = c["model_type"] in GEMMAS
     qkv_bias = c["model_type"] == "qwen2"
 
     def lin(o, n):
@@ -91,9 +111,12 @@ def make_weights(c):
         w[p + "self_attn.k_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.v_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.o_proj.weight"] = lin(h, nh * hd)
-        if c["model_type"] == "qwen3":
-            w[p + "self_attn.q_norm.weight"] = 1.0 + 0.3 * torch.randn(hd)
-            w[p + "self_attn.k_norm.weight"] = 1.0 + 0.3 * torch.randn(hd)
+        if c["model_type"] in ("qwen3", "gemma3_text"):
+            w[p + "self_attn.q_norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(hd)
+            w[p + "self_attn.k_norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(hd)
+        if c["model_type"] in ("gemma2", "gemma3_text"):
+            w[p + "pre_feedforward_layernorm.weight"] = 0.3 * torch.randn(h)
+            w[p + "post_feedforward_layernorm.weight"] = 0.3 * torch.randn(h)
         if qkv_bias:
             w[p + "self_attn.q_proj.bias"] = torch.randn(nh * hd) * 0.1
             w[p + "self_attn.k_proj.bias"] = torch.randn(nkv * hd) * 0.1
@@ -118,10 +141,13 @@ def rms_norm(x, weight, eps, gemma):
     return weight * normed.to(x.dtype)
 
 
-def inv_freq(c):
+def inv_freq(c, local=False):
     d = head_dim(c)
-    inv = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
-    rs = c.get("rope_scaling")
+    theta = c["rope_local_base_freq"] if local else c["rope_theta"]
+    inv = 1.0 / (theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    rs = None if local else c.get("rope_scaling")
+    if rs and rs["rope_type"] == "linear":
+        inv = inv / rs["factor"]
     if rs and rs["rope_type"] == "llama3":
         factor, lo, hi, old = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"], rs["original_max_position_embeddings"]
         low_wavelen, high_wavelen = old / lo, old / hi
@@ -139,13 +165,22 @@ def rotate_half(x):
     return torch.cat((-x2, x1), dim=-1)
 
 
-def rope_and_mask(c, t):
-    """cos/sin (1, 1, T, D) and the additive causal (and sliding-window) mask (T, T) of one unpadded sequence."""
-    freqs = torch.outer(torch.arange(t).float(), inv_freq(c))
+def is_sliding(c, layer):
+    if c["model_type"] == "gemma2":
+        return layer % 2 == 0
+    if c["model_type"] == "gemma3_text":
+        return c["layer_types"][layer] == "sliding_attention"
+    return c["model_type"] == "mistral" or bool(c.get("use_sliding_window"))
+
+
+def rope_and_mask(c, t, layer=0):
+    """cos/sin (1, 1, T, D) and the additive causal (and sliding-window) mask (T, T) of one unpadded sequence at a layer."""
+    local = c["model_type"] == "gemma3_text" and is_sliding(c, layer)
+    freqs = torch.outer(torch.arange(t).float(), inv_freq(c, local))
     emb = torch.cat((freqs, freqs), dim=-1)
     qpos, kpos = torch.arange(t)[:, None], torch.arange(t)[None, :]
     allowed = kpos <= qpos
-    window = c.get("sliding_window") if c["model_type"] == "mistral" or c.get("use_sliding_window") else None
+    window = c.get("sliding_window") if is_sliding(c, layer) else None
     if window is not None:
         allowed &= (qpos - kpos) < window
     mask = torch.zeros(t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
@@ -154,10 +189,11 @@ def rope_and_mask(c, t):
 
 def layer_forward(c, w, layer, x, hook=None):
     """Decoder layer `layer` on one unpadded sequence x (1, T, H); hook(name, input) sees every Linear's input."""
-    gemma = c["model_type"] == "gemma"
+    gemma = c["model_type"] in GEMMAS
+    sandwich = c["model_type"] in ("gemma2", "gemma3_text")
     hd, nh, nkv = head_dim(c), c["num_attention_heads"], c["num_key_value_heads"]
     t = x.shape[1]
-    cos, sin, mask = rope_and_mask(c, t)
+    cos, sin, mask = rope_and_mask(c, t, layer)
     p = f"model.layers.{layer}."
 
     def proj(name, v):
@@ -171,29 +207,41 @@ def layer_forward(c, w, layer, x, hook=None):
     hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
     q = proj("self_attn.q_proj", hs).view(1, t, nh, hd)
     k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd)
-    if c["model_type"] == "qwen3":
-        q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c["rms_norm_eps"], False)
-        k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c["rms_norm_eps"], False)
+    if c["model_type"] in ("qwen3", "gemma3_text"):
+        q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c["rms_norm_eps"], gemma)
+        k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c["rms_norm_eps"], gemma)
     q, k = q.transpose(1, 2), k.transpose(1, 2)
     v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
     q = q * cos + rotate_half(q) * sin
     k = k * cos + rotate_half(k) * sin
     k = k.repeat_interleave(nh // nkv, dim=1)
     v = v.repeat_interleave(nh // nkv, dim=1)
-    scores = q @ k.transpose(2, 3) / math.sqrt(hd) + mask
+    qpas = c.get("query_pre_attn_scalar")
+    scores = q @ k.transpose(2, 3) * qpas ** -0.5 if qpas else q @ k.transpose(2, 3) / math.sqrt(hd)
+    if c.get("attn_logit_softcapping"):
+        cap = c["attn_logit_softcapping"]
+        scores = torch.tanh(scores / cap) * cap
+    scores = scores + mask
     probs = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
     attn = (probs @ v).transpose(1, 2).reshape(1, t, nh * hd)
-    x = residual + proj("self_attn.o_proj", attn)
+    if sandwich:
+        x = residual + rms_norm(proj("self_attn.o_proj", attn), w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], True)
+        hs = rms_norm(x, w[p + "pre_feedforward_layernorm.weight"], c["rms_norm_eps"], True)
+    else:
+        x = residual + proj("self_attn.o_proj", attn)
+        hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
     residual = x
-    hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
     g = proj("mlp.gate_proj", hs)
     act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
-    return residual + proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
+    out = proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
+    if sandwich:
+        out = rms_norm(out, w[p + "post_feedforward_layernorm.weight"], c["rms_norm_eps"], True)
+    return residual + out
 
 
 def embed(c, w, ids):
     x = w["model.embed_tokens.weight"][ids]
-    if c["model_type"] == "gemma":
+    if c["model_type"] in GEMMAS:
         x = x * torch.tensor(c["hidden_size"] ** 0.5, dtype=x.dtype)
     return x
 
@@ -203,9 +251,13 @@ def forward(c, w, ids):
     x = embed(c, w, ids)
     for layer in range(c["num_hidden_layers"]):
         x = layer_forward(c, w, layer, x)
-    x = rms_norm(x, w["model.norm.weight"], c["rms_norm_eps"], c["model_type"] == "gemma")
+    x = rms_norm(x, w["model.norm.weight"], c["rms_norm_eps"], c["model_type"] in GEMMAS)
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
-    return x @ head.T
+    logits = x @ head.T
+    if c.get("final_logit_softcapping"):
+        cap = c["final_logit_softcapping"]
+        logits = torch.tanh(logits / cap) * cap
+    return logits
 
 
 def main(out):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden masks of Wanda's sequential loop (locuslab/wanda lib/prune.py prune_wanda, with the thesis's per-sample,
-variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama and qwen3 fixture models, for Shear's batched C# port.
+variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama, qwen3, gemma2 and gemma3_text fixture models, for Shear's batched C# port.
 
 Each calibration sample runs alone through each decoder layer; forward hooks on the 7 Linears accumulate
 scaler_row with WrappedGPT.add_batch's running update; masks are per output row by stable sort (unstructured) or
@@ -110,7 +110,8 @@ def write_fixture(fixtures, file, prune, metadata, family="llama"):
 
 def main(fixtures):
     write_fixture(fixtures, "wanda_llama.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"})
-    write_fixture(fixtures, "wanda_qwen3.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"}, "qwen3")
+    for family in ("qwen3", "gemma2", "gemma3_text"):
+        write_fixture(fixtures, f"wanda_{family}.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"}, family)
 
 
 if __name__ == "__main__":

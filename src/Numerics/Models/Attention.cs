@@ -30,6 +30,9 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
     private readonly int _kvHeads;
     private readonly int _headDim;
     private readonly AttentionKernel _kernel;
+    private readonly ModelConfig _config;
+    private readonly double _scale;
+    private readonly double? _softcap;
 
     /// <summary>Creates layer <paramref name="layerIndex"/>'s attention.</summary>
     public Attention(ModelConfig config, int layerIndex, ModelOptions options)
@@ -38,6 +41,7 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         (_layerIndex, _heads, _kvHeads, _headDim, _kernel) = (layerIndex, config.NumAttentionHeads, config.KvHeads, config.HeadDim, options.Kernel);
+        (_config, _scale, _softcap) = (config, config.AttentionScale, config.AttnLogitSoftcapping);
         var d = options.Device;
         _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, config.QkvBias, d, options.DType);
         _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
@@ -45,8 +49,8 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, config.OutputBias, d, options.DType);
         if (config.QkNorm)
         {
-            _qNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: false, options);
-            _kNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: false, options);
+            _qNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: config.IsGemma, options); // Gemma 3's: 1 + w
+            _kNorm = new RmsNorm(_headDim, config.RmsNormEps, unitOffset: config.IsGemma, options);
         }
 
         RegisterComponents();
@@ -62,14 +66,15 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         var k = _kProj.call(x).view(b, t, _kvHeads, _headDim); // (B, T, KVH*D) -> (B, T, KVH, D)
         if (_qNorm is not null && _kNorm is not null)
         {
-            (q, k) = (_qNorm.call(q), _kNorm.call(k)); // qwen3: each head normalised over D before RoPE
+            (q, k) = (_qNorm.call(q), _kNorm.call(k)); // qwen3, gemma3: each head normalised over D before RoPE
         }
 
         q = q.transpose(1, 2); // (B, H, T, D)
         k = k.transpose(1, 2); // (B, KVH, T, D)
         var v = _vProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        q = RotaryEmbedding.Apply(q, ctx.Cos, ctx.Sin);
-        k = RotaryEmbedding.Apply(k, ctx.Cos, ctx.Sin);
+        var (mask, cos, sin) = ctx.For(_config, _layerIndex); // a sliding-window layer's own mask (and Gemma 3's local rope)
+        q = RotaryEmbedding.Apply(q, cos, sin);
+        k = RotaryEmbedding.Apply(k, cos, sin);
         if (ctx.Cache is not null)
         {
             (k, v) = ctx.Cache.Append(_layerIndex, k, v); // (B, KVH, S, D), S = past + T
@@ -77,7 +82,9 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
 
         k = RepeatKv(k); // (B, KVH, S, D) -> (B, H, S, D)
         v = RepeatKv(v);
-        var attn = _kernel == AttentionKernel.Eager ? Eager(q, k, v, ctx.Mask) : nn.functional.scaled_dot_product_attention(q, k, v, ctx.Mask);
+        // Soft-capped scores need the explicit path; SDPA scales by head_dim^-1/2, so another scale is folded into q.
+        var attn = _kernel == AttentionKernel.Eager || _softcap is not null ? Eager(q, k, v, mask)
+            : nn.functional.scaled_dot_product_attention(Math.Abs((_scale * Math.Sqrt(_headDim)) - 1) < 1e-12 ? q : q * (_scale * Math.Sqrt(_headDim)), k, v, mask);
         if (attn.shape[0] != b || attn.shape[1] != _heads || attn.shape[2] != t || attn.shape[3] != _headDim)
         {
             throw new InvalidOperationException($"attn_output should be [{b},{_heads},{t},{_headDim}] but is [{string.Join(",", attn.shape)}]");
@@ -102,7 +109,12 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
 
     private Tensor Eager(Tensor q, Tensor k, Tensor v, Tensor? mask)
     {
-        var scores = q.matmul(k.transpose(2, 3)) * (1.0 / Math.Sqrt(_headDim)); // (B, H, T, S)
+        var scores = q.matmul(k.transpose(2, 3)) * _scale; // (B, H, T, S)
+        if (_softcap is { } cap)
+        {
+            scores = (scores / cap).tanh() * cap; // Gemma 2: cap x tanh(score / cap), before the mask
+        }
+
         if (mask is not null)
         {
             scores = scores + mask;

@@ -193,13 +193,32 @@ public sealed class CausalLM : nn.Module
         var keep = attentionMask?.to(device);
         var positions = positionIds?.to(device) ?? PositionIds.From(keep, batch, length, past, device);
         var (cos, sin) = rotary.Compute(positions, dtype);
-        var mask = AttentionMask.Build(keep, batch, length, past, dtype, device, config.EffectiveSlidingWindow);
-        return new DecoderContext(cos, sin, mask, cache);
+        var windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.WindowOf).Distinct().ToList();
+        if (windows.Count(w => w is not null) > 1)
+        {
+            throw new ModelConfigException("config.json", "layers with different sliding windows are not supported");
+        }
+
+        var mask = windows.Contains(null) ? AttentionMask.Build(keep, batch, length, past, dtype, device, null) : null;
+        var local = windows.FirstOrDefault(w => w is not null) is { } window ? AttentionMask.Build(keep, batch, length, past, dtype, device, window) : null;
+        var (localCos, localSin) = rotary.ComputeLocal(positions, dtype);
+        return new DecoderContext(cos, sin, mask, cache) { LocalMask = local, LocalCos = localCos, LocalSin = localSin };
     }
 
     /// <summary>Projects hidden states to vocabulary logits (tied to the embedding where configured).</summary>
-    public Tensor LmHead(Tensor hidden) =>
-        _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.call(hidden);
+    public Tensor LmHead(Tensor hidden)
+    {
+        var logits = _lmHead is null ? nn.functional.linear(hidden, _model.EmbeddingWeight) : _lmHead.call(hidden);
+        if (Config.FinalLogitSoftcapping is not { } cap)
+        {
+            return logits;
+        }
+
+        using var scope = NewDisposeScope();
+        var capped = (logits / cap).tanh() * cap; // Gemma 2: cap x tanh(logit / cap)
+        logits.Dispose();
+        return capped.MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

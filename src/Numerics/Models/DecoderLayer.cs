@@ -18,6 +18,12 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     [ComponentName(Name = "mlp")]
     private readonly Mlp _mlp;
 
+    [ComponentName(Name = "pre_feedforward_layernorm")]
+    private readonly RmsNorm? _preFeedforwardNorm;
+
+    [ComponentName(Name = "post_feedforward_layernorm")]
+    private readonly RmsNorm? _postFeedforwardNorm;
+
     /// <summary>Creates layer <paramref name="index"/> with freshly initialised weights.</summary>
     public DecoderLayer(ModelConfig config, int index, ModelOptions options)
         : base($"layers.{index}")
@@ -29,6 +35,12 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
         _attention = new Attention(config, index, options);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
         _mlp = new Mlp(config, options);
+        if (config.SandwichNorms)
+        {
+            _preFeedforwardNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
+            _postFeedforwardNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
+        }
+
         RegisterComponents();
     }
 
@@ -45,6 +57,13 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     public override Tensor forward(Tensor x, DecoderContext ctx)
     {
         using var scope = NewDisposeScope();
+        if (_preFeedforwardNorm is not null && _postFeedforwardNorm is not null)
+        {
+            // Gemma 2/3: post_attention_layernorm normalises the attention output; the MLP has its own pre and post norms.
+            var a = x + _postAttentionNorm.call(_attention.call(_inputNorm.call(x), ctx));
+            return (a + _postFeedforwardNorm.call(_mlp.call(_preFeedforwardNorm.call(a)))).MoveToOuterDisposeScope();
+        }
+
         var h = x + _attention.call(_inputNorm.call(x), ctx);
         var y = h + _mlp.call(_postAttentionNorm.call(h));
         return y.MoveToOuterDisposeScope();

@@ -5,11 +5,11 @@ namespace Shear.Numerics.Models;
 
 /// <summary>
 /// The fields of an HF <c>config.json</c> that the decoder uses, for <c>model_type</c> llama, mistral, qwen2,
-/// gemma and qwen3. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
+/// gemma, qwen3, gemma2 and gemma3_text. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>llama, mistral, qwen2, gemma or qwen3.</summary>
+    /// <summary>llama, mistral, qwen2, gemma, qwen3, gemma2 or gemma3_text.</summary>
     [JsonPropertyName("model_type"), JsonRequired]
     public string ModelType { get; init; } = "";
 
@@ -85,6 +85,30 @@ public sealed record ModelConfig
     [JsonPropertyName("use_sliding_window")]
     public bool? UseSlidingWindow { get; init; }
 
+    /// <summary>Gemma 2/3: attention scores are scaled by this to the power -1/2 (not head_dim's).</summary>
+    [JsonPropertyName("query_pre_attn_scalar")]
+    public double? QueryPreAttnScalar { get; init; }
+
+    /// <summary>Gemma 2: attention scores become cap x tanh(score / cap) before the mask.</summary>
+    [JsonPropertyName("attn_logit_softcapping")]
+    public double? AttnLogitSoftcapping { get; init; }
+
+    /// <summary>Gemma 2: logits become cap x tanh(logit / cap).</summary>
+    [JsonPropertyName("final_logit_softcapping")]
+    public double? FinalLogitSoftcapping { get; init; }
+
+    /// <summary>Gemma 3: the rope base of its local (sliding-window) layers, which use no rope scaling.</summary>
+    [JsonPropertyName("rope_local_base_freq")]
+    public double? RopeLocalBaseFreq { get; init; }
+
+    /// <summary>Gemma 3 (older configs): every N-th layer is global, the others local.</summary>
+    [JsonPropertyName("sliding_window_pattern")]
+    public int? SlidingWindowPattern { get; init; }
+
+    /// <summary>Per layer: <c>sliding_attention</c> or <c>full_attention</c> (newer configs).</summary>
+    [JsonPropertyName("layer_types")]
+    public string[]? LayerTypes { get; init; }
+
     /// <summary>Beginning-of-sequence token id.</summary>
     [JsonPropertyName("bos_token_id")]
     public int? BosTokenId { get; init; }
@@ -115,7 +139,27 @@ public sealed record ModelConfig
 
     /// <summary>True for Gemma's conventions (1+w norm, embedding scale, GeGLU, tied head).</summary>
     [JsonIgnore]
-    public bool IsGemma => ModelType == "gemma";
+    public bool IsGemma => ModelType is "gemma" or "gemma2" or "gemma3_text";
+
+    /// <summary>Gemma 2/3: the attention output and the MLP are each normalised before and after (four norms a layer).</summary>
+    [JsonIgnore]
+    public bool SandwichNorms => ModelType is "gemma2" or "gemma3_text";
+
+    /// <summary>The factor attention scores are scaled by: query_pre_attn_scalar^-1/2 where given, else head_dim^-1/2.</summary>
+    [JsonIgnore]
+    public double AttentionScale => 1.0 / Math.Sqrt(QueryPreAttnScalar ?? HeadDim);
+
+    /// <summary>The sliding window layer <paramref name="layer"/> attends within, or null for full causal attention.</summary>
+    public int? WindowOf(int layer) => ModelType switch
+    {
+        "gemma2" => layer % 2 == 0 ? SlidingWindow : null, // transformers: is_sliding = not bool(layer_idx % 2)
+        "gemma3_text" => (LayerTypes is { } types ? types[layer] == "sliding_attention" : (layer + 1) % (SlidingWindowPattern ?? 6) != 0) ? SlidingWindow : null,
+        _ => EffectiveSlidingWindow,
+    };
+
+    /// <summary>The rope base of the local layers where they have their own (Gemma 3), else null.</summary>
+    [JsonIgnore]
+    public double? LocalRopeTheta => ModelType == "gemma3_text" ? RopeLocalBaseFreq ?? 10000.0 : null;
 
     /// <summary>Whether <c>lm_head</c> is tied to the embedding.</summary>
     [JsonIgnore]
@@ -127,7 +171,7 @@ public sealed record ModelConfig
 
     /// <summary>Whether each head's query and key are RMS-normalised over head_dim before RoPE (qwen3's <c>q_norm</c>/<c>k_norm</c>).</summary>
     [JsonIgnore]
-    public bool QkNorm => ModelType == "qwen3";
+    public bool QkNorm => ModelType is "qwen3" or "gemma3_text";
 
     /// <summary>Whether o_proj carries a bias.</summary>
     [JsonIgnore]

@@ -6,7 +6,7 @@ namespace Shear.Numerics.Models;
 public static class ModelConfigLoader
 {
     /// <summary>The model types one decoder implementation covers.</summary>
-    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3"];
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text"];
 
     private static readonly string[] SupportedActivations = ["silu", "gelu", "gelu_pytorch_tanh", "gelu_new"];
 
@@ -83,6 +83,37 @@ public static class ModelConfigLoader
         {
             // Qwen3 windows only the layers from max_window_layers on (transformers' layer_types); no released Qwen3 uses it.
             throw new ModelConfigException(path, "use_sliding_window: true is not supported for qwen3 (Shear runs its layers with full attention)");
+        }
+
+        if (c.LayerTypes is { } types)
+        {
+            if (types.Length != c.NumHiddenLayers)
+            {
+                throw new ModelConfigException(path, $"layer_types has {types.Length} entries for num_hidden_layers {c.NumHiddenLayers}");
+            }
+
+            if (types.FirstOrDefault(t => t is not ("sliding_attention" or "full_attention")) is { } unknown)
+            {
+                throw new ModelConfigException(path, $"layer_types: unknown entry '{unknown}' (expected sliding_attention or full_attention)");
+            }
+        }
+
+        if (c.SlidingWindowPattern is <= 0)
+        {
+            throw new ModelConfigException(path, $"sliding_window_pattern must be positive, got {c.SlidingWindowPattern}");
+        }
+
+        if (c.ModelType is "gemma2" or "gemma3_text" && c.SlidingWindow is not > 0 && Enumerable.Range(0, Math.Clamp(c.NumHiddenLayers, 0, 4096)).Any(i => c.LayerTypes is null || i >= c.LayerTypes.Length || c.LayerTypes[i] == "sliding_attention"))
+        {
+            throw new ModelConfigException(path, $"sliding_window: {c.ModelType}'s local layers need a positive window");
+        }
+
+        foreach (var (name, value) in new[] { ("query_pre_attn_scalar", c.QueryPreAttnScalar), ("attn_logit_softcapping", c.AttnLogitSoftcapping), ("final_logit_softcapping", c.FinalLogitSoftcapping), ("rope_local_base_freq", c.RopeLocalBaseFreq) })
+        {
+            if (value is { } v && !(v > 0 && double.IsFinite(v)))
+            {
+                throw new ModelConfigException(path, $"{name} must be a positive number, got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
         }
 
         // Bounds well above any released model: a typo fails here, not as an allocation of terabytes.

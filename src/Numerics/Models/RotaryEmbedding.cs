@@ -10,6 +10,7 @@ public sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor _invFreq;
     private Tensor? _onDevice;
+    private readonly RotaryEmbedding? _local;
 
     /// <summary>Builds the inverse frequencies for <paramref name="config"/>.</summary>
     public RotaryEmbedding(ModelConfig config)
@@ -17,7 +18,17 @@ public sealed class RotaryEmbedding : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         var inv = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
         _invFreq = tensor(inv).DetachFromDisposeScope(); // host: the table is made once here and copied once to each device it is used on
+        if (config.LocalRopeTheta is { } local)
+        {
+            _local = new RotaryEmbedding(InverseFrequencies(config.HeadDim, local, null)); // Gemma 3's local layers: their own base, no scaling
+        }
     }
+
+    private RotaryEmbedding(float[] inv) => _invFreq = tensor(inv).DetachFromDisposeScope();
+
+    /// <summary>cos and sin of the local layers where they have their own rope base (Gemma 3), else (null, null).</summary>
+    public (Tensor? Cos, Tensor? Sin) ComputeLocal(Tensor positionIds, ScalarType dtype) =>
+        _local is null ? (null, null) : _local.Compute(positionIds, dtype);
 
     /// <summary>HF's inverse frequencies <c>1 / theta^(2i/d)</c>, scaled as configured (computed in double, stored fp32).</summary>
     public static float[] InverseFrequencies(int headDim, double theta, RopeScaling? scaling)
@@ -116,5 +127,6 @@ public sealed class RotaryEmbedding : IDisposable
         }
 
         _invFreq.Dispose();
+        _local?.Dispose();
     }
 }

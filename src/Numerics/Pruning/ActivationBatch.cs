@@ -28,12 +28,7 @@ public sealed class ActivationBatch : IDisposable
         TokenSample = tokens.div(hostKeep.shape[1], rounding_mode: RoundingMode.floor).to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
         Hidden = hidden.DetachFromDisposeScope();
         Keep = keep.to(hidden.device).MoveToOuterDisposeScope().DetachFromDisposeScope();
-        Context = context with
-        {
-            Cos = context.Cos.DetachFromDisposeScope(),
-            Sin = context.Sin.DetachFromDisposeScope(),
-            Mask = context.Mask?.DetachFromDisposeScope(),
-        };
+        Context = context.Detached();
     }
 
     /// <summary>The batch's index in the job's batch plan (orders statistics; independent of sharding).</summary>
@@ -76,8 +71,6 @@ public sealed class ActivationBatch : IDisposable
         Keep.Dispose();
         TokenIndex.Dispose();
         TokenSample.Dispose();
-        Context.Cos.Dispose();
-        Context.Sin.Dispose();
-        Context.Mask?.Dispose();
+        Context.DisposeTensors();
     }
 }

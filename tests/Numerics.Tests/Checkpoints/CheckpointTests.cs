@@ -101,7 +101,32 @@ public sealed class CheckpointTests
         var dir = Fixtures.TempDir();
         File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type":"gpt2","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4}""");
         var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Load(dir));
-        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma)", e.Message);
+        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(""","layer_types":["sliding_attention","chunked_attention"],"sliding_window":4""", "layer_types: unknown entry 'chunked_attention' (expected sliding_attention or full_attention)")]
+    [InlineData(""","layer_types":["sliding_attention"],"sliding_window":4""", "layer_types has 1 entries for num_hidden_layers 2")]
+    [InlineData(""","layer_types":["sliding_attention","full_attention"]""", "sliding_window: gemma3_text's local layers need a positive window")]
+    [InlineData(""","sliding_window":4,"sliding_window_pattern":0""", "sliding_window_pattern must be positive, got 0")]
+    [InlineData(""","sliding_window":4,"final_logit_softcapping":-30""", "final_logit_softcapping must be a positive number, got -30")]
+    public void ABadGemma3LayerLayoutIsNamed(string fields, string expected)
+    {
+        var json = """{"model_type":"gemma3_text","hidden_size":8,"intermediate_size":8,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":4""" + fields + "}";
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", json));
+        Assert.Equal("c.json: " + expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "sliding_attention", "full_attention", "sliding_attention" }, null, new[] { true, false, true })]
+    [InlineData(null, 3, new[] { true, true, false })]  // older configs: every third layer global
+    [InlineData(null, null, new[] { true, true, true })] // the default pattern of 6: layers 0-4 local
+    public void Gemma3sLocalLayersComeFromLayerTypesOrThePattern(string[]? types, int? pattern, bool[] local)
+    {
+        var config = new ModelConfig { ModelType = "gemma3_text", NumHiddenLayers = 3, SlidingWindow = 512, LayerTypes = types, SlidingWindowPattern = pattern };
+        Assert.Equal(local, Enumerable.Range(0, 3).Select(i => config.WindowOf(i) == 512));
+        var gemma2 = config with { ModelType = "gemma2", LayerTypes = null };
+        Assert.Equal([true, false, true], Enumerable.Range(0, 3).Select(i => gemma2.WindowOf(i) == 512)); // even layers
     }
 
     [Fact]

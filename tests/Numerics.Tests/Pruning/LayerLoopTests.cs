@@ -60,12 +60,20 @@ public sealed class LayerLoopTests
     public void BatchedLoopReproducesTheReferenceSequentialWanda(string tag, int n, int m, int tokenBudget) =>
         AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget);
 
-    /// <summary>Wanda on the qwen3 fixture (q_norm/k_norm before RoPE, head_dim not hidden / heads) against the same reference loop.</summary>
+    /// <summary>
+    /// Wanda on the newer families' fixtures against the same reference loop: qwen3 (q_norm/k_norm before RoPE, head_dim
+    /// not hidden / heads), gemma2 (soft-capped scores, sliding window on even layers, sandwich norms), gemma3_text
+    /// (Gemma RMSNorm q_norm/k_norm, local layers with their own rope base).
+    /// </summary>
     [Theory]
-    [InlineData("unstructured", 0, 0, 16384)]
-    [InlineData("nm24", 2, 4, 12)]
-    public void BatchedLoopReproducesTheReferenceWandaOnQwen3(string tag, int n, int m, int tokenBudget) =>
-        AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget, family: "qwen3");
+    [InlineData("qwen3", "unstructured", 0, 0, 16384)]
+    [InlineData("qwen3", "nm24", 2, 4, 12)]
+    [InlineData("gemma2", "unstructured", 0, 0, 12)]
+    [InlineData("gemma2", "nm24", 2, 4, 16384)]
+    [InlineData("gemma3_text", "unstructured", 0, 0, 16384)]
+    [InlineData("gemma3_text", "nm24", 2, 4, 12)]
+    public void BatchedLoopReproducesTheReferenceWandaOnEachFamily(string family, string tag, int n, int m, int tokenBudget) =>
+        AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget, family: family);
 
     /// <summary>RIA against tests/reference/make_ria_fixture.py (its authors' prune_ria on Wanda's loop).</summary>
     [Theory]
