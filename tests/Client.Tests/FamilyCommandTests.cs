@@ -5,7 +5,7 @@ namespace Shear.Client.Tests;
 
 /// <summary>
 /// Each model family added since Llama, through the commands a user runs on it (its random fixture checkpoint, in its
-/// published layout): inspect; prune (Wanda 50% as a full checkpoint, 2:4 as masks); eval perplexity; generate. Its
+/// published layout): inspect; prune (Wanda 50% as a full checkpoint, 2:4 as masks); eval perplexity; compare; generate. Its
 /// logits and Wanda masks are checked against the reference in Numerics.Tests (ReferenceLogitsTests, LayerLoopTests).
 /// </summary>
 public sealed class FamilyCommandTests
@@ -17,6 +17,7 @@ public sealed class FamilyCommandTests
     public static TheoryData<string, string> Families() => new()
     {
         { "qwen3", "self_attn.q_norm.weight" }, { "gemma2", "pre_feedforward_layernorm.weight" }, { "gemma3_text", "self_attn.k_norm.weight" },
+        { "phi3", "self_attn.qkv_proj.weight" },
     };
 
     [Theory]
@@ -34,13 +35,20 @@ public sealed class FamilyCommandTests
             "--data-dir", Data, "--nsamples", "4", "--seqlen", "32", "--out", full);
         Assert.True(code == 0, err);
         using (var pruned = SafetensorsFile.Open(Path.Combine(full, "model.safetensors")))
-        using (var q = pruned.Read("model.layers.1.self_attn.q_proj.weight"))
-        using (var norm = pruned.Read($"model.layers.1.{quirk}"))
+        using (var o = pruned.Read("model.layers.1.self_attn.o_proj.weight"))
+        using (var own = pruned.Read($"model.layers.1.{quirk}"))
         using (var baseFile = SafetensorsFile.Open(Path.Combine(model, "model.safetensors")))
-        using (var baseNorm = baseFile.Read($"model.layers.1.{quirk}"))
+        using (var baseOwn = baseFile.Read($"model.layers.1.{quirk}"))
         {
-            Assert.Equal(0.5, q.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // half of every row of 64 inputs
-            Assert.True(norm.equal(baseNorm).all().item<bool>(), $"{quirk} is copied unchanged");
+            Assert.Equal(0.5, o.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // half of every row
+            if (quirk.EndsWith("_proj.weight", StringComparison.Ordinal))
+            {
+                Assert.Equal(0.5, own.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // a fused Linear is pruned as one
+            }
+            else
+            {
+                Assert.True(own.equal(baseOwn).all().item<bool>(), $"{quirk} is copied unchanged");
+            }
         }
 
         var masks = Path.Combine(dir, "nm24");
@@ -56,6 +64,11 @@ public sealed class FamilyCommandTests
         {
             Assert.True(eval.RootElement.GetProperty("domains").GetProperty("ppl").GetDouble() > 1);
         }
+
+        var report = Path.Combine(dir, "report");
+        (code, _, err) = Cli.Shear("compare", full, masks, "--out", report);
+        Assert.True(code == 0, err);
+        Assert.Single(Directory.GetFiles(report, "mask_0_self_attn_q*_proj.png")); // the first attention Linear, fused or not
 
         (code, output, err) = Cli.Shear("generate", "--model", full, "--prompt", "Hello", "--max-new-tokens", "4");
         Assert.True(code == 0, err);

@@ -11,7 +11,11 @@ each head's query and key after the projection and before RoPE; no q/k/v bias; h
 window on the even layers; post_attention_layernorm on the attention output and pre/post_feedforward_layernorm around the
 MLP; final logits soft-capped) and modeling_gemma3 (v4.51.0, Gemma3ForCausalLM: Gemma 2's layer without soft-capping,
 q_norm/k_norm as Gemma RMSNorms (1 + w) before RoPE, local layers (layer_types) with their own rope base
-rope_local_base_freq and no scaling, global layers with rope_theta and linear rope scaling): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
+rope_local_base_freq and no scaling, global layers with rope_theta and linear rope scaling) and modeling_phi3 (v4.51.0:
+one qkv_proj whose output rows are q, k, v; one gate_up_proj chunked into gate and up; RoPE over the first
+head_dim x partial_rotary_factor dimensions; longrope: inv_freq = 1 / (factor_i x base^(2i/d)) with short factors while
+max(position) + 1 <= original_max_position_embeddings, long ones beyond, cos and sin times
+sqrt(1 + ln(max / original) / ln(original)); a sliding window on every layer): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
 (llama3 frequency scaling), GQA by repeat_kv, eager softmax in fp32, SwiGLU (Gemma: tanh-GELU, sqrt(hidden)
 embedding scale, tied head). It is used only to make fixtures, never by CI.
 
@@ -42,7 +46,7 @@ def tokenizer_size(name):
 
 # Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
 TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel",
-                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm"}
+                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm", "phi3": "llama2-spm"}
 GEMMAS = ("gemma", "gemma2", "gemma3_text")
 
 FAMILIES = {
@@ -82,12 +86,21 @@ FAMILIES = {
                         max_position_embeddings=128, hidden_activation="gelu_pytorch_tanh", query_pre_attn_scalar=24,
                         attn_logit_softcapping=None, final_logit_softcapping=None, sliding_window=4,
                         layer_types=["sliding_attention", "full_attention"], bos_token_id=2, eos_token_id=1, pad_token_id=0),
+    # Rotary over 12 of 16 dimensions; the 20-token sequence passes original_max_position_embeddings (16): long factors.
+    "phi3": dict(model_type="phi3", hidden_size=64, intermediate_size=96, num_hidden_layers=2,
+                 num_attention_heads=4, num_key_value_heads=2, rms_norm_eps=1e-5, rope_theta=10000.0,
+                 partial_rotary_factor=0.75, max_position_embeddings=64, original_max_position_embeddings=16,
+                 rope_scaling=dict(type="longrope", short_factor=[1.0, 1.1, 1.3, 1.6, 2.0, 2.5],
+                                   long_factor=[1.0, 1.5, 2.5, 4.0, 6.0, 9.0]),
+                 sliding_window=6, tie_word_embeddings=False, hidden_act="silu", attention_bias=False,
+                 bos_token_id=1, eos_token_id=2, pad_token_id=0),
 }
 
 SEQUENCES = [
     [1, 17, 42, 5, 88, 23, 9],
     [1, 60, 61, 62, 3, 77, 14, 29, 50, 50, 8, 91],
     [1, 33, 4, 70, 12],
+    [1, 5, 9, 14, 20, 27, 35, 44, 54, 65, 77, 90, 104, 119, 135, 152, 170, 189, 209, 230],
 ]
 
 
@@ -105,6 +118,8 @@ def make_weights(c):
         return torch.randn(o, n) / math.sqrt(n)
 
     w = {"model.embed_tokens.weight": torch.randn(c["vocab_size"], h) * (0.2 if gemma else 1.0)}
+    if c["model_type"] == "phi3":
+        return make_phi3_weights(c, w, lin)
     for layer in range(c["num_hidden_layers"]):
         p = f"model.layers.{layer}."
         w[p + "self_attn.q_proj.weight"] = lin(nh * hd, h)
@@ -133,6 +148,22 @@ def make_weights(c):
     return w
 
 
+def make_phi3_weights(c, w, lin):
+    h, i, hd = c["hidden_size"], c["intermediate_size"], head_dim(c)
+    nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
+    for layer in range(c["num_hidden_layers"]):
+        p = f"model.layers.{layer}."
+        w[p + "self_attn.qkv_proj.weight"] = lin((nh + 2 * nkv) * hd, h)
+        w[p + "self_attn.o_proj.weight"] = lin(h, nh * hd)
+        w[p + "mlp.gate_up_proj.weight"] = lin(2 * i, h)
+        w[p + "mlp.down_proj.weight"] = lin(h, i)
+        w[p + "input_layernorm.weight"] = 1.0 + 0.3 * torch.randn(h)
+        w[p + "post_attention_layernorm.weight"] = 1.0 + 0.3 * torch.randn(h)
+    w["model.norm.weight"] = 1.0 + 0.3 * torch.randn(h)
+    w["lm_head.weight"] = lin(c["vocab_size"], h)
+    return w
+
+
 def rms_norm(x, weight, eps, gemma):
     xf = x.float()
     normed = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
@@ -141,14 +172,17 @@ def rms_norm(x, weight, eps, gemma):
     return weight * normed.to(x.dtype)
 
 
-def inv_freq(c, local=False):
-    d = head_dim(c)
+def inv_freq(c, local=False, t=0):
+    d = int(head_dim(c) * c.get("partial_rotary_factor", 1.0))
     theta = c["rope_local_base_freq"] if local else c["rope_theta"]
     inv = 1.0 / (theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
     rs = None if local else c.get("rope_scaling")
-    if rs and rs["rope_type"] == "linear":
+    if rs and rs.get("rope_type", rs.get("type")) == "longrope":
+        factors = rs["long_factor"] if t > c["original_max_position_embeddings"] else rs["short_factor"]
+        inv = 1.0 / (torch.tensor(factors, dtype=torch.float32) * theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    if rs and rs.get("rope_type") == "linear":
         inv = inv / rs["factor"]
-    if rs and rs["rope_type"] == "llama3":
+    if rs and rs.get("rope_type") == "llama3":
         factor, lo, hi, old = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"], rs["original_max_position_embeddings"]
         low_wavelen, high_wavelen = old / lo, old / hi
         wavelen = 2 * math.pi / inv
@@ -170,21 +204,30 @@ def is_sliding(c, layer):
         return layer % 2 == 0
     if c["model_type"] == "gemma3_text":
         return c["layer_types"][layer] == "sliding_attention"
-    return c["model_type"] == "mistral" or bool(c.get("use_sliding_window"))
+    return c["model_type"] in ("mistral", "phi3") or bool(c.get("use_sliding_window"))
 
 
 def rope_and_mask(c, t, layer=0):
     """cos/sin (1, 1, T, D) and the additive causal (and sliding-window) mask (T, T) of one unpadded sequence at a layer."""
     local = c["model_type"] == "gemma3_text" and is_sliding(c, layer)
-    freqs = torch.outer(torch.arange(t).float(), inv_freq(c, local))
+    freqs = torch.outer(torch.arange(t).float(), inv_freq(c, local, t))
     emb = torch.cat((freqs, freqs), dim=-1)
+    rs = c.get("rope_scaling")
+    if rs and rs.get("type") == "longrope":
+        factor = c["max_position_embeddings"] / c["original_max_position_embeddings"]
+        scale = math.sqrt(1 + math.log(factor) / math.log(c["original_max_position_embeddings"]))
+        return emb.cos()[None, None] * scale, emb.sin()[None, None] * scale, causal_mask(c, t, layer)
+    return emb.cos()[None, None], emb.sin()[None, None], causal_mask(c, t, layer)
+
+
+def causal_mask(c, t, layer):
+    """The additive causal (and sliding-window) mask (T, T) of one unpadded sequence at a layer."""
     qpos, kpos = torch.arange(t)[:, None], torch.arange(t)[None, :]
     allowed = kpos <= qpos
     window = c.get("sliding_window") if is_sliding(c, layer) else None
     if window is not None:
         allowed &= (qpos - kpos) < window
-    mask = torch.zeros(t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
-    return emb.cos()[None, None], emb.sin()[None, None], mask
+    return torch.zeros(t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
 
 
 def layer_forward(c, w, layer, x, hook=None):
@@ -205,15 +248,21 @@ def layer_forward(c, w, layer, x, hook=None):
 
     residual = x
     hs = rms_norm(x, w[p + "input_layernorm.weight"], c["rms_norm_eps"], gemma)
-    q = proj("self_attn.q_proj", hs).view(1, t, nh, hd)
-    k = proj("self_attn.k_proj", hs).view(1, t, nkv, hd)
+    if c["model_type"] == "phi3":  # one fused Linear: output rows q, then k, then v
+        qkv = proj("self_attn.qkv_proj", hs)
+        q, k, v = qkv[..., :nh * hd], qkv[..., nh * hd:(nh + nkv) * hd], qkv[..., (nh + nkv) * hd:]
+    else:
+        q, k, v = proj("self_attn.q_proj", hs), proj("self_attn.k_proj", hs), proj("self_attn.v_proj", hs)
+    q = q.view(1, t, nh, hd)
+    k = k.view(1, t, nkv, hd)
     if c["model_type"] in ("qwen3", "gemma3_text"):
         q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c["rms_norm_eps"], gemma)
         k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c["rms_norm_eps"], gemma)
     q, k = q.transpose(1, 2), k.transpose(1, 2)
-    v = proj("self_attn.v_proj", hs).view(1, t, nkv, hd).transpose(1, 2)
-    q = q * cos + rotate_half(q) * sin
-    k = k * cos + rotate_half(k) * sin
+    v = v.view(1, t, nkv, hd).transpose(1, 2)
+    rd = cos.shape[-1]  # Phi's partial rotary factor: the first rd dimensions rotate, the rest pass through
+    q = torch.cat((q[..., :rd] * cos + rotate_half(q[..., :rd]) * sin, q[..., rd:]), dim=-1)
+    k = torch.cat((k[..., :rd] * cos + rotate_half(k[..., :rd]) * sin, k[..., rd:]), dim=-1)
     k = k.repeat_interleave(nh // nkv, dim=1)
     v = v.repeat_interleave(nh // nkv, dim=1)
     qpas = c.get("query_pre_attn_scalar")
@@ -231,9 +280,13 @@ def layer_forward(c, w, layer, x, hook=None):
         x = residual + proj("self_attn.o_proj", attn)
         hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
     residual = x
-    g = proj("mlp.gate_proj", hs)
-    act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
-    out = proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
+    if c["model_type"] == "phi3":  # gate, up = gate_up_proj(x).chunk(2, dim=-1); down(up * act(gate))
+        g, up = proj("mlp.gate_up_proj", hs).chunk(2, dim=-1)
+        out = proj("mlp.down_proj", up * torch.nn.functional.silu(g))
+    else:
+        g = proj("mlp.gate_proj", hs)
+        act = torch.nn.functional.gelu(g, approximate="tanh") if gemma else torch.nn.functional.silu(g)
+        out = proj("mlp.down_proj", act * proj("mlp.up_proj", hs))
     if sandwich:
         out = rms_norm(out, w[p + "post_feedforward_layernorm.weight"], c["rms_norm_eps"], True)
     return residual + out

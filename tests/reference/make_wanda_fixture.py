@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden masks of Wanda's sequential loop (locuslab/wanda lib/prune.py prune_wanda, with the thesis's per-sample,
-variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama, qwen3, gemma2 and gemma3_text fixture models, for Shear's batched C# port.
+variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama, qwen3, gemma2, gemma3_text and phi3 fixture models, for Shear's batched C# port.
 
 Each calibration sample runs alone through each decoder layer; forward hooks on the 7 Linears accumulate
 scaler_row with WrappedGPT.add_batch's running update; masks are per output row by stable sort (unstructured) or
@@ -27,6 +27,7 @@ SAMPLES = [
 ]
 LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
            "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
+FUSED = ["self_attn.qkv_proj", "mlp.gate_up_proj"]  # phi3: one Linear each, pruned as any nn.Linear (per output row)
 
 
 class Wrapped:
@@ -66,10 +67,11 @@ def prune_loop(c, w, sparsity, prune_n, prune_m, metric_of=wanda_metric, unstruc
     masks = {}
     for layer in range(c["num_hidden_layers"]):
         p = f"model.layers.{layer}."
-        wrapped = {n: Wrapped(w[p + n + ".weight"].shape[1]) for n in LINEARS}
+        linears = [n for n in LINEARS + FUSED if p + n + ".weight" in w]
+        wrapped = {n: Wrapped(w[p + n + ".weight"].shape[1]) for n in linears}
         for x in inps:
             layer_forward(c, w, layer, x, hook=lambda name, v: wrapped[name].add_batch(v.data))
-        for name in LINEARS:
+        for name in linears:
             weight = w[p + name + ".weight"]
             metric = metric_of(weight, wrapped[name].scaler_row)
             if prune_n != 0:
@@ -110,7 +112,7 @@ def write_fixture(fixtures, file, prune, metadata, family="llama"):
 
 def main(fixtures):
     write_fixture(fixtures, "wanda_llama.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"})
-    for family in ("qwen3", "gemma2", "gemma3_text"):
+    for family in ("qwen3", "gemma2", "gemma3_text", "phi3"):
         write_fixture(fixtures, f"wanda_{family}.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"}, family)
 
 

@@ -17,7 +17,7 @@ internal static class CompareCommand
         var output = new Option<string>("--out") { Description = "Report folder (must not exist or be empty)", DefaultValueFactory = _ => "compare-report" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --out (atomically)" };
         var layer = new Option<int>("--layer") { Description = "Layer of the weight-mask image", DefaultValueFactory = _ => 0 };
-        var matrix = new Option<string>("--matrix") { Description = "Linear of the weight-mask image", DefaultValueFactory = _ => "self_attn.q_proj" };
+        var matrix = new Option<string?>("--matrix") { Description = "Linear of the weight-mask image (default: the layer's first attention Linear, self_attn.q_proj or a fused self_attn.qkv_proj)" };
         var command = new Command("compare", "Compare sub-models: Jaccard distance of their pruning masks per matrix/layer/model, pictures, results table, HTML report")
         {
             folders, names, dense, output, layer, matrix, overwrite,
@@ -44,7 +44,7 @@ internal static class CompareCommand
 
             var denseDir = parse.GetValue(dense);
             var input = new ComparisonInput(sets, evaluations, denseDir is null ? null : ReadEval(denseDir) ?? throw new ArgumentException($"--dense {denseDir}: no eval.json (run shear eval on it first)"),
-                parse.GetValue(layer), parse.GetValue(matrix)!);
+                parse.GetValue(layer), parse.GetValue(matrix));
             var outDir = parse.GetValue(output)!;
             var pairs = ComparisonReport.Write(input, outDir, parse.GetValue(overwrite));
             stdout.WriteLine("| A | B | similarity | distance | chance similarity |");

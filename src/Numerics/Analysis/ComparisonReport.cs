@@ -11,9 +11,9 @@ namespace Shear.Numerics.Analysis;
 /// <param name="Evaluations">eval.json of some sub-models, by set name.</param>
 /// <param name="Dense">The unpruned model's eval.json, if any (the table's first row).</param>
 /// <param name="Layer">Layer of the weight-mask image.</param>
-/// <param name="Matrix">Linear of the weight-mask image (e.g. <c>self_attn.q_proj</c>).</param>
+/// <param name="Matrix">Linear of the weight-mask image (e.g. <c>self_attn.q_proj</c>); null: the layer's first attention Linear (<c>q_proj</c>, Phi's fused <c>qkv_proj</c>).</param>
 public sealed record ComparisonInput(
-    IReadOnlyList<MaskSet> Sets, IReadOnlyDictionary<string, EvalReport> Evaluations, EvalReport? Dense, int Layer = 0, string Matrix = "self_attn.q_proj");
+    IReadOnlyList<MaskSet> Sets, IReadOnlyDictionary<string, EvalReport> Evaluations, EvalReport? Dense, int Layer = 0, string? Matrix = null);
 
 /// <summary>
 /// A comparison report folder: <c>similarity.json</c> (every pair at the three levels, with chance similarity),
@@ -38,9 +38,11 @@ public static class ComparisonReport
             throw new ArgumentException($"two sub-models are both named '{dup.Key}' (give --names)");
         }
 
-        var name = $"model.layers.{input.Layer}.{input.Matrix}";
+        var prefix = $"model.layers.{input.Layer}.";
+        var matrix = input.Matrix ?? new[] { "self_attn.q_proj", "self_attn.qkv_proj" }.FirstOrDefault(m => input.Sets[0].Masks.Any(x => x.Name == prefix + m)) ?? "self_attn.q_proj";
+        var name = prefix + matrix;
         var a = input.Sets[0].Masks.FirstOrDefault(m => m.Name == name)
-            ?? throw new ArgumentException($"--layer {input.Layer} --matrix {input.Matrix}: no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
+            ?? throw new ArgumentException($"--layer {input.Layer} --matrix {matrix}: no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
         var pairs = new List<MaskSimilarity>();
         int n = input.Sets.Count;
         var distances = new double[n, n];
@@ -71,7 +73,7 @@ public static class ComparisonReport
             }
 
             var b = input.Sets[1].Masks.First(m => m.Name == name);
-            var maskFile = $"mask_{input.Layer}_{Safe(input.Matrix)}.png";
+            var maskFile = $"mask_{input.Layer}_{Safe(matrix)}.png";
             MaskPictures.MaskComparison(a, b, input.Sets[0].Name, input.Sets[1].Name, Path.Combine(temp, maskFile));
             pictures.Add((maskFile, $"{name}: {input.Sets[0].Name} and {input.Sets[1].Name} (kept black, pruned white), differences red"));
 

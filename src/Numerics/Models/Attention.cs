@@ -8,13 +8,16 @@ namespace Shear.Numerics.Models;
 public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
 {
     [ComponentName(Name = "q_proj")]
-    private readonly Linear _qProj;
+    private readonly Linear? _qProj;
 
     [ComponentName(Name = "k_proj")]
-    private readonly Linear _kProj;
+    private readonly Linear? _kProj;
 
     [ComponentName(Name = "v_proj")]
-    private readonly Linear _vProj;
+    private readonly Linear? _vProj;
+
+    [ComponentName(Name = "qkv_proj")]
+    private readonly Linear? _qkvProj;
 
     [ComponentName(Name = "o_proj")]
     private readonly Linear _oProj;
@@ -43,9 +46,17 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         (_layerIndex, _heads, _kvHeads, _headDim, _kernel) = (layerIndex, config.NumAttentionHeads, config.KvHeads, config.HeadDim, options.Kernel);
         (_config, _scale, _softcap) = (config, config.AttentionScale, config.AttnLogitSoftcapping);
         var d = options.Device;
-        _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, config.QkvBias, d, options.DType);
-        _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
-        _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
+        if (config.FusedProjections)
+        {
+            _qkvProj = nn.Linear(config.HiddenSize, (_heads + (2 * _kvHeads)) * _headDim, config.QkvBias, d, options.DType); // Phi: rows q, then k, then v
+        }
+        else
+        {
+            _qProj = nn.Linear(config.HiddenSize, _heads * _headDim, config.QkvBias, d, options.DType);
+            _kProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
+            _vProj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, config.QkvBias, d, options.DType);
+        }
+
         _oProj = nn.Linear(_heads * _headDim, config.HiddenSize, config.OutputBias, d, options.DType);
         if (config.QkNorm)
         {
@@ -62,8 +73,9 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         ArgumentNullException.ThrowIfNull(ctx);
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
-        var q = _qProj.call(x).view(b, t, _heads, _headDim);   // (B, T, H*D) -> (B, T, H, D)
-        var k = _kProj.call(x).view(b, t, _kvHeads, _headDim); // (B, T, KVH*D) -> (B, T, KVH, D)
+        var (qx, kx, vx) = Project(x);
+        var q = qx.view(b, t, _heads, _headDim);   // (B, T, H*D) -> (B, T, H, D)
+        var k = kx.view(b, t, _kvHeads, _headDim); // (B, T, KVH*D) -> (B, T, KVH, D)
         if (_qNorm is not null && _kNorm is not null)
         {
             (q, k) = (_qNorm.call(q), _kNorm.call(k)); // qwen3, gemma3: each head normalised over D before RoPE
@@ -71,7 +83,7 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
 
         q = q.transpose(1, 2); // (B, H, T, D)
         k = k.transpose(1, 2); // (B, KVH, T, D)
-        var v = _vProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        var v = vx.view(b, t, _kvHeads, _headDim).transpose(1, 2);
         var (mask, cos, sin) = ctx.For(_config, _layerIndex); // a sliding-window layer's own mask (and Gemma 3's local rope)
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
@@ -92,6 +104,19 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
 
         var merged = attn.transpose(1, 2).reshape(b, t, _heads * _headDim); // (B, H, T, D) -> (B, T, H*D)
         return _oProj.call(merged).MoveToOuterDisposeScope();
+    }
+
+    // q, k and v: three Linears, or Phi's one fused Linear split by rows (q, then k, then v).
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x)
+    {
+        if (_qkvProj is null)
+        {
+            return (_qProj!.call(x), _kProj!.call(x), _vProj!.call(x));
+        }
+
+        var qkv = _qkvProj.call(x);
+        long qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
+        return (qkv.narrow(-1, 0, qWidth), qkv.narrow(-1, qWidth, kvWidth), qkv.narrow(-1, qWidth + kvWidth, kvWidth));
     }
 
     private Tensor RepeatKv(Tensor kv)

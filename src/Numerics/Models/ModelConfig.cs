@@ -5,11 +5,11 @@ namespace Shear.Numerics.Models;
 
 /// <summary>
 /// The fields of an HF <c>config.json</c> that the decoder uses, for <c>model_type</c> llama, mistral, qwen2,
-/// gemma, qwen3, gemma2 and gemma3_text. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
+/// gemma, qwen3, gemma2, gemma3_text and phi3 (Phi-3 and Phi-4). Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>llama, mistral, qwen2, gemma, qwen3, gemma2 or gemma3_text.</summary>
+    /// <summary>llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text or phi3.</summary>
     [JsonPropertyName("model_type"), JsonRequired]
     public string ModelType { get; init; } = "";
 
@@ -109,6 +109,14 @@ public sealed record ModelConfig
     [JsonPropertyName("layer_types")]
     public string[]? LayerTypes { get; init; }
 
+    /// <summary>Phi: the fraction of each head's dimensions that RoPE rotates (the rest pass through).</summary>
+    [JsonPropertyName("partial_rotary_factor")]
+    public double PartialRotaryFactor { get; init; } = 1.0;
+
+    /// <summary>Phi-3: the context length it was pre-trained with (longrope's short factors up to it).</summary>
+    [JsonPropertyName("original_max_position_embeddings")]
+    public int? OriginalMaxPositionEmbeddings { get; init; }
+
     /// <summary>Beginning-of-sequence token id.</summary>
     [JsonPropertyName("bos_token_id")]
     public int? BosTokenId { get; init; }
@@ -140,6 +148,14 @@ public sealed record ModelConfig
     /// <summary>True for Gemma's conventions (1+w norm, embedding scale, GeGLU, tied head).</summary>
     [JsonIgnore]
     public bool IsGemma => ModelType is "gemma" or "gemma2" or "gemma3_text";
+
+    /// <summary>Phi-3/4: q, k and v are one Linear (<c>qkv_proj</c>), gate and up another (<c>gate_up_proj</c>).</summary>
+    [JsonIgnore]
+    public bool FusedProjections => ModelType == "phi3";
+
+    /// <summary>The dimensions of each head RoPE rotates.</summary>
+    [JsonIgnore]
+    public int RotaryDim => (int)(HeadDim * PartialRotaryFactor);
 
     /// <summary>Gemma 2/3: the attention output and the MLP are each normalised before and after (four norms a layer).</summary>
     [JsonIgnore]
@@ -185,7 +201,7 @@ public sealed record ModelConfig
     [JsonIgnore]
     public int? EffectiveSlidingWindow => ModelType switch
     {
-        "mistral" => SlidingWindow,
+        "mistral" or "phi3" => SlidingWindow,
         "qwen2" when UseSlidingWindow == true => SlidingWindow,
         _ => null,
     };

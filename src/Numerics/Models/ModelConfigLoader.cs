@@ -6,7 +6,7 @@ namespace Shear.Numerics.Models;
 public static class ModelConfigLoader
 {
     /// <summary>The model types one decoder implementation covers.</summary>
-    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text"];
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text", "phi3"];
 
     private static readonly string[] SupportedActivations = ["silu", "gelu", "gelu_pytorch_tanh", "gelu_new"];
 
@@ -180,9 +180,25 @@ public static class ModelConfigLoader
         }
 
         var rope = c.RopeScaling?.Kind ?? "default";
-        if (rope is not ("default" or "linear" or "llama3"))
+        if (rope is not ("default" or "linear" or "llama3" or "longrope"))
         {
-            throw new ModelConfigException(path, $"unsupported rope_scaling type '{rope}' (Shear supports default, linear, llama3)");
+            throw new ModelConfigException(path, $"unsupported rope_scaling type '{rope}' (Shear supports default, linear, llama3, longrope)");
+        }
+
+        if (!(c.PartialRotaryFactor > 0 && c.PartialRotaryFactor <= 1) || c.RotaryDim % 2 != 0 || c.RotaryDim == 0)
+        {
+            throw new ModelConfigException(path, $"partial_rotary_factor {c.PartialRotaryFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)} x head_dim {c.HeadDim} must give an even, positive number of rotary dimensions");
+        }
+
+        if (c.RopeScaling is { Kind: "longrope" } longrope)
+        {
+            foreach (var (field, factors) in new[] { ("short_factor", longrope.ShortFactor), ("long_factor", longrope.LongFactor) })
+            {
+                if (factors is null || factors.Length != c.RotaryDim / 2 || factors.Any(f => !(f > 0 && double.IsFinite(f))))
+                {
+                    throw new ModelConfigException(path, $"rope_scaling.{field} must list {c.RotaryDim / 2} positive numbers (one per rotary frequency), got {factors?.Length ?? 0}");
+                }
+            }
         }
 
         if (c.RopeScaling is { } scaling)

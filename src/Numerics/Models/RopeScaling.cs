@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Shear.Numerics.Models;
 
-/// <summary>HF <c>rope_scaling</c>. Shear supports <c>default</c>, <c>linear</c> and <c>llama3</c>.</summary>
+/// <summary>HF <c>rope_scaling</c>. Shear supports <c>default</c>, <c>linear</c>, <c>llama3</c> and <c>longrope</c> (Phi-3/4).</summary>
 public sealed record RopeScaling
 {
     /// <summary>The scaling type (<c>rope_type</c>, or the older <c>type</c>).</summary>
@@ -28,6 +28,18 @@ public sealed record RopeScaling
     /// <summary>llama3: the context length the model was pre-trained with.</summary>
     [JsonPropertyName("original_max_position_embeddings")]
     public int OriginalMaxPositionEmbeddings { get; init; } = 8192;
+
+    /// <summary>longrope: per-frequency factors up to the pre-training length.</summary>
+    [JsonPropertyName("short_factor")]
+    public double[]? ShortFactor { get; init; }
+
+    /// <summary>longrope: per-frequency factors beyond it.</summary>
+    [JsonPropertyName("long_factor")]
+    public double[]? LongFactor { get; init; }
+
+    /// <summary>longrope: the factor cos and sin are scaled by (default: from max / original max positions).</summary>
+    [JsonPropertyName("attention_factor")]
+    public double? AttentionFactor { get; init; }
 
     /// <summary>The effective type.</summary>
     [JsonIgnore]

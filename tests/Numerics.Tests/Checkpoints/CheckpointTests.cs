@@ -101,7 +101,7 @@ public sealed class CheckpointTests
         var dir = Fixtures.TempDir();
         File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type":"gpt2","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4}""");
         var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Load(dir));
-        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text)", e.Message);
+        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text, phi3)", e.Message);
     }
 
     [Theory]
@@ -134,7 +134,19 @@ public sealed class CheckpointTests
     {
         var json = """{"model_type":"llama","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4,"rope_scaling":{"rope_type":"yarn","factor":4}}""";
         var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", json));
-        Assert.Equal("c.json: unsupported rope_scaling type 'yarn' (Shear supports default, linear, llama3)", e.Message);
+        Assert.Equal("c.json: unsupported rope_scaling type 'yarn' (Shear supports default, linear, llama3, longrope)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(""","partial_rotary_factor":0.75,"rope_scaling":{"type":"longrope","short_factor":[1,1],"long_factor":[1,2,3]}""", "rope_scaling.short_factor must list 3 positive numbers (one per rotary frequency), got 2")]
+    [InlineData(""","partial_rotary_factor":0.75,"rope_scaling":{"type":"longrope","short_factor":[1,1,1],"long_factor":[1,0,3]}""", "rope_scaling.long_factor must list 3 positive numbers (one per rotary frequency), got 3")]
+    [InlineData(""","partial_rotary_factor":0.1""", "partial_rotary_factor 0.1 x head_dim 8 must give an even, positive number of rotary dimensions")]
+    public void ABadPhi3RopeIsNamed(string fields, string expected)
+    {
+        // head_dim 8 (hidden 16, 2 heads); partial_rotary_factor 0.75: 6 rotary dimensions, 3 frequencies.
+        var json = """{"model_type":"phi3","hidden_size":16,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4""" + fields + "}";
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", json));
+        Assert.Equal("c.json: " + expected, e.Message);
     }
 
     [Fact]
