@@ -20,7 +20,7 @@ internal static class ClusterBench
     public static async Task<int> Run(string model, string data)
     {
         var root = Path.Combine(Path.GetTempPath(), "shear-cluster-bench", Guid.NewGuid().ToString("N"));
-        var spec = new SweepSpec([Path.GetFullPath(model)], [DatasetRef.Parse("builtin_text")], [new(PruningMethod.Wanda), new(PruningMethod.SparseGpt)], [SparsityPattern.Unstructured(0.5)], [], 128, 256, 0,
+        var spec = new SweepSpec([Path.GetFullPath(model)], [CalibrationSet.Parse("builtin_text")], [new(PruningMethod.Wanda), new(PruningMethod.SparseGpt)], [SparsityPattern.Unstructured(0.5)], [], 128, 256, 0,
             new EvalSettings(), Path.Combine(root, "grains"), Path.GetFullPath(data)) { Keep = KeepMode.Checkpoints };
         var jobs = SweepPlan.Jobs("bench", spec);
         var local = new Dictionary<string, double>();

@@ -41,7 +41,7 @@ internal static class DomainBench
         foreach (var (name, method) in rows)
         {
             var output = Path.Combine(Path.GetTempPath(), "shear-domain-bench", name.Replace(' ', '_'));
-            var request = new PruneRequest(model, new PruneSpec(method, SparsityPattern.Unstructured(0.5)), method == PruningMethod.Magnitude ? null : name,
+            var request = new PruneRequest(model, new PruneSpec(method, SparsityPattern.Unstructured(0.5)), method == PruningMethod.Magnitude ? null : CalibrationSet.Parse(name),
                 null, 128, 256, 0, output, Overwrite: true) { DataDirectory = Path.GetDirectoryName(Path.GetFullPath(data))! };
             LocalPruneJob.Run(request);
             using var pruned = CausalLM.Load(output);

@@ -28,7 +28,7 @@ internal static class PruneBench
         }
 
         var output = Path.Combine(Path.GetTempPath(), $"shear-bench-pruned-{Environment.ProcessId}");
-        var request = new PruneRequest(model, new PruneSpec(PruningMethod.Wanda, SparsityPattern.Unstructured(0.5)), "builtin_text", SamplingMode.Windows,
+        var request = new PruneRequest(model, new PruneSpec(PruningMethod.Wanda, SparsityPattern.Unstructured(0.5)), CalibrationSet.Parse("builtin_text"), SamplingMode.Windows,
             nsamples, seqlen, 0, output, false) { DataDirectory = "data" };
         long writtenBefore = WriteBytes();
         var clock = Stopwatch.StartNew();

@@ -59,7 +59,7 @@ internal static class ShardBench
                 var before = await Scrape(metrics);
                 var cpuBefore = siloProcesses.Select(p => p.TotalProcessorTime.TotalSeconds).ToArray();
                 int warningsBefore = logs.Sum(l => l.Count(IsLongTurn));
-                var spec = new SweepSpec([Path.GetFullPath(model)], [DatasetRef.Parse("builtin_text")], [MethodChoice.Parse(method)], [SparsityPattern.Unstructured(0.5)], [], nsamples, seqlen, 0,
+                var spec = new SweepSpec([Path.GetFullPath(model)], [CalibrationSet.Parse("builtin_text")], [MethodChoice.Parse(method)], [SparsityPattern.Unstructured(0.5)], [], nsamples, seqlen, 0,
                     new EvalSettings(), Path.Combine(root, $"r{shards}"), Path.GetFullPath("data")) { Shards = shards, TokenBudget = tokenBudget, Keep = KeepMode.Checkpoints };
                 var sweep = client.GetGrain<ISweepGrain>($"bench-r{shards}");
                 var wall = Stopwatch.StartNew();

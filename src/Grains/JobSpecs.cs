@@ -19,7 +19,7 @@ public static class JobSpecs
     public static PruneRequest Request(JobSpec job, bool overwrite = true)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new PruneRequest(job.Model, Spec(job), job.Calibration.ToString(), null, job.NSamples, job.SeqLen, job.Seed, job.Output, overwrite)
+        return new PruneRequest(job.Model, Spec(job), job.Calibration, null, job.NSamples, job.SeqLen, job.Seed, job.Output, overwrite)
         {
             DataDirectory = job.DataDirectory,
             Keep = job.Keep,

@@ -161,7 +161,7 @@ public sealed partial class PruneJobGrain(
     private async Task Complete(PruneJobSession session)
     {
         var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total, SerialSeconds = l.SerialSeconds, MaskSeconds = l.MaskSeconds }).ToList();
-        var report = PruningReport.Of(session.Request, session.Mode, session.Samples, layers, LayerReport.TotalSparsity(layers), layers.Sum(l => l.Seconds));
+        var report = PruningReport.Of(session.Request, session.Draw, layers, LayerReport.TotalSparsity(layers), layers.Sum(l => l.Seconds));
         await session.Compute.Run(() =>
         {
             session.Output.Complete(report);

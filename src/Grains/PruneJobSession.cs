@@ -15,9 +15,9 @@ namespace Shear.Grains;
 /// </summary>
 internal sealed class PruneJobSession
 {
-    private PruneJobSession(PruneRequest request, List<int[]> samples, string mode, PrunedModelWriter output, List<GrainShard> shards, DeviceLease lease, ModelOptions options)
+    private PruneJobSession(PruneRequest request, CalibrationDraw draw, PrunedModelWriter output, List<GrainShard> shards, DeviceLease lease, ModelOptions options)
     {
-        (Request, Samples, Mode, Output, Shards, Lease, Options) = (request, samples, mode, output, shards, lease, options);
+        (Request, Draw, Output, Shards, Lease, Options) = (request, draw, output, shards, lease, options);
     }
 
     public PruneRequest Request { get; }
@@ -30,9 +30,10 @@ internal sealed class PruneJobSession
 
     public IComputeQueue Compute => Lease.Worker;
 
-    public List<int[]> Samples { get; }
+    /// <summary>The job's calibration samples and how they were drawn.</summary>
+    public CalibrationDraw Draw { get; }
 
-    public string Mode { get; }
+    public List<int[]> Samples => Draw.Samples;
 
     public PrunedModelWriter Output { get; }
 
@@ -81,11 +82,12 @@ internal sealed class PruneJobSession
             request = request with { Spec = LayerLoop.WithOwl(request.Spec, state.OutlierRatios) };
         }
 
-        var (samples, mode) = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
+        var draw = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
+        var samples = draw.Samples;
         bool resume = state.Layers.Count > 0;
         var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume, request.Keep)));
         var shards = new List<GrainShard>();
-        var session = new PruneJobSession(request, samples, mode, output, shards, lease, options) { Dense = dense };
+        var session = new PruneJobSession(request, draw, output, shards, lease, options) { Dense = dense };
         try
         {
             if (dense || MethodStatistics.Needs(request.Spec.Method) != StatisticsKind.None)

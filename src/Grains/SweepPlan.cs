@@ -24,9 +24,14 @@ public static class SweepPlan
             throw new ArgumentException($"model {m}: not a model folder the silos can see (no config.json)");
         }
 
-        foreach (var c in spec.Calibrations.Where(c => !File.Exists(c.Name)))
+        foreach (var c in spec.Calibrations)
         {
-            DatasetRegistry.Find(c.ToString()); // a dataset name unless it is a .txt/.jsonl file
+            foreach (var part in c.Parts.Where(p => !File.Exists(p.Dataset.Name)))
+            {
+                DatasetRegistry.Find(part.Dataset.ToString()); // a dataset name unless it is a .txt/.jsonl file
+            }
+
+            _ = c.Counts(spec.NSamples); // a mixture's counts sum to nsamples, and every part gets a sample
         }
 
         spec.Options.Validate();
@@ -78,7 +83,7 @@ public static class SweepPlan
                     foreach (var pattern in spec.Patterns)
                     {
                         var at = spec.SeveralSparsities && !pattern.IsNofM ? string.Create(CultureInfo.InvariantCulture, $"-s{pattern.Ratio}") : "";
-                        var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.ToString().Replace(":", "of", StringComparison.Ordinal)}{at}-{calibration.Label}";
+                        var folder = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}-{method}-{pattern.ToString().Replace(":", "of", StringComparison.Ordinal)}{at}-{calibration.FolderLabel}";
                         jobs.Add(new JobSpec($"{sweepId}/j{jobs.Count}", model, calibration, method, pattern, spec.NSamples, spec.SeqLen, spec.Seed,
                             Path.Combine(spec.OutputDirectory, sweepId, folder), spec.DataDirectory)
                         {

@@ -10,17 +10,19 @@ public sealed class DemoCommandTests
         var root = Cli.NewDir();
         var repo = Shear.Tests.Shared.TestRepo.Root;
         var (code, stdout, stderr) = Cli.Shear("demo", "--model", Path.Combine(repo, "models", "shear-tiny"), "--data-dir", Path.Combine(repo, "data"),
-            "--calibrations", "builtin_code", "--domains", "ppl", "--limit", "2", "--out", Path.Combine(root, "out"));
+            "--calibrations", "builtin_code;builtin_code:16,builtin_math:16", "--domains", "ppl", "--limit", "2", "--out", Path.Combine(root, "out"));
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("silo host on 127.0.0.1:", stdout, StringComparison.Ordinal);
-        // The dense row and the two sub-models (unstructured 50% and 2:4), each with a perplexity per built-in domain
+        // The dense row and four sub-models (unstructured 50% and 2:4 of builtin_code and of a mixture), each with a perplexity per built-in domain
         // and its standard error (2 windows each), the own domain's cell marked, a verdict row per pattern.
         Assert.Contains("| calibration | ppl code | ppl translation | ppl commonsense | ppl math | ppl text |", stdout, StringComparison.Ordinal);
-        foreach (var row in new[] { "| dense | ", "| unstructured builtin_code | [", "| 2:4 builtin_code | [", "| best (2:4) | -" })
+        // A mixture is a row of its own, its own domain unmarked (it owns none).
+        foreach (var row in new[] { "| dense | ", "| unstructured builtin_code | [", "| 2:4 builtin_code | [", "| unstructured builtin_code:16,builtin_math:16 | ", "| 2:4 builtin_code:16,builtin_math:16 | " })
         {
             Assert.Contains(row, stdout, StringComparison.Ordinal);
         }
 
+        Assert.DoesNotContain("| unstructured builtin_code:16,builtin_math:16 | [", stdout, StringComparison.Ordinal);
         Assert.Contains(" ± ", stdout, StringComparison.Ordinal);
         // The report is written by default, and its path printed.
         var report = Path.Combine(root, "out", "report", "report.html");

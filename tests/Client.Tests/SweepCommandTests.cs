@@ -21,6 +21,7 @@ public sealed class SweepCommandTests
     {
         { Good + "learning_rate: 3\n", ":7: unknown field 'learning_rate' (known: models, calibrations, methods, patterns, sparsity, domains, nsamples, seqlen, seed, eval_limit, output, data, code_samples, translation_samples, code_max_tokens, translation_max_tokens, shards, token_budget, keep, dtype, one_at_a_time, ria_exponent, dsnot_cycles, dsnot_threshold, dsnot_skip, dsnot_initial, owl_m, owl_lambda, sparsegpt_blocksize, sparsegpt_damp)" },
         { Good + "keep: everything\n", ":7: keep: everything: expected masks or checkpoints" },
+        { Good.Replace("calibrations: [builtin_code, builtin_math]", "calibrations: [builtin_code:0.5,builtin_math:0.5]", StringComparison.Ordinal), ":2: calibrations: calibration mixture 'builtin_code:0.5': the shares sum to 0.5, not 1 (in a YAML list, quote a mixture" },
         { Good + "dtype: fp8\n", ":7: dtype: fp8: expected fp32, bf16 or fp16" },
         { Good.Replace("builtin_math", "nosuchset", StringComparison.Ordinal), ":2: calibrations: nosuchset: unknown dataset (known: " },
         { Good.Replace("[wanda]", "[wanda, pruneit]", StringComparison.Ordinal), ":3: methods: unknown pruning method 'pruneit' (use magnitude, wanda, wanda-variant, sparsegpt, ria, dsnot)" },
@@ -41,6 +42,14 @@ public sealed class SweepCommandTests
         Assert.StartsWith($"error: {path}", err, StringComparison.Ordinal);
         Assert.Contains(expected, err, StringComparison.Ordinal);
         Assert.Single(err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void AQuotedMixtureIsOneCalibrationEntry()
+    {
+        var spec = Sweeps.SweepFile.Read(File(Good.Replace("calibrations: [builtin_code, builtin_math]", "calibrations: [\"builtin_code:0.5, builtin_math:0.5\", builtin_text]", StringComparison.Ordinal)));
+        Assert.Equal(["builtin_code:0.5,builtin_math:0.5", "builtin_text"], spec.Calibrations.Select(c => c.ToString()));
+        Assert.True(spec.Calibrations[0].IsMixture);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SweepFailureTests(ClusterFixture fixture)
         var failed = status.Jobs.Where(j => j.State == WorkState.Failed).ToList();
         Assert.Equal(2, failed.Count); // both patterns of the broken set
         Assert.All(failed, j => Assert.Equal($"{broken}: line 2: not valid JSON ('n' is an invalid start of a property name)", j.Message));
-        Assert.All(status.Jobs.Where(j => j.Calibration.Name == Paths.Calibration), j => Assert.Equal(WorkState.Done, j.State));
+        Assert.All(status.Jobs.Where(j => j.Calibration.ToString() == Paths.Calibration), j => Assert.Equal(WorkState.Done, j.State));
         Assert.Contains("2 failed", status.Message, StringComparison.Ordinal);
         Assert.Contains(failed[0].JobId, status.Message, StringComparison.Ordinal);
         // Every evaluation whose model exists ran (the dense row and the two good sub-models); none of a failed job's did.
@@ -46,7 +46,7 @@ public sealed class SweepFailureTests(ClusterFixture fixture)
         Assert.All(status.Jobs, j => Assert.Equal(WorkState.Done, j.State));
         Assert.Equal(5, status.Evaluations.Length);
         Assert.All(status.Evaluations.Where(e => done.ContainsKey(e.Shard.ShardId)), e => Assert.Equal(done[e.Shard.ShardId], e.Seconds));
-        foreach (var job in SweepPlan.Jobs("contained", spec).Where(j => j.Calibration.Name == broken))
+        foreach (var job in SweepPlan.Jobs("contained", spec).Where(j => j.Calibration.ToString() == broken))
         {
             var local = Path.Combine(root, "local", Path.GetFileName(job.Output));
             LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }), shards: 1);

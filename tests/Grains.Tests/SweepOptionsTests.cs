@@ -105,4 +105,16 @@ public sealed class SweepOptionsTests
         Assert.Equal((EvalDomain.Ppl, "wire/e/row/ppl"), (OverTheWire(shard).Domain, OverTheWire(shard).ShardId));
         Assert.Equal(shard, OverTheWire(shard));
     }
+
+    [Fact]
+    public void AMixtureIsAJobWithAFolderAndARowOfItsOwn()
+    {
+        var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets("builtin_code:0.5,builtin_math:0.5", "builtin_text"), Vocab.Methods("wanda"),
+            Vocab.Patterns(0.5, "unstructured", "2:4"), [], 8, 24, 0, new EvalSettings(), "/o", "/d");
+        var jobs = SweepPlan.Jobs("mix", spec);
+        Assert.Equal("/o/mix/llama-wanda-unstructured-builtin_code-0.5+builtin_math-0.5", jobs[0].Output);
+        Assert.Equal("unstructured builtin_code:0.5,builtin_math:0.5", SweepPlan.Row(spec, jobs[0]));
+        Assert.Equal(jobs[0], OverTheWire(jobs[0]));
+        Assert.Equal(JsonSerializer.Serialize(JobSpecs.Request(jobs[0]).Calibration!.Parts), JsonSerializer.Serialize(CalibrationSet.Parse("builtin_code:0.5,builtin_math:0.5").Parts));
+    }
 }

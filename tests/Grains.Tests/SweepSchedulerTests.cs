@@ -6,7 +6,7 @@ namespace Shear.Grains.Tests;
 /// <summary>The sweep's scheduling decisions, worked by hand on small boards (no silo).</summary>
 public sealed class SweepSchedulerTests
 {
-    private static JobSpec Job(int i, int shards = 0) => new($"s/j{i}", "m", DatasetRef.Parse("c"), new MethodChoice(PruningMethod.Wanda), SparsityPattern.Unstructured(0.5), 8, 24, 0, $"/o/j{i}", "/d") { Shards = shards };
+    private static JobSpec Job(int i, int shards = 0) => new($"s/j{i}", "m", CalibrationSet.Parse("c"), new MethodChoice(PruningMethod.Wanda), SparsityPattern.Unstructured(0.5), 8, 24, 0, $"/o/j{i}", "/d") { Shards = shards };
 
     private static ScheduledJob J(int i, WorkState state, int shards = 0, bool fixedShards = false) => new(Job(i), state, shards, fixedShards);
 

@@ -10,7 +10,7 @@ internal static class Vocab
     /// <summary>Each pattern, an unstructured one at <paramref name="sparsity"/>.</summary>
     public static SparsityPattern[] Patterns(double sparsity, params string[] names) => [.. names.SelectMany(n => SparsityPattern.AtEach(n, [sparsity]))];
 
-    public static DatasetRef[] Sets(params string[] names) => [.. names.Select(DatasetRef.Parse)];
+    public static CalibrationSet[] Sets(params string[] names) => [.. names.Select(CalibrationSet.Parse)];
 
     public static EvalDomain[] Domains(params string[] names) => [.. names.Select(EvalDomains.Parse)];
 }

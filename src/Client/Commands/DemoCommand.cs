@@ -17,7 +17,11 @@ internal static class DemoCommand
     {
         var model = new Option<string>("--model") { Description = "Base model", DefaultValueFactory = _ => Path.Combine("models", "shear-tiny") };
         var output = new Option<string>("--out") { Description = "Where the sub-models go", DefaultValueFactory = _ => "demo-output" };
-        var calibrations = new Option<string>("--calibrations") { Description = "Comma-separated calibration sets", DefaultValueFactory = _ => "builtin_code,builtin_math,builtin_text" };
+        var calibrations = new Option<string>("--calibrations")
+        {
+            Description = "Calibration sets, separated by ';' (or ',' when none is a mixture NAME:SHARE,...)",
+            DefaultValueFactory = _ => "builtin_code;builtin_math;builtin_text;builtin_code:11,builtin_math:11,builtin_text:10",
+        };
         var limit = new Option<int>("--limit") { Description = "Items per benchmark", DefaultValueFactory = _ => 20 };
         var domains = new Option<string>("--domains") { Description = "Comma-separated domains", DefaultValueFactory = _ => "code,csr,translation,math,ppl" };
         var dataDir = new Option<string>("--data-dir") { Description = "Datasets folder", DefaultValueFactory = _ => "data" };
@@ -36,7 +40,7 @@ internal static class DemoCommand
 
             var wanted = p.GetValue(domains)!.Split(',', StringSplitOptions.TrimEntries).Select(EvalDomains.Parse).ToArray();
 
-            var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], [.. p.GetValue(calibrations)!.Split(',', StringSplitOptions.TrimEntries).Select(DatasetRef.Parse)],
+            var spec = new SweepSpec([Path.GetFullPath(p.GetValue(model)!)], [.. CalibrationSets(p.GetValue(calibrations)!)],
                 [new MethodChoice(PruningMethod.Wanda)], [SparsityPattern.Unstructured(0.5), SparsityPattern.NofM(2, 4)], wanted, 32, 256, 0, new EvalSettings { Limit = p.GetValue(limit), CodeSamples = 2, CodeMaxNewTokens = 64, TranslationSamples = 2, TranslationMaxNewTokens = 32 },
                 Path.GetFullPath(p.GetValue(output)!), Path.GetFullPath(p.GetValue(dataDir)!)) { Keep = KeepModes.Parse(p.GetValue(keep)!) };
             Numerics.Models.ModelConfigLoader.RequireFolder(spec.Models[0]);
@@ -47,4 +51,9 @@ internal static class DemoCommand
         });
         return command;
     }
+
+    /// <summary>Calibration sets separated by ';', or by ',' when none is a mixture (whose parts ',' separates).</summary>
+    internal static IEnumerable<CalibrationSet> CalibrationSets(string text) =>
+        (text.Contains(';', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal) ? text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Select(Numerics.Data.Registry.CalibrationSource.Resolve);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Shear.Numerics.Data;
+using Shear.Numerics.Data.Registry;
 using Shear.Numerics.Experiment;
 using Shear.Numerics.Models;
 using Shear.Numerics.Pruning;
@@ -46,7 +47,7 @@ internal static class PruneCommand
         {
             var options = compute.Resolve(parse);
             var spec = SpecFrom(parse);
-            var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration), ParseMode(parse.GetValue(mode)!),
+            var request = new PruneRequest(parse.GetValue(model)!, spec, parse.GetValue(calibration) is { } c ? CalibrationSource.Resolve(c) : null, ParseMode(parse.GetValue(mode)!),
                 parse.GetValue(nsamples), parse.GetValue(seqlen) ?? DefaultSeqLen(parse.GetValue(model)!), parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(overwrite))
             {
                 DType = options.DType,

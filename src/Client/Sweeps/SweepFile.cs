@@ -98,15 +98,17 @@ internal static class SweepFile
         {
             var sparsities = Sparsities();
             var models = Names("models", null, m => Path.GetFullPath(m)); // relative to the current folder, as command-line paths
+            // Each entry one dataset or one mixture (quoted in a YAML list: "builtin_code:0.5,builtin_math:0.5").
             var calibrations = Names("calibrations", null, c =>
             {
-                if (File.Exists(c))
+                try
                 {
-                    return DatasetRef.Parse(Path.GetFullPath(c));
+                    return CalibrationSource.Resolve(c);
                 }
-
-                DatasetRegistry.Find(c);
-                return DatasetRef.Parse(c);
+                catch (ArgumentException e) when (e.Message.StartsWith("calibration mixture", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException(e.Message + " (in a YAML list, quote a mixture: \"builtin_code:0.5,builtin_math:0.5\")");
+                }
             });
             var methods = Names("methods", [new MethodChoice(PruningMethod.Wanda)], MethodChoice.Parse);
             var patterns = Names("patterns", [SparsityPattern.Unstructured(0.5)], p => SparsityPattern.Parse(p, null)); // each is checked; the sweep's list is below

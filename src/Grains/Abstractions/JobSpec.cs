@@ -17,7 +17,7 @@ namespace Shear.Grains.Abstractions;
 public sealed record JobSpec(
     [property: Id(0)] string JobId,
     [property: Id(1)] string Model,
-    [property: Id(2)] DatasetRef Calibration,
+    [property: Id(2)] CalibrationSet Calibration,
     [property: Id(3)] MethodChoice Method,
     [property: Id(4)] SparsityPattern Pattern,
     [property: Id(6)] int NSamples,

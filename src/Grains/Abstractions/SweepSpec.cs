@@ -20,7 +20,7 @@ namespace Shear.Grains.Abstractions;
 [GenerateSerializer, Immutable, Alias("shear.v2.SweepSpec")]
 public sealed record SweepSpec(
     [property: Id(0)] string[] Models,
-    [property: Id(1)] DatasetRef[] Calibrations,
+    [property: Id(1)] CalibrationSet[] Calibrations,
     [property: Id(2)] MethodChoice[] Methods,
     [property: Id(3)] SparsityPattern[] Patterns,
     [property: Id(5)] EvalDomain[] Domains,

@@ -34,7 +34,7 @@ public enum WorkState
 [GenerateSerializer, Immutable, Alias("shear.v2.JobProgress")]
 public sealed record JobProgress(
     [property: Id(0)] string JobId,
-    [property: Id(1)] DatasetRef Calibration,
+    [property: Id(1)] CalibrationSet Calibration,
     [property: Id(2)] MethodChoice Method,
     [property: Id(3)] SparsityPattern Pattern,
     [property: Id(4)] WorkState State,

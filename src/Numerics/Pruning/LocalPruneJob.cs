@@ -22,7 +22,8 @@ public static class LocalPruneJob
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         Validate(request);
-        var (samples, mode) = request.Spec.NeedsCalibration ? Calibration(request, warn) : ([], "none");
+        var draw = request.Spec.NeedsCalibration ? Calibration(request, warn) : CalibrationDraw.None;
+        var samples = draw.Samples;
         var options = new ModelOptions(request.DType, DeviceName: request.Device);
         using var output = PrunedModelWriter.Create(request.Model, request.Out, request.Overwrite, request.Keep);
         var started = new List<InProcessShard>();
@@ -41,7 +42,7 @@ public static class LocalPruneJob
 
             var layers = LayerLoop.RunAsync(request.Model, request.Spec, options, output, started, InlineCompute.Instance, progress: progress)
                 .GetAwaiter().GetResult();
-            var report = PruningReport.Of(request, mode, samples, layers, LayerReport.TotalSparsity(layers), clock.Elapsed.TotalSeconds);
+            var report = PruningReport.Of(request, draw, layers, LayerReport.TotalSparsity(layers), clock.Elapsed.TotalSeconds);
             output.Complete(report);
             return report;
         }
@@ -142,18 +143,18 @@ public static class LocalPruneJob
         }
     }
 
-    /// <summary>Draws the calibration samples of a request (its tokenizer, dataset, mode, count, length and seed).</summary>
-    public static (List<int[]> Samples, string Mode) Calibration(PruneRequest request, Action<string>? warn)
+    /// <summary>Draws the calibration samples of a request (its tokenizer, dataset or mixture, mode, count, length and seed).</summary>
+    public static CalibrationDraw Calibration(PruneRequest request, Action<string>? warn)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.Calibration))
+        if (request.Calibration is null)
         {
-            throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a dataset name or a .txt/.jsonl file)");
+            throw new ArgumentException($"method {PruningMethods.Name(request.Spec.Method)} needs --calibration (a dataset name, a .txt/.jsonl file or a mixture)");
         }
 
         var tokenizer = TokenizerLoader.LoadFor(request.Model, ModelConfigLoader.Load(request.Model));
-        var (samples, mode) = CalibrationSource.Draw(request.Calibration, request.DataDirectory, tokenizer, request.Mode,
+        var (samples, mode, parts) = CalibrationSource.Draw(request.Calibration, request.DataDirectory, tokenizer, request.Mode,
             request.NSamples, request.SeqLen, request.Seed, warn);
-        return (samples, mode.ToString().ToLowerInvariant());
+        return new CalibrationDraw(samples, mode.ToString().ToLowerInvariant(), [.. parts.Select(p => new CalibrationPartReport(p.Part, p.Samples, p.Tokens))]);
     }
 }

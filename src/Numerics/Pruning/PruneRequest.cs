@@ -7,14 +7,14 @@ namespace Shear.Numerics.Pruning;
 /// <summary>A local pruning run: base model, method, calibration, output.</summary>
 /// <param name="Model">Base checkpoint folder.</param>
 /// <param name="Spec">Method and pattern.</param>
-/// <param name="Calibration">A built-in set name (<c>builtin_math</c> ...) or a text file (.txt or .jsonl); unused by magnitude.</param>
+/// <param name="Calibration">A dataset (<c>builtin_math</c>, <c>gsm8k@main</c>, a .txt/.jsonl file) or a mixture of them; unused by magnitude.</param>
 /// <param name="Mode">Sampling mode, or null to choose from the documents.</param>
 /// <param name="NSamples">Samples to draw.</param>
 /// <param name="SeqLen">Window length / length cap.</param>
 /// <param name="Seed">Sampling seed.</param>
 /// <param name="Out">Output folder.</param>
 /// <param name="Overwrite">Replace a non-empty output folder.</param>
-public sealed record PruneRequest(string Model, PruneSpec Spec, string? Calibration, SamplingMode? Mode, int NSamples, int SeqLen, long Seed, string Out, bool Overwrite)
+public sealed record PruneRequest(string Model, PruneSpec Spec, CalibrationSet? Calibration, SamplingMode? Mode, int NSamples, int SeqLen, long Seed, string Out, bool Overwrite)
 {
     /// <summary>Folder with one sub-folder per dataset; built-in sets under its <c>builtin/</c>.</summary>
     /// <value>Default <c>data</c>.</value>

@@ -56,7 +56,31 @@ public sealed record CalibrationReport(
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("nsamples")] int NSamples,
     [property: JsonPropertyName("seqlen")] int SeqLen,
+    [property: JsonPropertyName("tokens")] long Tokens)
+{
+    /// <summary>Each part of the calibration set (one for a single dataset), with what was drawn from it, in the order drawn.</summary>
+    [JsonPropertyName("parts")]
+    public IReadOnlyList<CalibrationPartReport> Parts { get; init; } = [];
+}
+
+/// <summary>One part of a calibration set and what was drawn from it.</summary>
+/// <param name="Dataset">The dataset (name, NAME@CONFIG or file).</param>
+/// <param name="NSamples">Samples drawn from it.</param>
+/// <param name="Tokens">Their tokens.</param>
+public sealed record CalibrationPartReport(
+    [property: JsonPropertyName("dataset")] string Dataset,
+    [property: JsonPropertyName("nsamples")] int NSamples,
     [property: JsonPropertyName("tokens")] long Tokens);
+
+/// <summary>The calibration samples of a prune, how they were drawn, and what each part of the set gave.</summary>
+/// <param name="Samples">Token ids per sample, parts in the order given.</param>
+/// <param name="Mode">Sampling mode (windows, examples, none).</param>
+/// <param name="Parts">Per part.</param>
+public sealed record CalibrationDraw(List<int[]> Samples, string Mode, IReadOnlyList<CalibrationPartReport> Parts)
+{
+    /// <summary>No calibration (magnitude).</summary>
+    public static CalibrationDraw None => new([], "none", []);
+}
 
 /// <summary>pruning.json: what was done to a model and what came out.</summary>
 public sealed record PruningReport
@@ -164,22 +188,22 @@ public sealed record PruningReport
 
     /// <summary>The report of a run of <paramref name="request"/> (single-process or through the grains).</summary>
     /// <param name="request">What was run.</param>
-    /// <param name="mode">How calibration samples were drawn (<c>none</c> without samples).</param>
-    /// <param name="samples">The calibration samples (empty when the method needs none).</param>
+    /// <param name="draw">The calibration samples, how they were drawn and from which parts (none when the method needs none).</param>
     /// <param name="layers">Per-layer outcomes in order.</param>
     /// <param name="totalSparsity">Exact zeros over the decoder-layer Linears.</param>
     /// <param name="seconds">Wall time.</param>
-    public static PruningReport Of(PruneRequest request, string mode, IReadOnlyList<int[]> samples, IReadOnlyList<LayerReport> layers, double totalSparsity, double seconds)
+    public static PruningReport Of(PruneRequest request, CalibrationDraw draw, IReadOnlyList<LayerReport> layers, double totalSparsity, double seconds)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(draw);
         return new PruningReport
         {
             BaseModel = Path.GetFullPath(request.Model),
             Method = PruningMethods.Name(request.Spec.Method, request.Spec.Owl is not null),
             Pattern = request.Spec.Pattern.ToString(),
             Sparsity = request.Spec.Pattern.Ratio,
-            Calibration = new CalibrationReport(samples.Count > 0 ? request.Calibration! : "none", mode, request.Seed, samples.Count, request.SeqLen, samples.Sum(s => (long)s.Length)),
+            Calibration = new CalibrationReport(draw.Samples.Count > 0 ? request.Calibration!.ToString() : "none", draw.Mode, request.Seed, draw.Samples.Count, request.SeqLen,
+                draw.Samples.Sum(s => (long)s.Length)) { Parts = draw.Parts },
             Layers = layers,
             TotalSparsity = totalSparsity,
             Seconds = seconds,

@@ -13,7 +13,7 @@ public sealed class LocalPruneJobTests
     private static string Calibration => Path.Combine(Fixtures.Root, "calibration", "mixed.jsonl");
 
     private static PruneRequest Request(string output, PruningMethod method = PruningMethod.Wanda, string pattern = "unstructured", string family = "gemma") =>
-        new(Fixtures.Model(family), new PruneSpec(method, SparsityPattern.Parse(pattern, 0.5)), Calibration, null, 8, 24, 0, output, false);
+        new(Fixtures.Model(family), new PruneSpec(method, SparsityPattern.Parse(pattern, 0.5)), CalibrationSet.Parse(Calibration), null, 8, 24, 0, output, false);
 
     [Theory]
     [InlineData(PruningMethod.Wanda, "unstructured")]
@@ -112,7 +112,7 @@ public sealed class LocalPruneJobTests
         var empty = Path.Combine(parent, "empty.jsonl");
         File.WriteAllText(empty, "{\"text\": \"   \"}\n");
         var output = Path.Combine(parent, "pruned");
-        var e = Assert.Throws<DataFormatException>(() => LocalPruneJob.Run(Request(output) with { Calibration = empty }));
+        var e = Assert.Throws<DataFormatException>(() => LocalPruneJob.Run(Request(output) with { Calibration = CalibrationSet.Parse(empty) }));
         Assert.Equal($"{empty}: no usable text (every document is empty)", e.Message);
         Assert.Equal(["empty.jsonl"], Directory.GetFileSystemEntries(parent).Select(Path.GetFileName));
     }

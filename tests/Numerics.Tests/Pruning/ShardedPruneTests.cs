@@ -17,7 +17,7 @@ public sealed class ShardedPruneTests
 
     // A token budget of 64 with 24-token samples makes 4 batches of 2 samples: enough for 3 shards.
     private static PruneRequest Request(string output, PruningMethod method, string pattern, string family) =>
-        new(Fixtures.Model(family), new PruneSpec(method, SparsityPattern.Parse(pattern, 0.5)) { TokenBudget = 64 }, Calibration, null, 8, 24, 0, output, false);
+        new(Fixtures.Model(family), new PruneSpec(method, SparsityPattern.Parse(pattern, 0.5)) { TokenBudget = 64 }, CalibrationSet.Parse(Calibration), null, 8, 24, 0, output, false);
 
     private static List<string> Files(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
         .Select(f => Path.GetRelativePath(folder, f)).Where(f => f != PrunedModelWriter.ReportFile).Order(StringComparer.Ordinal).ToList();
@@ -85,7 +85,8 @@ public sealed class ShardedPruneTests
         var root = Fixtures.TempDir();
         var request = Request(Path.Combine(root, "resumed"), method, pattern, family);
         LocalPruneJob.Run(Request(Path.Combine(root, "local"), method, pattern, family), shards: shards);
-        var (samples, mode) = LocalPruneJob.Calibration(request, null);
+        var draw = LocalPruneJob.Calibration(request, null);
+        var samples = draw.Samples;
         var staging = Path.Combine(root, "resumed.work");
         var reports = new List<LayerReport>();
         var ct = TestContext.Current.CancellationToken;
@@ -109,7 +110,7 @@ public sealed class ShardedPruneTests
             var again = await Start(request, staging, samples, shards, reports.Count);
             reports.AddRange(await LayerLoop.RunAsync(request.Model, request.Spec, ModelOptions.Default, output, again, InlineCompute.Instance, reports.Count, cancellationToken: ct));
             again.ForEach(s => s.Dispose());
-            output.Complete(PruningReport.Of(request, mode, samples, reports, LayerReport.TotalSparsity(reports), 0));
+            output.Complete(PruningReport.Of(request, draw, reports, LayerReport.TotalSparsity(reports), 0));
         }
 
         Assert.False(Directory.Exists(staging));

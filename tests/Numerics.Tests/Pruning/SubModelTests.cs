@@ -13,7 +13,7 @@ public sealed class SubModelTests
     private static string Tiny => Path.Combine(Shear.Tests.Shared.TestRepo.Root, "models", "shear-tiny");
 
     private static PruneRequest Request(string model, PruningMethod method, string output, KeepMode keep) =>
-        new(model, new PruneSpec(method, SparsityPattern.Unstructured(0.5)), "builtin_math", null, 8, 64, 0, output, false)
+        new(model, new PruneSpec(method, SparsityPattern.Unstructured(0.5)), CalibrationSet.Parse("builtin_math"), null, 8, 64, 0, output, false)
         {
             DataDirectory = Path.Combine(Shear.Tests.Shared.TestRepo.Root, "data"),
             Keep = keep,

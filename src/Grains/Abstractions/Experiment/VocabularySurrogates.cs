@@ -37,15 +37,15 @@ public sealed class MethodChoiceConverter : IConverter<MethodChoice, NameSurroga
     public NameSurrogate ConvertToSurrogate(in MethodChoice value) => new(value.ToString());
 }
 
-/// <summary>Converts <see cref="DatasetRef"/> to and from its text (<c>gsm8k@main</c>, a file's path).</summary>
+/// <summary>Converts <see cref="CalibrationSet"/> to and from its text (<c>gsm8k@main</c>, a file's path, <c>builtin_code:0.5,builtin_math:0.5</c>).</summary>
 [RegisterConverter]
-public sealed class DatasetRefConverter : IConverter<DatasetRef, NameSurrogate>
+public sealed class CalibrationSetConverter : IConverter<CalibrationSet, NameSurrogate>
 {
     /// <inheritdoc />
-    public DatasetRef ConvertFromSurrogate(in NameSurrogate surrogate) => DatasetRef.Parse(surrogate.Name);
+    public CalibrationSet ConvertFromSurrogate(in NameSurrogate surrogate) => CalibrationSet.Parse(surrogate.Name);
 
     /// <inheritdoc />
-    public NameSurrogate ConvertToSurrogate(in DatasetRef value) => new(value.ToString());
+    public NameSurrogate ConvertToSurrogate(in CalibrationSet value) => new(value.ToString());
 }
 
 /// <summary>Converts <see cref="KeepMode"/> to and from its name (<c>masks</c>, <c>checkpoints</c>).</summary>

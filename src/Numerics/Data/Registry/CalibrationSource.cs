@@ -1,3 +1,4 @@
+using Shear.Numerics.Experiment;
 using Shear.Numerics.Tokenization;
 
 namespace Shear.Numerics.Data.Registry;
@@ -49,6 +50,51 @@ public static class CalibrationSource
         }
 
         return texts;
+    }
+
+    /// <summary>
+    /// Parses a calibration set given by a user (<c>--calibration</c>, a sweep file) and checks each part: a file that
+    /// exists (its full path kept) or a known dataset.
+    /// </summary>
+    /// <exception cref="ArgumentException">A malformed set or mixture (named).</exception>
+    /// <exception cref="DataFormatException">An unknown dataset or a missing file (named).</exception>
+    public static CalibrationSet Resolve(string text)
+    {
+        var set = CalibrationSet.Parse(text);
+        var parts = set.Parts.Select(p =>
+        {
+            if (File.Exists(p.Dataset.Name))
+            {
+                return p with { Dataset = DatasetRef.Parse(Path.GetFullPath(p.Dataset.Name)) };
+            }
+
+            DatasetRegistry.Find(p.Dataset.ToString());
+            return p;
+        }).ToList();
+        return CalibrationSet.Parse(CalibrationSet.Text(parts));
+    }
+
+    /// <summary>
+    /// Samples for <paramref name="set"/>, part by part in the order given, each part's count drawn from it as that
+    /// dataset alone would draw them (the same seed; see <see cref="CalibrationSet.Counts"/>), with what each part gave.
+    /// </summary>
+    public static (List<int[]> Samples, SamplingMode Mode, IReadOnlyList<(string Part, int Samples, long Tokens)> Parts) Draw(CalibrationSet set, string dataDirectory,
+        Tokenizer tokenizer, SamplingMode? mode, int nsamples, int seqlen, long seed, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var counts = set.Counts(nsamples);
+        var samples = new List<int[]>();
+        var parts = new List<(string, int, long)>();
+        SamplingMode? first = null;
+        for (int i = 0; i < set.Parts.Count; i++)
+        {
+            var (drawn, used) = Draw(set.Parts[i].Dataset.ToString(), dataDirectory, tokenizer, mode, counts[i], seqlen, seed, warn);
+            first ??= used;
+            samples.AddRange(drawn);
+            parts.Add((set.Parts[i].Dataset.ToString(), drawn.Count, drawn.Sum(s => (long)s.Length)));
+        }
+
+        return (samples, first!.Value, parts);
     }
 
     /// <summary>
