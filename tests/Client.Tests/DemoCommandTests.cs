@@ -24,6 +24,9 @@ public sealed class DemoCommandTests
 
         Assert.DoesNotContain("| unstructured builtin_code:16,builtin_math:16 | [", stdout, StringComparison.Ordinal);
         Assert.Contains(" ± ", stdout, StringComparison.Ordinal);
+        // The retention view: the dense row at 100 %, each sub-model's domains as a fraction of it.
+        Assert.Contains("| calibration | ppl code % of dense |", stdout, StringComparison.Ordinal);
+        Assert.Contains("| dense | 100.00 ± 0.00 |", stdout, StringComparison.Ordinal);
         // The report is written by default, and its path printed.
         var report = Path.Combine(root, "out", "report", "report.html");
         Assert.Contains($"wrote {report}", stdout, StringComparison.Ordinal);

@@ -29,7 +29,8 @@ internal static class SweepCommand
         var format = new Option<string>("--format") { Description = "md, csv or json", DefaultValueFactory = _ => "md" };
         var report = new Option<string?>("--report") { Description = "Also write the comparison report (mask similarity, pictures, HTML) into this folder" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a non-empty --report folder (atomically)" };
-        var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, report, overwrite };
+        var retention = new Option<bool>("--retention") { Description = "Each domain as a fraction of the dense row's score (delta-method standard errors, paired over the same items)" };
+        var results = new Command("results", "Print a sweep's calibration x domain table") { sweepId, format, retention, report, overwrite };
         var cancel = new Command("cancel", "Stop scheduling a sweep's remaining work") { sweepId };
         var retry = new Command("retry", "Run again only what failed in a sweep (its failed jobs from their last finished layer, its failed evaluations)") { sweepId, watch };
         var runReport = new Option<string?>("--report") { Description = "Where the HTML report goes (default: the sweep's output folder/ID/report, replaced on the next run)" };
@@ -74,7 +75,7 @@ internal static class SweepCommand
 
             await using var cluster = await Connect(p);
             var s = await cluster.Client.GetGrain<ISweepGrain>(p.GetValue(sweepId)!).GetStatus() ?? throw new ArgumentException($"no sweep with id '{p.GetValue(sweepId)}'");
-            stdout.Write(SweepResults.Format(s, p.GetValue(format)!));
+            stdout.Write(SweepResults.Format(s, p.GetValue(format)!, p.GetValue(retention)));
             if (p.GetValue(report) is { } dir)
             {
                 WriteReport(s, dir, p.GetValue(overwrite));

@@ -1,5 +1,6 @@
 using Shear.Client.Commands;
 using Shear.Grains.Abstractions;
+using Shear.Numerics.Analysis;
 using Shear.Numerics.Experiment;
 
 namespace Shear.Client.Sweeps;
@@ -32,6 +33,12 @@ internal static class LocalSweep
         stdout.Write(SweepResults.Format(status, "md"));
         stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl X: perplexity of built-in domain X's held-out split, lower is better;");
         stdout.WriteLine(" value ± standard error; [own domain of the calibration set]; **best** of its pattern by more than twice the standard error of the difference, paired over the same items; else tie)");
+        if (SweepResults.Table(status).Rows.Any(r => r.Label == ResultsTable.Dense) && status.Jobs.Any(j => j.State == WorkState.Done))
+        {
+            stdout.WriteLine();
+            stdout.WriteLine("Retention: each domain as % of the dense row (perplexity: dense / sub-model), standard errors by the delta method, paired over the same items:");
+            stdout.Write(SweepResults.Format(status, "md", retention: true));
+        }
         foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
         {
             stdout.WriteLine($"note: {note}");

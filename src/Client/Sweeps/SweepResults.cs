@@ -18,11 +18,23 @@ internal static class SweepResults
 
     public static ResultsTable Table(SweepStatus status) => new([.. Results(status).Select(r => ResultsTable.Row(r.Row, r.Results))]);
 
-    public static string Format(SweepStatus status, string format) => format switch
+    /// <summary>The table as text; with <paramref name="retention"/>, each cell as a fraction of the dense row's.</summary>
+    /// <exception cref="ArgumentException">An unknown format, or retention without an evaluated dense row.</exception>
+    public static string Format(SweepStatus status, string format, bool retention = false)
     {
-        "md" => Table(status).ToMarkdown(),
-        "csv" => Table(status).ToCsv(),
-        "json" => Table(status).ToJson(),
-        _ => throw new ArgumentException($"--format {format}: expected md, csv or json"),
-    };
+        var table = Table(status);
+        if (retention)
+        {
+            table = table.Rows.Any(r => r.Label == ResultsTable.Dense) ? table.Retention()
+                : throw new ArgumentException("--retention: the sweep has no evaluated dense row (a sweep with domains evaluates its base models)");
+        }
+
+        return format switch
+        {
+            "md" => table.ToMarkdown(),
+            "csv" => table.ToCsv(),
+            "json" => table.ToJson(),
+            _ => throw new ArgumentException($"--format {format}: expected md, csv or json"),
+        };
+    }
 }

@@ -85,6 +85,11 @@ public static class ComparisonReport
                 File.WriteAllText(Path.Combine(temp, "results.md"), table.ToMarkdown());
                 File.WriteAllText(Path.Combine(temp, "results.csv"), table.ToCsv());
                 File.WriteAllText(Path.Combine(temp, "results.json"), table.ToJson());
+                if (input.Dense is not null)
+                {
+                    File.WriteAllText(Path.Combine(temp, "retention.md"), table.Retention().ToMarkdown());
+                    File.WriteAllText(Path.Combine(temp, "retention.csv"), table.Retention().ToCsv());
+                }
             }
 
             File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, pictures, temp));
@@ -109,6 +114,10 @@ public static class ComparisonReport
         if (table is not null)
         {
             sb.Append("<h2>Results by calibration dataset</h2>\n").Append(table.ToHtml());
+            if (table.Rows.Any(r => r.Label == ResultsTable.Dense))
+            {
+                sb.Append("<h2>Retention: each domain as a fraction of the dense model</h2>\n").Append(table.Retention().ToHtml());
+            }
         }
 
         sb.Append("<h2>Mask similarity (whole model)</h2>\n<table><tr><th>A</th><th>B</th><th>Jaccard similarity</th><th>distance</th><th>chance similarity</th></tr>\n");

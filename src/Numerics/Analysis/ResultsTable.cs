@@ -58,7 +58,13 @@ public sealed class ResultsTable
 
     /// <summary>The table of these rows.</summary>
     public ResultsTable(IReadOnlyList<ResultsRow> rows)
+        : this(rows, retention: false)
     {
+    }
+
+    private ResultsTable(IReadOnlyList<ResultsRow> rows, bool retention)
+    {
+        IsRetention = retention;
         ArgumentNullException.ThrowIfNull(rows);
         Rows = rows;
         var present = rows.SelectMany(r => r.Cells.Keys).Distinct().ToList();
@@ -67,6 +73,68 @@ public sealed class ResultsTable
 
     /// <summary>The rows, in order.</summary>
     public IReadOnlyList<ResultsRow> Rows { get; }
+
+    /// <summary>Whether each cell is a fraction of the dense row's (<see cref="Retention"/>): higher is better in every column.</summary>
+    public bool IsRetention { get; }
+
+    /// <summary>
+    /// The same table as retention: each cell a fraction of the dense row's cell in its column (scores: score / dense
+    /// score; perplexity: dense perplexity / perplexity, exp of the mean NLL difference), with its standard error by
+    /// the delta method, paired item by item where the row and the dense row were scored on the same items (covariances
+    /// per benchmark), else from the two standard errors. The verdicts follow the same rule, now higher is better
+    /// everywhere. The dense row reads 1.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table has no dense row.</exception>
+    public ResultsTable Retention()
+    {
+        var dense = Rows.FirstOrDefault(r => r.Label == Dense) ?? throw new InvalidOperationException("a retention view needs the dense row");
+        var rows = Rows.Select(r => r.Label == Dense
+            ? new ResultsRow(Dense, r.Cells.ToDictionary(c => c.Key, _ => new ResultCell(new Estimate(1.0, 0.0))))
+            : new ResultsRow(r.Label, r.Cells.Where(c => dense.Cells.ContainsKey(c.Key) && dense.Cells[c.Key].Value > 0 && c.Value.Value > 0)
+                .ToDictionary(c => c.Key, c => Retained(c.Key, c.Value, dense.Cells[c.Key]))));
+        return new ResultsTable([.. rows], retention: true);
+    }
+
+    /// <summary>The retention of <paramref name="cell"/> against the dense row's <paramref name="dense"/> cell in <paramref name="column"/> (see <see cref="Retention"/>).</summary>
+    public static ResultCell Retained(string column, ResultCell cell, ResultCell dense)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(dense);
+        bool paired = cell.Parts is { } xs && dense.Parts is { } ds && xs.Count == ds.Count && xs.Zip(ds).All(p => p.First.Length == p.Second.Length && p.First.Length > 1);
+        if (LowerIsBetter(column))
+        {
+            double r = dense.Value / cell.Value; // exp(mean NLL_dense - mean NLL_row)
+            double? se = paired ? r * StandardError.PairedDifference(dense.Parts!, cell.Parts!)!.Value.StdErr : Independent(r, cell, dense);
+            return new ResultCell(new Estimate(r, se), cell.Parts); // the rows' NLLs still pair for the verdicts
+        }
+
+        double ratio = cell.Value / dense.Value;
+        double? stdErr = Independent(ratio, cell, dense);
+        if (paired)
+        {
+            // Delta method for X / D with X, D averages over B benchmarks of per-item means on the same items.
+            int b = cell.Parts!.Count;
+            double varX = 0, varD = 0, cov = 0;
+            foreach (var (x, d) in cell.Parts.Zip(dense.Parts!))
+            {
+                int n = x.Length;
+                double mx = x.Average(), md = d.Average();
+                varX += x.Sum(v => (v - mx) * (v - mx)) / (n - 1) / n;
+                varD += d.Sum(v => (v - md) * (v - md)) / (n - 1) / n;
+                cov += x.Zip(d, (u, v) => (u - mx) * (v - md)).Sum() / (n - 1) / n;
+            }
+
+            (varX, varD, cov) = (varX / (b * b), varD / (b * b), cov / (b * b));
+            double variance = ratio * ratio * ((varX / (cell.Value * cell.Value)) + (varD / (dense.Value * dense.Value)) - (2 * cov / (cell.Value * dense.Value)));
+            stdErr = Math.Sqrt(Math.Max(0, variance));
+        }
+
+        return new ResultCell(new Estimate(ratio, stdErr), cell.Parts?.Select(x => x.Select(v => v / dense.Value).ToArray()).ToList());
+
+        static double? Independent(double r, ResultCell x, ResultCell d) => x.Estimate.StdErr is { } sx && d.Estimate.StdErr is { } sd
+            ? Math.Abs(r) * Math.Sqrt(Math.Pow(sx / x.Value, 2) + Math.Pow(sd / d.Value, 2))
+            : null;
+    }
 
     /// <summary>The columns any row has: the domain scores in the thesis's order, then the perplexity sets in order of appearance.</summary>
     public IReadOnlyList<string> Columns { get; }
@@ -111,6 +179,9 @@ public sealed class ResultsTable
     /// <summary>Whether lower values of <paramref name="column"/> are better (perplexity).</summary>
     public static bool LowerIsBetter(string column) => column.StartsWith("ppl", StringComparison.Ordinal);
 
+    // Lower is better in this table: perplexity, unless the table shows retention.
+    private bool Lower(string column) => !IsRetention && LowerIsBetter(column);
+
     /// <summary>The group of a row: its label without the last word (the calibration set).</summary>
     public static string Group(string label)
     {
@@ -135,7 +206,7 @@ public sealed class ResultsTable
             return null;
         }
 
-        var leader = LowerIsBetter(column) ? candidates.MinBy(r => r.Cells[column].Value)! : candidates.MaxBy(r => r.Cells[column].Value)!;
+        var leader = Lower(column) ? candidates.MinBy(r => r.Cells[column].Value)! : candidates.MaxBy(r => r.Cells[column].Value)!;
         return candidates.Where(r => r != leader).All(r => leader.Cells[column].SeparatedFrom(r.Cells[column])) ? leader.Label : Tie;
     }
 
@@ -159,14 +230,15 @@ public sealed class ResultsTable
         return column == $"ppl/{set.Domain}" || column == (set.Domain == "commonsense" ? "csr" : set.Domain);
     }
 
-    /// <summary>The column's heading: percentages for scores, perplexity sets by name.</summary>
-    public static string Heading(string column) => LowerIsBetter(column) ? $"ppl {column[(column.IndexOf('/') + 1)..]}" : $"{column} %";
+    /// <summary>The column's heading: percentages for scores, perplexity sets by name (in a retention table: % of dense).</summary>
+    public string Heading(string column) =>
+        (LowerIsBetter(column) ? $"ppl {column[(column.IndexOf('/') + 1)..]}" : column) + (IsRetention ? " % of dense" : LowerIsBetter(column) ? "" : " %");
 
-    private static string Number(string column, double v) =>
-        (LowerIsBetter(column) ? v : 100 * v).ToString("F2", CultureInfo.InvariantCulture);
+    private string Number(string column, double v) =>
+        (Lower(column) ? v : 100 * v).ToString("F2", CultureInfo.InvariantCulture);
 
     /// <summary>A cell as text: value ± standard error (in the column's unit), "-" when absent.</summary>
-    public static string Text(ResultsRow row, string column)
+    public string Text(ResultsRow row, string column)
     {
         ArgumentNullException.ThrowIfNull(row);
         return row.Cells.TryGetValue(column, out var cell) && cell.Estimate is var e
@@ -279,6 +351,7 @@ public sealed class ResultsTable
             sb.Append("</tr>\n");
         }
 
-        return sb.Append("</table>\n<p class=\"legend\">value ± standard error; bold: best of its group by more than twice the standard error of the difference (paired item by item where the rows share items), else tie; shaded: the calibration set's own domain; ppl: lower is better.</p>\n").ToString();
+        return sb.Append("</table>\n<p class=\"legend\">value ± standard error; bold: best of its group by more than twice the standard error of the difference (paired item by item where the rows share items), else tie; shaded: the calibration set's own domain; ")
+            .Append(IsRetention ? "each cell as % of the dense row's (perplexity: dense / row), standard errors by the delta method; higher is better.</p>\n" : "ppl: lower is better.</p>\n").ToString();
     }
 }

@@ -129,4 +129,56 @@ public sealed class ResultsTableTests
         var unpaired = ResultsTable.From(null, [("builtin_code", R(Ppl([2.0, 4.0, 6.0]))), ("builtin_math", R(Ppl([2.1, 4.1, 6.1, 4.1])))]);
         Assert.Equal(ResultsTable.Tie, unpaired.Verdict("ppl/code"));
     }
+
+    [Fact]
+    public void RetentionOfAScoreIsTheRatioWithTheDeltaMethodsPairedStandardError()
+    {
+        // Dense [1,0,1,1] (0.75), row [1,0,0,1] (0.5) on the same 4 items: R = 2/3; Var(X) = 1/12, Var(D) = 1/16,
+        // Cov = 1/24; Var(R) = R^2 (Var X / X^2 + Var D / D^2 - 2 Cov / (X D)) = 4/9 x (1/3 + 1/9 - 2/9) = 8/81.
+        var dense = new ResultCell(new Estimate(0.75, null), [[1, 0, 1, 1]]);
+        var row = new ResultCell(new Estimate(0.5, null), [[1, 0, 0, 1]]);
+        var r = ResultsTable.Retained("math", row, dense);
+        Assert.Equal(2.0 / 3, r.Value, 12);
+        Assert.Equal(Math.Sqrt(8.0 / 81), r.Estimate.StdErr!.Value, 12);
+
+        // Not paired (no items): the two relative errors in quadrature.
+        var independent = ResultsTable.Retained("math", new ResultCell(new Estimate(0.5, 0.05)), new ResultCell(new Estimate(0.75, 0.03)));
+        Assert.Equal(2.0 / 3 * Math.Sqrt((0.1 * 0.1) + (0.04 * 0.04)), independent.Estimate.StdErr!.Value, 12);
+    }
+
+    [Fact]
+    public void RetentionOfPerplexityIsDenseOverRowWithThePairedNllDifference()
+    {
+        // Window NLLs dense [1.0, 2.0], row [1.5, 2.1]: R = exp(1.5) / exp(1.8) = exp(-0.3); differences -0.5, -0.1:
+        // their mean's standard error 0.2, times R.
+        var dense = new ResultCell(new Estimate(Math.Exp(1.5), null), [[1.0, 2.0]]);
+        var row = new ResultCell(new Estimate(Math.Exp(1.8), null), [[1.5, 2.1]]);
+        var r = ResultsTable.Retained("ppl/code", row, dense);
+        Assert.Equal(Math.Exp(-0.3), r.Value, 12);
+        Assert.Equal(Math.Exp(-0.3) * 0.2, r.Estimate.StdErr!.Value, 12);
+    }
+
+    [Fact]
+    public void TheRetentionTableShowsPercentOfDenseAndPicksTheHighestEverywhere()
+    {
+        var dense = new ResultsRow(ResultsTable.Dense, new Dictionary<string, ResultCell>
+        {
+            ["math"] = new(new Estimate(0.5, null), [[1, 0, 1, 0, 1, 0, 1, 0]]),
+            ["ppl/code"] = new(new Estimate(Math.Exp(1.0), null), [[1.0, 1.0, 1.0, 1.0]]),
+        });
+        ResultsRow Row(string label, double[] math, double[] nll) => new(label, new Dictionary<string, ResultCell>
+        {
+            ["math"] = new(new Estimate(math.Average(), null), [math]),
+            ["ppl/code"] = new(new Estimate(Math.Exp(nll.Average()), null), [nll]),
+        });
+        var table = new ResultsTable([dense, Row("builtin_code", [1, 0, 1, 0, 1, 0, 1, 0], [1.1, 1.1, 1.1, 1.1]), Row("builtin_math", [0, 0, 0, 0, 0, 0, 0, 1], [3.0, 3.1, 2.9, 3.0])]);
+        var retention = table.Retention();
+        Assert.True(retention.IsRetention);
+        Assert.Equal("100.00 ± 0.00", retention.Text(retention.Rows[0], "math"));
+        Assert.Equal("100.00 ± 0.00", retention.Text(retention.Rows[1], "math")); // the same items as dense
+        Assert.Equal("ppl code % of dense", retention.Heading("ppl/code"));
+        Assert.Equal("builtin_code", retention.Verdict("ppl/code")); // higher retention wins: exp(-0.1) against exp(-2)
+        Assert.Equal("builtin_code", table.Verdict("ppl/code"));     // the raw table agrees: lower perplexity
+        Assert.Contains("| builtin_math | [25.00 ± ", retention.ToMarkdown(), StringComparison.Ordinal); // its own domain, bracketed
+    }
 }
