@@ -68,4 +68,32 @@ public sealed class EvalCommandTests
         Assert.Equal(2, code);
         Assert.Equal($"error: --model {dir}: not a model folder (no config.json)", err.TrimEnd('\n'));
     }
+
+    [Fact]
+    public void LmEvalOutWritesTheResultsInLmEvalsLayoutBesideEvalJson()
+    {
+        var dir = Cli.NewDir();
+        var data = Path.Combine(global::Shear.Tests.Shared.TestRepo.Root, "data");
+        var output = Path.Combine(dir, "eval.json");
+        var lmEval = Path.Combine(dir, "results.json");
+        var (code, stdout, err) = Shear("eval", "--model", Model, "--domains", "csr", "--limit", "2", "--data-dir", data, "--out", output, "--lm-eval-out", lmEval);
+        Assert.True(code == 0, stdout + err);
+        using var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(lmEval));
+        var acc = eval.RootElement.GetProperty("results").EnumerateArray().First(r => r.GetProperty("metric").GetString() == "acc");
+        var task = results.RootElement.GetProperty("results").GetProperty(acc.GetProperty("benchmark").GetString()!);
+        Assert.Equal(acc.GetProperty("value").GetDouble(), task.GetProperty("acc,none").GetDouble());
+        Assert.Equal(2, results.RootElement.GetProperty("config").GetProperty("limit").GetInt32());
+    }
+
+    [Fact]
+    public void AnLmEvalOutIntoAMissingFolderIsRefusedBeforeTheEvaluation()
+    {
+        var dir = Cli.NewDir();
+        var output = Path.Combine(dir, "eval.json");
+        var (code, _, err) = Shear("eval", "--model", Model, "--domains", "ppl", "--out", output, "--lm-eval-out", Path.Combine(dir, "no", "such", "results.json"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --lm-eval-out ", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 }

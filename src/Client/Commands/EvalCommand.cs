@@ -24,11 +24,12 @@ internal static class EvalCommand
         var order = new Option<string>("--meteor-order") { Description = "conventional (gold as reference) or thesis (samples as references, gold as hypothesis)", DefaultValueFactory = _ => "conventional" };
         var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
+        var lmEval = new Option<string?>("--lm-eval-out") { Description = "Also write the results in lm-evaluation-harness 0.4's results-file layout to this file" };
         var compute = new ComputeOptions("; generated code always runs on the CPU");
         var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, configs, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, unisolated, benchmark,
+            model, domains, limit, dataDir, configs, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, lmEval, unisolated, benchmark,
         };
         compute.AddTo(command);
         command.SetAction(parse =>
@@ -42,6 +43,10 @@ internal static class EvalCommand
             var dir = parse.GetValue(model)!;
             Numerics.Models.ModelConfigLoader.RequireFolder(dir);
             Numerics.IO.AtomicFile.CheckTarget(parse.GetValue(output) ?? Path.Combine(dir, "eval.json"), "--out"); // before the evaluation
+            if (parse.GetValue(lmEval) is { } lmEvalPath)
+            {
+                Numerics.IO.AtomicFile.CheckTarget(lmEvalPath, "--lm-eval-out");
+            }
 
             var device = compute.Resolve(parse);
             var options = new EvalOptions
@@ -80,8 +85,20 @@ internal static class EvalCommand
             var path = parse.GetValue(output) ?? Path.Combine(dir, "eval.json");
             LocalEvalJob.Save(report, path);
             stdout.WriteLine($"wrote {Path.GetFullPath(path)}");
+            if (parse.GetValue(lmEval) is { } lmEvalOut)
+            {
+                Numerics.IO.AtomicFile.WriteAllText(lmEvalOut, LmEvalLayout.Of(report, options, Parameters(dir)).ToJsonString(Numerics.IO.JsonOptions.Indented));
+                stdout.WriteLine($"wrote {Path.GetFullPath(lmEvalOut)} (lm-eval layout)");
+            }
             return 0;
         });
         return command;
+    }
+
+    // The parameter count of a model folder (every tensor of its checkpoint, or of the base of a masks-only sub-model).
+    private static long Parameters(string folder)
+    {
+        using var reader = Numerics.Checkpoints.CheckpointReader.Open(folder);
+        return reader.Names.Sum(n => reader.Entry(n).Shape.Aggregate(1L, (a, b) => a * b));
     }
 }

@@ -55,4 +55,8 @@ public sealed record EvalReport(
     /// </summary>
     [JsonPropertyName("fallbacks")]
     public IReadOnlyDictionary<string, string> Fallbacks { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Items each benchmark had before <c>--limit</c> (absent for perplexity windows and in older files).</summary>
+    [JsonPropertyName("available")]
+    public IReadOnlyDictionary<string, int> Available { get; init; } = new Dictionary<string, int>();
 }

@@ -68,6 +68,7 @@ public static partial class LocalEvalJob
         return Report(Path.GetFullPath(model), results, clock.Elapsed.TotalSeconds) with
         {
             Fallbacks = plans.Where(p => p.Fallback is not null).ToDictionary(p => p.Domain, p => p.Fallback!),
+            Available = job.Available,
         };
     }
 
@@ -129,9 +130,19 @@ public static partial class LocalEvalJob
 
         public void Warn(string message) => warn(message);
 
+        /// <summary>Items each benchmark had before the limit (lm-eval's n-samples "original").</summary>
+        public Dictionary<string, int> Available { get; } = [];
+
         // Real benchmarks run whole unless --limit says otherwise (the thesis); the built-in stand-ins stop at BuiltinItems.
-        private int Take(int count, EvalBenchmark? benchmark = null) =>
-            Math.Min(count, options.Limit ?? (benchmark is { BuiltIn: true } ? EvalOptions.BuiltinItems : int.MaxValue));
+        private int Take(int count, EvalBenchmark? benchmark = null)
+        {
+            if (benchmark is not null)
+            {
+                Available[benchmark.Name] = count;
+            }
+
+            return Math.Min(count, options.Limit ?? (benchmark is { BuiltIn: true } ? EvalOptions.BuiltinItems : int.MaxValue));
+        }
 
         public IEnumerable<BenchmarkResult> Perplexities(IReadOnlyList<EvalBenchmark> benchmarks)
         {
