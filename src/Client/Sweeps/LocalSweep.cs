@@ -46,7 +46,7 @@ internal static class LocalSweep
 
         foreach (var job in status.Jobs.Where(j => j.State == WorkState.Failed))
         {
-            stdout.WriteLine($"failed: job {job.JobId} ({job.Method} {job.Pattern} {job.Calibration}): {job.Message}");
+            stdout.WriteLine($"failed: job {job.JobId} ({job.Method} {job.Pattern.Label} {job.Calibration}): {job.Message}");
         }
 
         if (status.Jobs.Count(j => j.State == WorkState.Done) >= 2)

@@ -107,13 +107,13 @@ internal static class SweepProgressDisplay
     {
         foreach (var j in s.Jobs.Where(j => j.State is WorkState.Done or WorkState.Failed))
         {
-            yield return $"job {j.JobId} ({j.Method} {j.Pattern} {j.Calibration}): {j.State.ToString().ToLowerInvariant()} {j.Message}".TrimEnd();
+            yield return $"job {j.JobId} ({j.Method} {j.Pattern.Label} {j.Calibration}): {j.State.ToString().ToLowerInvariant()} {j.Message}".TrimEnd();
         }
 
         foreach (var e in s.Evaluations.Where(e => e.State is WorkState.Done or WorkState.Failed))
         {
             // A failure's reason here; a finished shard's notes (what it substituted or skipped) once, when the sweep ends.
-            yield return $"eval {e.Shard.Row} / {e.Shard.Domain} on {e.Silo}: {e.State.ToString().ToLowerInvariant()} {(e.State == WorkState.Failed ? e.Message : "")}".TrimEnd();
+            yield return $"eval {e.Shard.Row} / {EvalDomains.Name(e.Shard.Domain)} on {e.Silo}: {e.State.ToString().ToLowerInvariant()} {(e.State == WorkState.Failed ? e.Message : "")}".TrimEnd();
         }
 
         if (!Running(s))
@@ -127,12 +127,12 @@ internal static class SweepProgressDisplay
         stdout.WriteLine($"sweep {s.SweepId}: {s.State.ToString().ToLowerInvariant()} {s.Message}".TrimEnd());
         foreach (var j in s.Jobs)
         {
-            stdout.WriteLine($"  job {j.JobId} {j.Method} {j.Pattern} {j.Calibration}: {j.State.ToString().ToLowerInvariant()}, layers {j.LayersDone}/{j.Layers} {j.Message}".TrimEnd());
+            stdout.WriteLine($"  job {j.JobId} {j.Method} {j.Pattern.Label} {j.Calibration}: {j.State.ToString().ToLowerInvariant()}, layers {j.LayersDone}/{j.Layers} {j.Message}".TrimEnd());
         }
 
         foreach (var e in s.Evaluations)
         {
-            stdout.WriteLine($"  eval {e.Shard.Row} / {e.Shard.Domain}: {e.State.ToString().ToLowerInvariant()}{(e.Silo.Length > 0 ? $" on {e.Silo}" : "")} {e.Message}".TrimEnd());
+            stdout.WriteLine($"  eval {e.Shard.Row} / {EvalDomains.Name(e.Shard.Domain)}: {e.State.ToString().ToLowerInvariant()}{(e.Silo.Length > 0 ? $" on {e.Silo}" : "")} {e.Message}".TrimEnd());
         }
     }
 }

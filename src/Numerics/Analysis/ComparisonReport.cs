@@ -90,6 +90,16 @@ public static class ComparisonReport
                     File.WriteAllText(Path.Combine(temp, "retention.md"), table.Retention().ToMarkdown());
                     File.WriteAllText(Path.Combine(temp, "retention.csv"), table.Retention().ToCsv());
                 }
+
+                // Rows at several sparsities: per domain, score (retention where the dense row is there) against sparsity.
+                var shown = input.Dense is not null ? table.Retention() : table;
+                foreach (var (column, series) in SparsityCurves.Of(shown))
+                {
+                    var file = $"curve_{Safe(column)}.png";
+                    bool percent = shown.IsRetention || !ResultsTable.LowerIsBetter(column);
+                    SparsityCurves.Draw($"{shown.Heading(column)} against sparsity", "sparsity (bars: ±1 standard error)", series, Path.Combine(temp, file), percent ? 100 : 1);
+                    pictures.Add((file, $"Sparsity curve, {shown.Heading(column)}: one line per calibration set, ±1 standard error"));
+                }
             }
 
             File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, pictures, temp));
@@ -120,6 +130,13 @@ public static class ComparisonReport
             }
         }
 
+        var curves = pictures.Where(p => p.File.StartsWith("curve_", StringComparison.Ordinal)).ToList();
+        if (curves.Count > 0)
+        {
+            sb.Append("<h2>Sparsity curves</h2>\n");
+            Figures(sb, curves, folder);
+        }
+
         sb.Append("<h2>Mask similarity (whole model)</h2>\n<table><tr><th>A</th><th>B</th><th>Jaccard similarity</th><th>distance</th><th>chance similarity</th></tr>\n");
         foreach (var p in pairs)
         {
@@ -128,13 +145,17 @@ public static class ComparisonReport
         }
 
         sb.Append("</table>\n");
+        Figures(sb, pictures.Except(curves), folder);
+        return sb.Append("</body></html>\n").ToString();
+    }
+
+    private static void Figures(StringBuilder sb, IEnumerable<(string File, string Caption)> pictures, string folder)
+    {
         foreach (var (file, caption) in pictures)
         {
             var data = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(folder, file)));
             sb.Append("<figure><img alt=\"").Append(System.Net.WebUtility.HtmlEncode(caption)).Append("\" src=\"data:image/png;base64,").Append(data)
                 .Append("\"><figcaption>").Append(System.Net.WebUtility.HtmlEncode(caption)).Append("</figcaption></figure>\n");
         }
-
-        return sb.Append("</body></html>\n").ToString();
     }
 }
