@@ -23,7 +23,7 @@ public sealed class ComparisonReportTests
         var files = Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
             [".shear-output", "distance_heatmap.png", "layers_c4_vs_code.png", "layers_c4_vs_math.png", "layers_code_vs_math.png", "mask_0_self_attn_q_proj.png",
-             "report.html", "results.csv", "results.json", "results.md", "similarity.json"], files);
+             "report.html", "results.csv", "results.json", "results.md", "retention.csv", "retention.md", "similarity.json"], files); // a dense evaluation: retention too
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
         Assert.Equal(5, html.Split("src=\"data:image/png;base64,").Length - 1);
         Assert.Equal(["calibration", "dense", "c4", "math"], File.ReadAllLines(Path.Combine(output, "results.csv")).Select(l => l.Split(',')[0]));
