@@ -13,7 +13,7 @@ internal static class Cli
 
     public static string NewDir()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        var dir = global::Shear.Tests.Shared.TestTemp.NewDir("shear-client-tests");
         Directory.CreateDirectory(dir);
         return dir;
     }

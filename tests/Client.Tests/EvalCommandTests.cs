@@ -62,7 +62,7 @@ public sealed class EvalCommandTests
     [Fact]
     public void FolderThatIsNotAModelIsNamed()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        var dir = global::Shear.Tests.Shared.TestTemp.NewDir("shear-client-tests");
         Directory.CreateDirectory(dir);
         var (code, _, err) = Shear("eval", "--model", dir);
         Assert.Equal(2, code);

@@ -8,7 +8,7 @@ public sealed class SweepCommandTests
 
     private static string File(string yaml)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-client-tests", Guid.NewGuid().ToString("N"));
+        var dir = global::Shear.Tests.Shared.TestTemp.NewDir("shear-client-tests");
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, "sweep.yaml");
         System.IO.File.WriteAllText(path, yaml);

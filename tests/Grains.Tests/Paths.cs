@@ -12,7 +12,7 @@ internal static class Paths
 
     public static string TempDir()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-grain-tests", Guid.NewGuid().ToString("N"));
+        var dir = Shear.Tests.Shared.TestTemp.NewDir("shear-grain-tests");
         Directory.CreateDirectory(dir);
         return dir;
     }

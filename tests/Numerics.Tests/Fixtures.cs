@@ -52,7 +52,7 @@ internal static class Fixtures
     /// <summary>A fresh empty folder under the system temp folder.</summary>
     public static string TempDir()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "shear-tests", Guid.NewGuid().ToString("N"));
+        var dir = Shear.Tests.Shared.TestTemp.NewDir("shear-tests");
         Directory.CreateDirectory(dir);
         return dir;
     }

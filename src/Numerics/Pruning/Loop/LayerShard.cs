@@ -7,10 +7,11 @@ namespace Shear.Numerics.Pruning.Loop;
 /// <summary>
 /// The compute of one shard (in this process or inside a shard grain's device worker): its batches' hidden states at
 /// the current layer boundary. Observing loads the dense layer from the base checkpoint and keeps it for the shard's
-/// part of the mask step; when that is done (or the shard forwards without one) the next dense layer is read in the
-/// background, while the job applies and writes the current one and the shard forwards through it; forwarding loads
-/// the pruned layer from the checkpoint the loop is writing. A shard holds at most two layers: the one it computes with
-/// and the next one being read.
+/// part of the mask step; when that is done (or the shard forwards without one) the next dense layer's bytes are read
+/// ahead in the background (file reads only, into the page cache: every tensor operation stays on the shard's compute
+/// queue, so thread use, and with it the bits, do not depend on timing), while the job applies and writes the current
+/// layer and the shard forwards through it; forwarding loads the pruned layer from the checkpoint the loop is writing.
+/// A shard holds one layer at a time.
 /// </summary>
 public sealed class LayerShard : IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class LayerShard : IDisposable
     private readonly ActivationSet _set;
     private int _next;
     private (int Layer, DecoderLayer Module)? _dense; // the dense layer observed last, kept for its mask step
-    private (int Layer, Task<DecoderLayer> Load)? _prefetch; // the next dense layer, being read
+    private Task? _readAhead; // the next dense layer's bytes, being read into the page cache
 
     private LayerShard(ShardSetup setup, ModelConfig config, RotaryEmbedding rotary, ActivationSet set)
     {
@@ -114,18 +115,8 @@ public sealed class LayerShard : IDisposable
         }
 
         DropDense();
-        DecoderLayer module;
-        if (_prefetch is { } ahead && ahead.Layer == layer)
-        {
-            _prefetch = null;
-            module = ahead.Load.GetAwaiter().GetResult();
-        }
-        else
-        {
-            DropPrefetch();
-            module = LoadDense(layer);
-        }
-
+        WaitReadAhead();
+        var module = LoadDense(layer);
         _dense = (layer, module);
         return module;
     }
@@ -138,9 +129,42 @@ public sealed class LayerShard : IDisposable
 
     private void Prefetch(int layer)
     {
-        if (_prefetch is null && layer < _config.NumHiddenLayers)
+        if (_readAhead is null && layer < _config.NumHiddenLayers)
         {
-            _prefetch = (layer, Task.Run(() => LoadDense(layer)));
+            var model = _setup.Model;
+            _readAhead = Task.Run(() =>
+            {
+                using var reader = CheckpointReader.Open(model);
+                var buffer = new byte[1 << 20];
+                foreach (var name in reader.Names.Where(n => n.StartsWith(DecoderLayer.StatePrefix(layer), StringComparison.Ordinal)))
+                {
+                    try
+                    {
+                        reader.CopyBytes(name, (_, _) => { }, buffer);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // a masks-only base's tensor has no bytes of its own: it is read when it is loaded
+                    }
+                }
+            });
+        }
+    }
+
+    // The read ahead is only a cache warm-up: waited for (so no reader outlives the shard), its errors left to the real read.
+    private void WaitReadAhead()
+    {
+        if (_readAhead is { } ahead)
+        {
+            _readAhead = null;
+            try
+            {
+                ahead.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or CheckpointFormatException or UnauthorizedAccessException)
+            {
+                // the load that follows reads the same bytes and reports what is wrong
+            }
         }
     }
 
@@ -154,21 +178,7 @@ public sealed class LayerShard : IDisposable
         }
     }
 
-    private void DropPrefetch()
-    {
-        if (_prefetch is { } ahead)
-        {
-            _prefetch = null;
-            try
-            {
-                ahead.Load.GetAwaiter().GetResult().Dispose();
-            }
-            catch (Exception e) when (e is IOException or CheckpointFormatException)
-            {
-                // a read ahead that failed is not needed: the layer is read again (and the error shown) when it is
-            }
-        }
-    }
+
 
     private void RunPruned(int layer)
     {
@@ -194,7 +204,7 @@ public sealed class LayerShard : IDisposable
     public void Dispose()
     {
         DropDense();
-        DropPrefetch();
+        WaitReadAhead();
         _set.Dispose();
         _rotary.Dispose();
     }
