@@ -30,15 +30,17 @@ internal static class LocalSweep
         await sweep.Submit(spec);
         var status = await SweepProgressDisplay.Follow(sweep, stdout, true, TimeSpan.FromMilliseconds(500));
         stdout.WriteLine();
-        stdout.Write(SweepResults.Format(status, "md"));
+        var table = SweepResults.Table(status);
+        stdout.Write(table.ToMarkdown());
         stdout.WriteLine("(code: pass@1 %, csr: accuracy %, translation: METEOR %, math: exact match %, ppl X: perplexity of built-in domain X's held-out split, lower is better;");
         stdout.WriteLine(" value ± standard error; [own domain of the calibration set]; **best** of its pattern by more than twice the standard error of the difference, paired over the same items; else tie)");
-        if (SweepResults.Table(status).Rows.Any(r => r.Label == ResultsTable.Dense) && status.Jobs.Any(j => j.State == WorkState.Done))
+        if (table.Rows.Any(r => r.Label == ResultsTable.Dense) && status.Jobs.Any(j => j.State == WorkState.Done))
         {
             stdout.WriteLine();
             stdout.WriteLine("Retention: each domain as % of the dense row (perplexity: dense / sub-model), standard errors by the delta method, paired over the same items:");
-            stdout.Write(SweepResults.Format(status, "md", retention: true));
+            stdout.Write(table.Retention().ToMarkdown());
         }
+
         foreach (var note in status.Evaluations.Select(e => e.Message).Where(m => m.Length > 0).Distinct())
         {
             stdout.WriteLine($"note: {note}");

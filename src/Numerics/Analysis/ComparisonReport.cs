@@ -78,21 +78,22 @@ public static class ComparisonReport
             pictures.Add((maskFile, $"{name}: {input.Sets[0].Name} and {input.Sets[1].Name} (kept black, pruned white), differences red"));
 
             File.WriteAllText(Path.Combine(temp, "similarity.json"), JsonSerializer.Serialize(pairs, JsonOptions.Indented));
-            ResultsTable? table = null;
+            ResultsTable? table = null, retention = null;
             if (input.Evaluations.Count > 0)
             {
                 table = ResultsTable.From(input.Dense, input.Sets.Where(s => input.Evaluations.ContainsKey(s.Name)).Select(s => (s.Name, input.Evaluations[s.Name])));
                 File.WriteAllText(Path.Combine(temp, "results.md"), table.ToMarkdown());
                 File.WriteAllText(Path.Combine(temp, "results.csv"), table.ToCsv());
                 File.WriteAllText(Path.Combine(temp, "results.json"), table.ToJson());
-                if (input.Dense is not null)
+                retention = input.Dense is not null ? table.Retention() : null;
+                if (retention is not null)
                 {
-                    File.WriteAllText(Path.Combine(temp, "retention.md"), table.Retention().ToMarkdown());
-                    File.WriteAllText(Path.Combine(temp, "retention.csv"), table.Retention().ToCsv());
+                    File.WriteAllText(Path.Combine(temp, "retention.md"), retention.ToMarkdown());
+                    File.WriteAllText(Path.Combine(temp, "retention.csv"), retention.ToCsv());
                 }
 
                 // Rows at several sparsities: per domain, score (retention where the dense row is there) against sparsity.
-                var shown = input.Dense is not null ? table.Retention() : table;
+                var shown = retention ?? table;
                 foreach (var (column, series) in SparsityCurves.Of(shown))
                 {
                     var file = $"curve_{Safe(column)}.png";
@@ -102,7 +103,7 @@ public static class ComparisonReport
                 }
             }
 
-            File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, pictures, temp));
+            File.WriteAllText(Path.Combine(temp, "report.html"), Html(pairs, table, retention, pictures, temp));
             OutputFolder.Commit(temp, full);
         }
         finally
@@ -115,7 +116,7 @@ public static class ComparisonReport
 
     private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 
-    private static string Html(List<MaskSimilarity> pairs, ResultsTable? table, List<(string File, string Caption)> pictures, string folder)
+    private static string Html(List<MaskSimilarity> pairs, ResultsTable? table, ResultsTable? retention, List<(string File, string Caption)> pictures, string folder)
     {
         static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
         var sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Shear sub-model comparison</title>\n")
@@ -124,9 +125,9 @@ public static class ComparisonReport
         if (table is not null)
         {
             sb.Append("<h2>Results by calibration dataset</h2>\n").Append(table.ToHtml());
-            if (table.Rows.Any(r => r.Label == ResultsTable.Dense))
+            if (retention is not null)
             {
-                sb.Append("<h2>Retention: each domain as a fraction of the dense model</h2>\n").Append(table.Retention().ToHtml());
+                sb.Append("<h2>Retention: each domain as a fraction of the dense model</h2>\n").Append(retention.ToHtml());
             }
         }
 

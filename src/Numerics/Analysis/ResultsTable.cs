@@ -109,8 +109,12 @@ public sealed class ResultsTable
         }
 
         double ratio = cell.Value / dense.Value;
-        double? stdErr = Independent(ratio, cell, dense);
-        if (paired)
+        double? stdErr;
+        if (!paired)
+        {
+            stdErr = Independent(ratio, cell, dense);
+        }
+        else
         {
             // Delta method for X / D with X, D averages over B benchmarks of per-item means on the same items.
             int b = cell.Parts!.Count;

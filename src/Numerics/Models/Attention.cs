@@ -35,6 +35,7 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
     private readonly AttentionKernel _kernel;
     private readonly ModelConfig _config;
     private readonly double _scale;
+    private readonly double _sdpaQueryScale; // SDPA scales by head_dim^-1/2: another scale is folded into q (1: none)
     private readonly double? _softcap;
 
     /// <summary>Creates layer <paramref name="layerIndex"/>'s attention.</summary>
@@ -45,6 +46,7 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         ArgumentNullException.ThrowIfNull(options);
         (_layerIndex, _heads, _kvHeads, _headDim, _kernel) = (layerIndex, config.NumAttentionHeads, config.KvHeads, config.HeadDim, options.Kernel);
         (_config, _scale, _softcap) = (config, config.AttentionScale, config.AttnLogitSoftcapping);
+        _sdpaQueryScale = config.QueryPreAttnScalar is null ? 1.0 : _scale * Math.Sqrt(_headDim);
         var d = options.Device;
         if (config.FusedProjections)
         {
@@ -96,7 +98,7 @@ public sealed class Attention : nn.Module<Tensor, DecoderContext, Tensor>
         v = RepeatKv(v);
         // Soft-capped scores need the explicit path; SDPA scales by head_dim^-1/2, so another scale is folded into q.
         var attn = _kernel == AttentionKernel.Eager || _softcap is not null ? Eager(q, k, v, mask)
-            : nn.functional.scaled_dot_product_attention(Math.Abs((_scale * Math.Sqrt(_headDim)) - 1) < 1e-12 ? q : q * (_scale * Math.Sqrt(_headDim)), k, v, mask);
+            : nn.functional.scaled_dot_product_attention(_sdpaQueryScale == 1.0 ? q : q * _sdpaQueryScale, k, v, mask);
         if (attn.shape[0] != b || attn.shape[1] != _heads || attn.shape[2] != t || attn.shape[3] != _headDim)
         {
             throw new InvalidOperationException($"attn_output should be [{b},{_heads},{t},{_headDim}] but is [{string.Join(",", attn.shape)}]");

@@ -193,12 +193,7 @@ public sealed class CausalLM : nn.Module
         var keep = attentionMask?.to(device);
         var positions = positionIds?.to(device) ?? PositionIds.From(keep, batch, length, past, device);
         var (cos, sin) = rotary.Compute(positions, dtype);
-        var windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.WindowOf).Distinct().ToList();
-        if (windows.Count(w => w is not null) > 1)
-        {
-            throw new ModelConfigException("config.json", "layers with different sliding windows are not supported");
-        }
-
+        var windows = Enumerable.Range(0, config.NumHiddenLayers).Select(config.WindowOf).ToList(); // null or the one sliding_window
         var mask = windows.Contains(null) ? AttentionMask.Build(keep, batch, length, past, dtype, device, null) : null;
         var local = windows.FirstOrDefault(w => w is not null) is { } window ? AttentionMask.Build(keep, batch, length, past, dtype, device, window) : null;
         var (localCos, localSin) = rotary.ComputeLocal(positions, dtype);

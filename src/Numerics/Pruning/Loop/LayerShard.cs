@@ -93,7 +93,7 @@ public sealed class LayerShard : IDisposable
         finally
         {
             DropDense(); // the mask step may have changed its weights (SparseGPT's solve): never reused
-            Prefetch(layer + 1);
+            ReadAhead(layer + 1);
         }
     }
 
@@ -102,7 +102,7 @@ public sealed class LayerShard : IDisposable
     {
         Expect(layer);
         DropDense();
-        Prefetch(layer + 1);
+        ReadAhead(layer + 1);
         RunPruned(layer);
     }
 
@@ -127,7 +127,7 @@ public sealed class LayerShard : IDisposable
         return CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
     }
 
-    private void Prefetch(int layer)
+    private void ReadAhead(int layer)
     {
         if (_readAhead is null && layer < _config.NumHiddenLayers)
         {
