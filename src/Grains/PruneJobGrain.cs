@@ -130,7 +130,7 @@ public sealed partial class PruneJobGrain(
         int k = state.State.Layers.Count;
         activity?.SetTag("shear.layer", k);
         var report = await LayerLoop.StepAsync(spec.Model, session.Request.Spec, session.Options, session.Output, session.Shards, session.Compute, k);
-        state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total, SerialSeconds = report.SerialSeconds, MaskSeconds = report.MaskSeconds });
+        state.State.Layers.Add(new LayerOutcome(report.Index, report.Sparsity, report.Linears.ToDictionary(), report.Seconds, RuntimeIdentity) { Zeros = report.Zeros, Total = report.Total, SerialSeconds = report.SerialSeconds, MaskSeconds = report.MaskSeconds, ByMagnitude = [.. report.ByMagnitude ?? []] });
         await StateWrites.Persist(state);
         ShearTelemetry.LayersPruned.Add(1);
     }
@@ -160,7 +160,7 @@ public sealed partial class PruneJobGrain(
 
     private async Task Complete(PruneJobSession session)
     {
-        var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total, SerialSeconds = l.SerialSeconds, MaskSeconds = l.MaskSeconds }).ToList();
+        var layers = state.State.Layers.Select(l => new LayerReport(l.Layer, l.Sparsity, l.Linears, l.Seconds) { Zeros = l.Zeros, Total = l.Total, SerialSeconds = l.SerialSeconds, MaskSeconds = l.MaskSeconds, ByMagnitude = l.ByMagnitude.Length > 0 ? l.ByMagnitude : null }).ToList();
         var report = PruningReport.Of(session.Request, session.Draw, layers, LayerReport.TotalSparsity(layers), layers.Sum(l => l.Seconds));
         await session.Compute.Run(() =>
         {

@@ -16,8 +16,8 @@ public sealed class FamilyCommandTests
 
     public static TheoryData<string, string> Families() => new()
     {
-        { "qwen3", "self_attn.q_norm.weight" }, { "gemma2", "pre_feedforward_layernorm.weight" }, { "gemma3_text", "self_attn.k_norm.weight" },
-        { "phi3", "self_attn.qkv_proj.weight" },
+        { "qwen3", "1.self_attn.q_norm.weight" }, { "gemma2", "1.pre_feedforward_layernorm.weight" }, { "gemma3_text", "1.self_attn.k_norm.weight" },
+        { "phi3", "1.self_attn.qkv_proj.weight" }, { "mixtral", "1.block_sparse_moe.experts.3.w2.weight" }, { "qwen3_moe", "2.mlp.gate.weight" },
     };
 
     [Theory]
@@ -28,7 +28,8 @@ public sealed class FamilyCommandTests
         var dir = Cli.NewDir();
         var (code, output, err) = Cli.Shear("inspect", "--model", model);
         Assert.True(code == 0, err);
-        Assert.StartsWith($"{family}: 2 layers", output, StringComparison.Ordinal);
+        Assert.StartsWith($"{family}: {(family == "qwen3_moe" ? 3 : 2)} layers", output, StringComparison.Ordinal);
+        Assert.Equal(family is "mixtral" or "qwen3_moe", output.Contains("mixture of experts: ", StringComparison.Ordinal));
 
         var full = Path.Combine(dir, "wanda");
         (code, _, err) = Cli.Shear("prune", "--model", model, "--method", "wanda", "--sparsity", "0.5", "--calibration", "builtin_text",
@@ -36,19 +37,27 @@ public sealed class FamilyCommandTests
         Assert.True(code == 0, err);
         using (var pruned = SafetensorsFile.Open(Path.Combine(full, "model.safetensors")))
         using (var o = pruned.Read("model.layers.1.self_attn.o_proj.weight"))
-        using (var own = pruned.Read($"model.layers.1.{quirk}"))
+        using (var own = pruned.Read($"model.layers.{quirk}"))
         using (var baseFile = SafetensorsFile.Open(Path.Combine(model, "model.safetensors")))
-        using (var baseOwn = baseFile.Read($"model.layers.1.{quirk}"))
+        using (var baseOwn = baseFile.Read($"model.layers.{quirk}"))
         {
             Assert.Equal(0.5, o.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // half of every row
-            if (quirk.EndsWith("_proj.weight", StringComparison.Ordinal))
+            if (PrunedLinears.IsWeight($"model.layers.{quirk}"))
             {
                 Assert.Equal(0.5, own.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // a fused Linear is pruned as one
             }
             else
             {
-                Assert.True(own.equal(baseOwn).all().item<bool>(), $"{quirk} is copied unchanged");
+                Assert.True(own.equal(baseOwn).all().item<bool>(), $"{quirk} is copied unchanged"); // a norm, or a mixture's router
             }
+        }
+
+        using (var pruning = JsonDocument.Parse(File.ReadAllText(Path.Combine(full, "pruning.json"))))
+        {
+            // qwen3_moe's layer-0 expert 7 is built so that no token is routed to it: magnitude prunes it, and the report says so.
+            var layer0 = pruning.RootElement.GetProperty("layers")[0];
+            var byMagnitude = layer0.TryGetProperty("pruned_by_magnitude", out var list) ? list.EnumerateArray().Select(e => e.GetString()).ToList() : [];
+            Assert.Equal(family == "qwen3_moe", byMagnitude.SequenceEqual(["mlp.experts.7.down_proj", "mlp.experts.7.gate_proj", "mlp.experts.7.up_proj"]));
         }
 
         var masks = Path.Combine(dir, "nm24");
@@ -87,7 +96,7 @@ public sealed class FamilyCommandTests
             File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
         }
 
-        var missing = $"model.layers.1.{quirk}";
+        var missing = $"model.layers.{quirk}";
         using (var file = SafetensorsFile.Open(Path.Combine(Fixture("models", family), "model.safetensors")))
         {
             var kept = file.Header.Tensors.Keys.Where(n => n != missing).Select(n => new KeyValuePair<string, TorchSharp.torch.Tensor>(n, file.Read(n))).ToList();
@@ -102,5 +111,29 @@ public sealed class FamilyCommandTests
         Assert.Equal($"error: {broken}: state dict is missing 1 weight(s): {missing}", err.TrimEnd('\n'));
         Assert.False(Directory.Exists(output));
         Assert.Equal([Path.GetFileName(broken)], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("mixtral", "num_local_experts", 3, "block_sparse_moe", 4)]
+    [InlineData("qwen3_moe", "num_experts", 9, "mlp", 8)]
+    public void AMixtureWhoseExpertCountDisagreesWithItsTensorsIsOneLineExitTwoAndNothingWritten(string family, string field, int count, string block, int found)
+    {
+        var dir = Cli.NewDir();
+        var broken = Path.Combine(dir, "broken");
+        Directory.CreateDirectory(broken);
+        foreach (var f in Directory.GetFiles(Fixture("models", family)))
+        {
+            File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
+        }
+
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(broken, "config.json")))!;
+        config[field] = count;
+        File.WriteAllText(Path.Combine(broken, "config.json"), config.ToJsonString());
+        var output = Path.Combine(dir, "out");
+        var (code, _, err) = Cli.Shear("prune", "--model", broken, "--method", "wanda", "--calibration", "builtin_text", "--data-dir", Data,
+            "--nsamples", "4", "--seqlen", "32", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {broken}: config.json {field} is {count} but layer 0 has {found} experts in the checkpoint (model.layers.0.{block}.experts.0 to {found - 1})", err.TrimEnd('\n'));
+        Assert.False(Directory.Exists(output));
     }
 }

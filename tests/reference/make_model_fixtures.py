@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds tiny random HF-layout checkpoints (llama+GQA+llama3 rope, mistral+sliding window, qwen2, gemma, qwen3, gemma2,
-gemma3_text) and
+gemma3_text, phi3, mixtral, qwen3_moe) and
 records their logits, as an independent reference for Shear's C# decoder.
 
 The forward pass below is written from the semantics of transformers' modeling_llama / modeling_mistral /
@@ -15,7 +15,11 @@ rope_local_base_freq and no scaling, global layers with rope_theta and linear ro
 one qkv_proj whose output rows are q, k, v; one gate_up_proj chunked into gate and up; RoPE over the first
 head_dim x partial_rotary_factor dimensions; longrope: inv_freq = 1 / (factor_i x base^(2i/d)) with short factors while
 max(position) + 1 <= original_max_position_embeddings, long ones beyond, cos and sin times
-sqrt(1 + ln(max / original) / ln(original)); a sliding window on every layer): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
+sqrt(1 + ln(max / original) / ln(original)); a sliding window on every layer), modeling_mixtral (v4.51.0,
+MixtralSparseMoeBlock: router softmax in fp32, top-k renormalised, experts w2(silu(w1 x) * w3 x) on their routed tokens,
+outputs weighted and summed with index_add_) and modeling_qwen3_moe (v4.51.0, Qwen3MoeSparseMoeBlock: the same with
+gate/up/down_proj experts of moe_intermediate_size, renormalised only where norm_topk_prob; Qwen3MoeDecoderLayer: a dense
+MLP on mlp_only_layers and off the decoder_sparse_step grid): pre-norm blocks, RMSNorm in fp32 (Gemma: 1 + w), rotate_half RoPE
 (llama3 frequency scaling), GQA by repeat_kv, eager softmax in fp32, SwiGLU (Gemma: tanh-GELU, sqrt(hidden)
 embedding scale, tied head). It is used only to make fixtures, never by CI.
 
@@ -46,7 +50,7 @@ def tokenizer_size(name):
 
 # Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
 TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel",
-                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm", "phi3": "llama2-spm"}
+                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm", "phi3": "llama2-spm", "mixtral": "llama2-spm", "qwen3_moe": "gpt2-bytelevel"}
 GEMMAS = ("gemma", "gemma2", "gemma3_text")
 
 FAMILIES = {
@@ -94,7 +98,37 @@ FAMILIES = {
                                    long_factor=[1.0, 1.5, 2.5, 4.0, 6.0, 9.0]),
                  sliding_window=6, tie_word_embeddings=False, hidden_act="silu", attention_bias=False,
                  bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    # Mixtral: every layer a block_sparse_moe of 4 experts (w1, w3, w2), top-2, weights renormalised; Mistral's attention.
+    "mixtral": dict(model_type="mixtral", hidden_size=64, intermediate_size=48, num_hidden_layers=2,
+                    num_attention_heads=4, num_key_value_heads=2, rms_norm_eps=1e-5, rope_theta=1000000.0,
+                    max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu", sliding_window=None,
+                    num_local_experts=4, num_experts_per_tok=2, router_jitter_noise=0.0, bos_token_id=1, eos_token_id=2),
+    # Qwen3-MoE: layers 0 and 2 mixtures of 8 experts of 32 (top-2, not renormalised), layer 1 a dense MLP of 96
+    # (mlp_only_layers); Qwen3's attention. Layer 0's expert 7 is never routed to (see make_weights).
+    "qwen3_moe": dict(model_type="qwen3_moe", hidden_size=64, intermediate_size=96, moe_intermediate_size=32,
+                      num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=2, head_dim=24, rms_norm_eps=1e-6,
+                      rope_theta=1000000.0, max_position_embeddings=128, tie_word_embeddings=False, hidden_act="silu",
+                      attention_bias=False, use_sliding_window=False, sliding_window=None, max_window_layers=3,
+                      num_experts=8, num_experts_per_tok=2, norm_topk_prob=False, decoder_sparse_step=1,
+                      mlp_only_layers=[1], eos_token_id=406),
 }
+MOE = ("mixtral", "qwen3_moe")
+ROUTING_MARGIN = [1.0]  # the smallest gap seen between a token's k-th and (k+1)-th routing probability
+QK_NORM = ("qwen3", "qwen3_moe", "gemma3_text")
+
+
+def is_moe(c, layer):
+    """transformers' rule: every Mixtral layer; Qwen3-MoE's layers not in mlp_only_layers, every decoder_sparse_step-th."""
+    if c["model_type"] == "mixtral":
+        return True
+    if c["model_type"] == "qwen3_moe":
+        return layer not in c.get("mlp_only_layers", []) and (layer + 1) % c.get("decoder_sparse_step", 1) == 0
+    return False
+
+
+def moe_names(c):
+    """The block's name and each expert's (gate, up, down) Linear names."""
+    return ("block_sparse_moe", ("w1", "w3", "w2")) if c["model_type"] == "mixtral" else ("mlp", ("gate_proj", "up_proj", "down_proj"))
 
 SEQUENCES = [
     [1, 17, 42, 5, 88, 23, 9],
@@ -126,7 +160,7 @@ def make_weights(c):
         w[p + "self_attn.k_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.v_proj.weight"] = lin(nkv * hd, h)
         w[p + "self_attn.o_proj.weight"] = lin(h, nh * hd)
-        if c["model_type"] in ("qwen3", "gemma3_text"):
+        if c["model_type"] in QK_NORM:
             w[p + "self_attn.q_norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(hd)
             w[p + "self_attn.k_norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(hd)
         if c["model_type"] in ("gemma2", "gemma3_text"):
@@ -136,15 +170,37 @@ def make_weights(c):
             w[p + "self_attn.q_proj.bias"] = torch.randn(nh * hd) * 0.1
             w[p + "self_attn.k_proj.bias"] = torch.randn(nkv * hd) * 0.1
             w[p + "self_attn.v_proj.bias"] = torch.randn(nkv * hd) * 0.1
-        w[p + "mlp.gate_proj.weight"] = lin(i, h)
-        w[p + "mlp.up_proj.weight"] = lin(i, h)
-        w[p + "mlp.down_proj.weight"] = lin(h, i)
+        if is_moe(c, layer):
+            block, (gate, up, down) = moe_names(c)
+            e, width = c.get("num_local_experts") or c["num_experts"], c.get("moe_intermediate_size", i)
+            w[p + block + ".gate.weight"] = lin(e, h)
+            for x in range(e):
+                w[p + f"{block}.experts.{x}.{gate}.weight"] = lin(width, h)
+                w[p + f"{block}.experts.{x}.{up}.weight"] = lin(width, h)
+                w[p + f"{block}.experts.{x}.{down}.weight"] = lin(h, width)
+        else:
+            w[p + "mlp.gate_proj.weight"] = lin(i, h)
+            w[p + "mlp.up_proj.weight"] = lin(i, h)
+            w[p + "mlp.down_proj.weight"] = lin(h, i)
         # Norm weights away from their neutral value so a wrong (1 + w) vs w convention shows.
         w[p + "input_layernorm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
         w[p + "post_attention_layernorm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
     w["model.norm.weight"] = (0.0 if gemma else 1.0) + 0.3 * torch.randn(h)
     if not c.get("tie_word_embeddings", gemma):
         w["lm_head.weight"] = lin(c["vocab_size"], h)
+    if c["model_type"] == "qwen3_moe":
+        # An expert no token reaches: every embedding gets +8 on dimension 0, which layer 0's normalised input keeps
+        # positive (its norm weight there is 1); expert 7's router row is -4 there and 0 elsewhere, so its logit is about
+        # -20 for every token.
+        # Every router ignores dimension 0 otherwise, so the offset does not decide the other experts' routing.
+        w["model.embed_tokens.weight"][:, 0] += 8.0
+        w["model.layers.0.post_attention_layernorm.weight"][0] = 1.0
+        for layer in range(c["num_hidden_layers"]):
+            if is_moe(c, layer):
+                w[f"model.layers.{layer}.mlp.gate.weight"][:, 0] = 0.0
+        router = w["model.layers.0.mlp.gate.weight"]
+        router[7] = 0.0
+        router[7, 0] = -4.0
     return w
 
 
@@ -255,7 +311,7 @@ def layer_forward(c, w, layer, x, hook=None):
         q, k, v = proj("self_attn.q_proj", hs), proj("self_attn.k_proj", hs), proj("self_attn.v_proj", hs)
     q = q.view(1, t, nh, hd)
     k = k.view(1, t, nkv, hd)
-    if c["model_type"] in ("qwen3", "gemma3_text"):
+    if c["model_type"] in QK_NORM:
         q = rms_norm(q, w[p + "self_attn.q_norm.weight"], c["rms_norm_eps"], gemma)
         k = rms_norm(k, w[p + "self_attn.k_norm.weight"], c["rms_norm_eps"], gemma)
     q, k = q.transpose(1, 2), k.transpose(1, 2)
@@ -280,7 +336,9 @@ def layer_forward(c, w, layer, x, hook=None):
         x = residual + proj("self_attn.o_proj", attn)
         hs = rms_norm(x, w[p + "post_attention_layernorm.weight"], c["rms_norm_eps"], gemma)
     residual = x
-    if c["model_type"] == "phi3":  # gate, up = gate_up_proj(x).chunk(2, dim=-1); down(up * act(gate))
+    if is_moe(c, layer):
+        out = moe_forward(c, w, p, hs, proj)
+    elif c["model_type"] == "phi3":  # gate, up = gate_up_proj(x).chunk(2, dim=-1); down(up * act(gate))
         g, up = proj("mlp.gate_up_proj", hs).chunk(2, dim=-1)
         out = proj("mlp.down_proj", up * torch.nn.functional.silu(g))
     else:
@@ -290,6 +348,34 @@ def layer_forward(c, w, layer, x, hook=None):
     if sandwich:
         out = rms_norm(out, w[p + "post_feedforward_layernorm.weight"], c["rms_norm_eps"], True)
     return residual + out
+
+
+def moe_forward(c, w, p, hs, proj):
+    """transformers' MixtralSparseMoeBlock / Qwen3MoeSparseMoeBlock.forward: softmax routing in fp32, top-k (renormalised for
+    Mixtral and where norm_topk_prob), each hit expert in index order on its tokens (torch.where over (slot, token)), the
+    routing-weighted outputs summed by index_add_. The router is no hooked Linear (pruning keeps it dense)."""
+    block, (gate, up, down) = moe_names(c)
+    t, h = hs.shape[1], hs.shape[2]
+    flat = hs.reshape(-1, h)
+    probs = torch.softmax(flat @ w[p + block + ".gate.weight"].T, dim=1, dtype=torch.float)
+    weights, selected = torch.topk(probs, c["num_experts_per_tok"], dim=-1)
+    top = torch.topk(probs, c["num_experts_per_tok"] + 1, dim=-1)[0]
+    ROUTING_MARGIN[0] = min(ROUTING_MARGIN[0], float((top[:, -2] - top[:, -1]).min()))  # k-th against (k+1)-th
+    if c["model_type"] == "mixtral" or c.get("norm_topk_prob"):
+        weights = weights / weights.sum(dim=-1, keepdim=True)
+    weights = weights.to(flat.dtype)
+    out = torch.zeros_like(flat)
+    experts = w[p + block + ".gate.weight"].shape[0]
+    expert_mask = torch.nn.functional.one_hot(selected, num_classes=experts).permute(2, 1, 0)
+    for e in range(experts):
+        idx, top_x = torch.where(expert_mask[e])
+        if top_x.numel() == 0:
+            continue
+        x = flat[top_x]
+        e_p = f"{block}.experts.{e}."
+        y = proj(e_p + down, torch.nn.functional.silu(proj(e_p + gate, x)) * proj(e_p + up, x))
+        out.index_add_(0, top_x, y * weights[top_x, idx, None])
+    return out.reshape(1, t, h)
 
 
 def embed(c, w, ids):

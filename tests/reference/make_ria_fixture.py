@@ -38,7 +38,7 @@ def matrix_threshold_mask(metric, sparsity):
 
 def main(fixtures):
     write_fixture(fixtures, "ria_llama.safetensors",
-                  lambda c, w, s, n, m: prune_loop(c, w, s, n, m, ria_metric, matrix_threshold_mask),
+                  lambda c, w, s, n, m, **kw: prune_loop(c, w, s, n, m, ria_metric, matrix_threshold_mask, **kw),
                   {"made_by": "tests/reference/make_ria_fixture.py", "a": str(A)})
 
 

@@ -26,6 +26,13 @@ internal static class InspectCommand
 
             stdout.WriteLine($"{config.ModelType}: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, intermediate {config.IntermediateSize}, " +
                 $"heads {config.NumAttentionHeads}/{config.KvHeads} (head_dim {config.HeadDim}), vocab {config.VocabSize}, tied head {config.TieWordEmbeddings}");
+            if (config.ExpertCount > 0)
+            {
+                int moe = Enumerable.Range(0, config.NumHiddenLayers).Count(config.IsMoeLayer);
+                stdout.WriteLine($"mixture of experts: {config.ExpertCount} experts of {config.ExpertIntermediateSize}, {config.ExpertsPerToken} per token, " +
+                    $"in {moe} of {config.NumHiddenLayers} layers (routers kept dense)");
+            }
+
             if (reader.SubModelDirectory is not null)
             {
                 stdout.WriteLine($"a masks-only sub-model over {reader.Directory} (its tensors, read with the masks applied):");

@@ -126,4 +126,8 @@ public sealed record LayerOutcome(
     /// <summary>Seconds of its whole mask step, the shards' masks included: what every shard waited for.</summary>
     [Id(8)]
     public double MaskSeconds { get; init; }
+
+    /// <summary>Linears pruned by magnitude because no calibration token reached them (a mixture's unrouted experts).</summary>
+    [Id(9)]
+    public string[] ByMagnitude { get; init; } = [];
 }

@@ -134,7 +134,7 @@ public sealed record SubModel(
 /// </summary>
 internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
 {
-    private const string LayerPrefix = "model.layers.";
+    private const string LayerPrefix = PrunedLinears.LayerPrefix;
 
     /// <summary>The sub-model folder.</summary>
     public string Directory { get; } = directory;
@@ -143,7 +143,7 @@ internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
 
     /// <summary>The mask file of a tensor, or null when it is not a layer's Linear weight.</summary>
     private string? MaskPath(string name) =>
-        name.StartsWith(LayerPrefix, StringComparison.Ordinal) && name.EndsWith("_proj.weight", StringComparison.Ordinal)
+        PrunedLinears.IsWeight(name)
             ? MaskFile.PathIn(Directory, name[..^".weight".Length])
             : null;
 

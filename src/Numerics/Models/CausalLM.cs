@@ -110,15 +110,31 @@ public sealed class CausalLM : nn.Module
                 $"tensor '{Embedding}' has shape [{string.Join(",", reader.Entry(Embedding).Shape)}] but config.json (vocab_size, hidden_size) says [{string.Join(",", embedding)}]");
         }
 
-        using var skeleton = new DecoderLayer(config, 0, ModelOptions.Default with { DeviceName = "meta" });
-        for (int i = 0; i < config.NumHiddenLayers; i++)
+        // One skeleton per kind of layer (a mixture's MoE and dense layers differ), on the meta device: no memory.
+        var skeletons = new Dictionary<bool, DecoderLayer>();
+        try
         {
-            foreach (var (name, _) in StateDictLoader.Check(skeleton, reader, DecoderLayer.StatePrefix(i), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)))
+            for (int i = 0; i < config.NumHiddenLayers; i++)
             {
-                if (reader.Entry(name).DType is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
+                bool moe = config.IsMoeLayer(i);
+                if (moe)
                 {
-                    throw new CheckpointFormatException(reader.Directory, $"tensor '{name}' has dtype {reader.Entry(name).DType}, not a floating-point weight");
+                    CheckExperts(config, reader, i);
                 }
+
+                if (!skeletons.TryGetValue(moe, out var skeleton))
+                {
+                    skeletons[moe] = skeleton = new DecoderLayer(config, i, ModelOptions.Default with { DeviceName = "meta" });
+                }
+
+                CheckLayer(skeleton, reader, i);
+            }
+        }
+        finally
+        {
+            foreach (var skeleton in skeletons.Values)
+            {
+                skeleton.Dispose();
             }
         }
 
@@ -127,6 +143,33 @@ public sealed class CausalLM : nn.Module
         if (extra is not null)
         {
             throw new CheckpointFormatException(reader.Directory, $"tensor '{extra}' belongs to a layer beyond num_hidden_layers {config.NumHiddenLayers}");
+        }
+    }
+
+    // A MoE layer's experts in the checkpoint against the config's expert count (said in the config's own field).
+    private static void CheckExperts(ModelConfig config, CheckpointReader reader, int layer)
+    {
+        var block = $"{DecoderLayer.StatePrefix(layer)}{(config.ModelType == "mixtral" ? "block_sparse_moe" : "mlp")}.experts.";
+        var indices = reader.Names.Where(n => n.StartsWith(block, StringComparison.Ordinal))
+            .Select(n => int.TryParse(n.AsSpan(block.Length, Math.Max(0, n.IndexOf('.', block.Length) - block.Length)), out int e) ? e : -1).Distinct().ToList();
+        int found = indices.Count(e => e >= 0);
+        if (found != config.ExpertCount || indices.Any(e => e < 0 || e >= config.ExpertCount))
+        {
+            var field = config.ModelType == "mixtral" ? "num_local_experts" : "num_experts";
+            throw new CheckpointFormatException(reader.Directory,
+                $"config.json {field} is {config.ExpertCount} but layer {layer} has {found} experts in the checkpoint ({block}0 to {(indices.Count > 0 ? indices.Max() : -1)})");
+        }
+    }
+
+    // Layer i's weights against a skeleton of its kind: names, shapes, floating-point dtypes.
+    private static void CheckLayer(DecoderLayer skeleton, CheckpointReader reader, int i)
+    {
+        foreach (var (name, _) in StateDictLoader.Check(skeleton, reader, DecoderLayer.StatePrefix(i), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)))
+        {
+            if (reader.Entry(name).DType is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
+            {
+                throw new CheckpointFormatException(reader.Directory, $"tensor '{name}' has dtype {reader.Entry(name).DType}, not a floating-point weight");
+            }
         }
     }
 

@@ -16,7 +16,10 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     private readonly RmsNorm _postAttentionNorm;
 
     [ComponentName(Name = "mlp")]
-    private readonly Mlp _mlp;
+    private readonly nn.Module<Tensor, Tensor>? _mlp; // a dense Mlp, or Qwen3-MoE's SparseMoe
+
+    [ComponentName(Name = "block_sparse_moe")]
+    private readonly SparseMoe? _blockSparseMoe;      // Mixtral
 
     [ComponentName(Name = "pre_feedforward_layernorm")]
     private readonly RmsNorm? _preFeedforwardNorm;
@@ -34,7 +37,18 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
         _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
         _attention = new Attention(config, index, options);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
-        _mlp = new Mlp(config, options);
+        if (!config.IsMoeLayer(index))
+        {
+            _mlp = new Mlp(config, options);
+        }
+        else if (config.ModelType == "mixtral")
+        {
+            _blockSparseMoe = new SparseMoe(config, options, "block_sparse_moe");
+        }
+        else
+        {
+            _mlp = new SparseMoe(config, options, "mlp");
+        }
         if (config.SandwichNorms)
         {
             _preFeedforwardNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
@@ -47,6 +61,9 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     /// <summary>The layer's index in the model.</summary>
     public int Index { get; }
 
+    /// <summary>The layer's mixture of experts, or null for a dense MLP.</summary>
+    public SparseMoe? Moe => _blockSparseMoe ?? _mlp as SparseMoe;
+
     /// <summary>The HF state-dict prefix of this layer's tensors.</summary>
     public string Prefix => StatePrefix(Index);
 
@@ -57,15 +74,16 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     public override Tensor forward(Tensor x, DecoderContext ctx)
     {
         using var scope = NewDisposeScope();
+        var mlp = _mlp ?? _blockSparseMoe!;
         if (_preFeedforwardNorm is not null && _postFeedforwardNorm is not null)
         {
             // Gemma 2/3: post_attention_layernorm normalises the attention output; the MLP has its own pre and post norms.
             var a = x + _postAttentionNorm.call(_attention.call(_inputNorm.call(x), ctx));
-            return (a + _postFeedforwardNorm.call(_mlp.call(_preFeedforwardNorm.call(a)))).MoveToOuterDisposeScope();
+            return (a + _postFeedforwardNorm.call(mlp.call(_preFeedforwardNorm.call(a)))).MoveToOuterDisposeScope();
         }
 
         var h = x + _attention.call(_inputNorm.call(x), ctx);
-        var y = h + _mlp.call(_postAttentionNorm.call(h));
+        var y = h + mlp.call(_postAttentionNorm.call(h));
         return y.MoveToOuterDisposeScope();
     }
 }

@@ -5,11 +5,11 @@ namespace Shear.Numerics.Models;
 
 /// <summary>
 /// The fields of an HF <c>config.json</c> that the decoder uses, for <c>model_type</c> llama, mistral, qwen2,
-/// gemma, qwen3, gemma2, gemma3_text and phi3 (Phi-3 and Phi-4). Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
+/// gemma, qwen3, gemma2, gemma3_text, phi3 (Phi-3 and Phi-4) and the mixtures of experts mixtral and qwen3_moe. Bind with <see cref="ModelConfigLoader"/>, which validates and fails on unsupported values.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text or phi3.</summary>
+    /// <summary>llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text, phi3, mixtral or qwen3_moe.</summary>
     [JsonPropertyName("model_type"), JsonRequired]
     public string ModelType { get; init; } = "";
 
@@ -117,6 +117,34 @@ public sealed record ModelConfig
     [JsonPropertyName("original_max_position_embeddings")]
     public int? OriginalMaxPositionEmbeddings { get; init; }
 
+    /// <summary>Mixtral: experts per MoE layer.</summary>
+    [JsonPropertyName("num_local_experts")]
+    public int? NumLocalExperts { get; init; }
+
+    /// <summary>Qwen3-MoE: experts per MoE layer.</summary>
+    [JsonPropertyName("num_experts")]
+    public int? NumExperts { get; init; }
+
+    /// <summary>MoE: experts each token is routed to (top-k of the router's softmax).</summary>
+    [JsonPropertyName("num_experts_per_tok")]
+    public int? NumExpertsPerTok { get; init; }
+
+    /// <summary>Qwen3-MoE: whether the top-k routing weights are renormalised to sum to 1 (Mixtral always does).</summary>
+    [JsonPropertyName("norm_topk_prob")]
+    public bool NormTopkProb { get; init; }
+
+    /// <summary>Qwen3-MoE: each expert's MLP width (the dense MLP layers use <see cref="IntermediateSize"/>).</summary>
+    [JsonPropertyName("moe_intermediate_size")]
+    public int? MoeIntermediateSize { get; init; }
+
+    /// <summary>Qwen3-MoE: every N-th layer (1-based) is a MoE layer.</summary>
+    [JsonPropertyName("decoder_sparse_step")]
+    public int DecoderSparseStep { get; init; } = 1;
+
+    /// <summary>Qwen3-MoE: layers that keep a dense MLP.</summary>
+    [JsonPropertyName("mlp_only_layers")]
+    public int[]? MlpOnlyLayers { get; init; }
+
     /// <summary>Beginning-of-sequence token id.</summary>
     [JsonPropertyName("bos_token_id")]
     public int? BosTokenId { get; init; }
@@ -187,7 +215,7 @@ public sealed record ModelConfig
 
     /// <summary>Whether each head's query and key are RMS-normalised over head_dim before RoPE (qwen3's <c>q_norm</c>/<c>k_norm</c>).</summary>
     [JsonIgnore]
-    public bool QkNorm => ModelType is "qwen3" or "gemma3_text";
+    public bool QkNorm => ModelType is "qwen3" or "qwen3_moe" or "gemma3_text";
 
     /// <summary>Whether o_proj carries a bias.</summary>
     [JsonIgnore]
@@ -201,9 +229,38 @@ public sealed record ModelConfig
     [JsonIgnore]
     public int? EffectiveSlidingWindow => ModelType switch
     {
-        "mistral" or "phi3" => SlidingWindow,
+        "mistral" or "phi3" or "mixtral" => SlidingWindow,
         "qwen2" when UseSlidingWindow == true => SlidingWindow,
         _ => null,
+    };
+
+    /// <summary>Experts of a MoE layer (mixtral's num_local_experts, qwen3_moe's num_experts); 0 for dense families.</summary>
+    [JsonIgnore]
+    public int ExpertCount => ModelType switch
+    {
+        "mixtral" => NumLocalExperts ?? 8,
+        "qwen3_moe" => NumExperts ?? 0,
+        _ => 0,
+    };
+
+    /// <summary>Experts each token is routed to.</summary>
+    [JsonIgnore]
+    public int ExpertsPerToken => NumExpertsPerTok ?? 2;
+
+    /// <summary>Whether the top-k routing weights are renormalised (Mixtral always; Qwen3-MoE by norm_topk_prob).</summary>
+    [JsonIgnore]
+    public bool RenormaliseRouting => ModelType == "mixtral" || NormTopkProb;
+
+    /// <summary>Each expert's MLP width.</summary>
+    [JsonIgnore]
+    public int ExpertIntermediateSize => ModelType == "qwen3_moe" ? MoeIntermediateSize ?? IntermediateSize : IntermediateSize;
+
+    /// <summary>Whether layer <paramref name="layer"/>'s MLP is a sparse mixture of experts (transformers' Qwen3MoeDecoderLayer rule; every Mixtral layer).</summary>
+    public bool IsMoeLayer(int layer) => ModelType switch
+    {
+        "mixtral" => true,
+        "qwen3_moe" => ExpertCount > 0 && (MlpOnlyLayers is null || !MlpOnlyLayers.Contains(layer)) && (layer + 1) % DecoderSparseStep == 0,
+        _ => false,
     };
 
     /// <summary>End-of-sequence ids, resolved.</summary>

@@ -6,7 +6,7 @@ namespace Shear.Numerics.Models;
 public static class ModelConfigLoader
 {
     /// <summary>The model types one decoder implementation covers.</summary>
-    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text", "phi3"];
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text", "phi3", "mixtral", "qwen3_moe"];
 
     private static readonly string[] SupportedActivations = ["silu", "gelu", "gelu_pytorch_tanh", "gelu_new"];
 
@@ -79,10 +79,15 @@ public static class ModelConfigLoader
             throw new ModelConfigException(path, $"unknown model_type '{c.ModelType}' (Shear supports {string.Join(", ", SupportedModelTypes)})");
         }
 
-        if (c.ModelType == "qwen3" && c.UseSlidingWindow == true)
+        if (c.ModelType is "qwen3" or "qwen3_moe" && c.UseSlidingWindow == true)
         {
             // Qwen3 windows only the layers from max_window_layers on (transformers' layer_types); no released Qwen3 uses it.
-            throw new ModelConfigException(path, "use_sliding_window: true is not supported for qwen3 (Shear runs its layers with full attention)");
+            throw new ModelConfigException(path, $"use_sliding_window: true is not supported for {c.ModelType} (Shear runs its layers with full attention)");
+        }
+
+        if (c.ModelType is "mixtral" or "qwen3_moe")
+        {
+            ValidateExperts(path, c);
         }
 
         if (c.LayerTypes is { } types)
@@ -212,6 +217,28 @@ public static class ModelConfigLoader
             }
 
             InRange(path, "rope_scaling.original_max_position_embeddings", scaling.OriginalMaxPositionEmbeddings, 1 << 24);
+        }
+    }
+
+    // A MoE config's expert fields: counts in range, top-k within the experts, every mlp_only_layers entry a layer.
+    private static void ValidateExperts(string path, ModelConfig c)
+    {
+        var expertsField = c.ModelType == "mixtral" ? "num_local_experts" : "num_experts";
+        InRange(path, expertsField, c.ExpertCount, 1 << 12, min: c.ModelType == "mixtral" ? 1 : 0);
+        if (c.ExpertCount > 0)
+        {
+            InRange(path, "num_experts_per_tok", c.ExpertsPerToken, c.ExpertCount);
+        }
+
+        if (c.MoeIntermediateSize is { } width)
+        {
+            InRange(path, "moe_intermediate_size", width, 1 << 20);
+        }
+
+        InRange(path, "decoder_sparse_step", c.DecoderSparseStep, 4096);
+        if (c.MlpOnlyLayers?.Where(l => l < 0 || l >= c.NumHiddenLayers).Select(l => (int?)l).FirstOrDefault() is { } bad)
+        {
+            throw new ModelConfigException(path, $"mlp_only_layers: {bad} is not a layer (0 to {c.NumHiddenLayers - 1})");
         }
     }
 

@@ -7,6 +7,7 @@ public sealed class LayerMasks : IDisposable
 {
     private readonly Dictionary<string, Tensor> _masks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tensor> _weights = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _byMagnitude = new(StringComparer.Ordinal);
 
     /// <summary>The layer index.</summary>
     public required int Layer { get; init; }
@@ -16,6 +17,19 @@ public sealed class LayerMasks : IDisposable
 
     /// <summary>Weights that replace the originals (SparseGPT), by the same names; empty for other methods.</summary>
     public IReadOnlyDictionary<string, Tensor> Weights => _weights;
+
+    /// <summary>
+    /// Linears whose method needed calibration statistics that no calibration token gave them (a mixture's expert no
+    /// token was routed to): pruned by magnitude instead, as pruning.json reports.
+    /// </summary>
+    public IReadOnlyCollection<string> ByMagnitude => _byMagnitude;
+
+    /// <summary>Adds the mask of a Linear pruned by magnitude for want of calibration tokens (<see cref="ByMagnitude"/>).</summary>
+    public void AddByMagnitude(string name, Tensor mask)
+    {
+        Add(name, mask);
+        _byMagnitude.Add(name);
+    }
 
     /// <summary>Adds one Linear's mask (and optional new weights); the object takes ownership.</summary>
     public void Add(string name, Tensor mask, Tensor? weight = null)
@@ -45,6 +59,8 @@ public sealed class LayerMasks : IDisposable
                 {
                     TensorCodec.Write(writer, w); // host: the wire format (SparseGPT's reconstructed weights)
                 }
+
+                writer.Write(_byMagnitude.Contains(name));
             }
         }
 
@@ -64,6 +80,10 @@ public sealed class LayerMasks : IDisposable
             using var mask = TensorCodec.Read(reader);
             using var weight = reader.ReadBoolean() ? TensorCodec.Read(reader) : null;
             masks.Add(name, mask.to(device), weight?.to(device));
+            if (reader.ReadBoolean())
+            {
+                masks._byMagnitude.Add(name);
+            }
         }
 
         return masks;
@@ -93,6 +113,11 @@ public sealed class LayerMasks : IDisposable
                 if (part._weights.TryGetValue(name, out var w))
                 {
                     merged._weights[name] = w;
+                }
+
+                if (part._byMagnitude.Contains(name))
+                {
+                    merged._byMagnitude.Add(name);
                 }
             }
 

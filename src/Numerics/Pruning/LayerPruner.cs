@@ -45,6 +45,13 @@ public static class LayerPruner
             using var scope = NewDisposeScope();
             var weight = linear.weight!;
             spec.Pattern.Validate(weight.shape[1], $"{layer.Prefix}{name}");
+            if (MethodStatistics.Needs(spec) != StatisticsKind.None && statistics.Linears[name].Tokens == 0)
+            {
+                // A mixture's expert that no calibration token was routed to has no statistics: magnitude decides.
+                result.AddByMagnitude(name, MaskFor(Score(weight, null), spec with { Method = PruningMethod.Magnitude }));
+                continue;
+            }
+
             if (spec.Method == PruningMethod.SparseGpt)
             {
                 using var h = statistics.Linears[name].Hessian();

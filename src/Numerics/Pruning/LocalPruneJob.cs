@@ -128,7 +128,7 @@ public static class LocalPruneJob
 
         using var checkpoint = CheckpointReader.Open(request.Model);
         CausalLM.CheckLayers(config, checkpoint); // a missing or misshapen weight fails now, not at its layer
-        foreach (var name in checkpoint.Names.Where(n => n.StartsWith("model.layers.", StringComparison.Ordinal) && n.EndsWith("_proj.weight", StringComparison.Ordinal)))
+        foreach (var name in checkpoint.Names.Where(PrunedLinears.IsWeight))
         {
             var shape = checkpoint.Entry(name).Shape;
             var linear = name[..^".weight".Length];

@@ -30,6 +30,10 @@ public sealed record LayerReport(
     [JsonPropertyName("mask_seconds")]
     public double MaskSeconds { get; init; }
 
+    /// <summary>Linears pruned by magnitude because no calibration token reached them (a mixture's unrouted experts); null where none (most layers).</summary>
+    [JsonPropertyName("pruned_by_magnitude"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ByMagnitude { get; init; }
+
     /// <summary>Real calibration tokens the layer's statistics saw (telemetry; not in pruning.json).</summary>
     [JsonIgnore]
     public long Tokens { get; init; }

@@ -101,7 +101,7 @@ public sealed class CheckpointTests
         var dir = Fixtures.TempDir();
         File.WriteAllText(Path.Combine(dir, "config.json"), """{"model_type":"gpt2","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4}""");
         var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Load(dir));
-        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text, phi3)", e.Message);
+        Assert.Equal($"{Path.Combine(dir, "config.json")}: unknown model_type 'gpt2' (Shear supports llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text, phi3, mixtral, qwen3_moe)", e.Message);
     }
 
     [Theory]
@@ -127,6 +127,31 @@ public sealed class CheckpointTests
         Assert.Equal(local, Enumerable.Range(0, 3).Select(i => config.WindowOf(i) == 512));
         var gemma2 = config with { ModelType = "gemma2", LayerTypes = null };
         Assert.Equal([true, false, true], Enumerable.Range(0, 3).Select(i => gemma2.WindowOf(i) == 512)); // even layers
+    }
+
+    [Theory]
+    [InlineData("mixtral", ""","num_local_experts":4,"num_experts_per_tok":5""", "num_experts_per_tok must be 1 to 4, got 5")]
+    [InlineData("mixtral", ""","num_local_experts":0""", "num_local_experts must be 1 to 4096, got 0")]
+    [InlineData("qwen3_moe", ""","num_experts":8,"mlp_only_layers":[0,3]""", "mlp_only_layers: 3 is not a layer (0 to 1)")]
+    [InlineData("qwen3_moe", ""","num_experts":8,"decoder_sparse_step":0""", "decoder_sparse_step must be 1 to 4096, got 0")]
+    [InlineData("qwen3_moe", ""","num_experts":8,"moe_intermediate_size":-1""", "moe_intermediate_size must be 1 to 1048576, got -1")]
+    public void ABadMixtureConfigIsNamed(string family, string fields, string expected)
+    {
+        var json = $$"""{"model_type":"{{family}}","hidden_size":8,"intermediate_size":8,"num_hidden_layers":2,"num_attention_heads":2,"vocab_size":4{{fields}}}""";
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", json));
+        Assert.Equal("c.json: " + expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData(new int[0], 1, new[] { true, true, true, true })]
+    [InlineData(new[] { 1 }, 1, new[] { true, false, true, true })]
+    [InlineData(new int[0], 2, new[] { false, true, false, true })] // (layer + 1) % decoder_sparse_step == 0
+    public void Qwen3MoesMixtureLayersFollowMlpOnlyLayersAndTheSparseStep(int[] mlpOnly, int step, bool[] moe)
+    {
+        var config = new ModelConfig { ModelType = "qwen3_moe", NumHiddenLayers = 4, NumExperts = 8, MlpOnlyLayers = mlpOnly, DecoderSparseStep = step };
+        Assert.Equal(moe, Enumerable.Range(0, 4).Select(config.IsMoeLayer));
+        Assert.False((config with { NumExperts = 0 }).IsMoeLayer(0)); // no experts: a dense model
+        Assert.True((config with { ModelType = "mixtral", NumLocalExperts = 8 }).IsMoeLayer(1)); // every Mixtral layer
     }
 
     [Fact]

@@ -69,7 +69,10 @@ public sealed class DecodingTests
             var changed = (long[])ids.Clone();
             changed[j] = (changed[j] + 7) % model.Config.VocabSize;
             var after = model.Forward(tensor(changed).unsqueeze(0))[0];
-            Assert.Equal(0.0, Fixtures.MaxAbsDiff(before.narrow(0, 0, j), after.narrow(0, 0, j)));
+            // Bit for bit, except where a mixture's expert runs on another set of tokens (the matmul over more or fewer
+            // rows may sum in another order): there within fp32 rounding of logits of order 10.
+            double tolerance = model.Config.ExpertCount > 0 ? 1e-5 : 0.0;
+            Assert.InRange(Fixtures.MaxAbsDiff(before.narrow(0, 0, j), after.narrow(0, 0, j)), 0.0, tolerance);
             Assert.True(Fixtures.MaxAbsDiff(before[j], after[j]) > 1e-3, $"{family}: logits at {j} ignore the token at {j}");
         }
     }

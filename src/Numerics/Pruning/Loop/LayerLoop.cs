@@ -212,7 +212,7 @@ public static class LayerLoop
             RoundToStored(layer, output);
             output.WriteLayer(layer, masks);
             var (zeros, total, linears) = LayerPruner.CountZeros(layer);
-            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = reduced.Tokens };
+            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = reduced.Tokens, ByMagnitude = masks.ByMagnitude.Count > 0 ? [.. masks.ByMagnitude] : null };
         }
         finally
         {
@@ -253,7 +253,7 @@ public static class LayerLoop
             RoundToStored(layer, output);
             output.WriteLayer(layer, masks);
             var (zeros, total, linears) = LayerPruner.CountZeros(layer);
-            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = tokens };
+            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = tokens, ByMagnitude = masks.ByMagnitude.Count > 0 ? [.. masks.ByMagnitude] : null };
         }
         finally
         {
