@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
         Int(4, 32), Int(5, 256), Int(6, 2048), args.ElementAtOrDefault(7) ?? "wanda"),
     "sandbox" => SandboxBench.Run(args.ElementAtOrDefault(1) ?? "data/builtin"),
     "write-7b" => Write7B(args.ElementAtOrDefault(1) ?? "/tmp/llama7b-random", Int(2, 32)),
+    "write" => WriteShape(args.ElementAtOrDefault(1) ?? throw new ArgumentException("write SHAPE DIR [LAYERS]"), args.ElementAtOrDefault(2) ?? throw new ArgumentException("write SHAPE DIR [LAYERS]"), args.Length > 3 ? Int(3, 0) : null),
     "domains" => DomainBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "eval" => EvalBench.Run(args.ElementAtOrDefault(1) ?? "models/shear-tiny", args.ElementAtOrDefault(2) ?? "data/builtin"),
     "jaccard" => JaccardBench.Run(),
@@ -25,11 +26,18 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | load-masks SUBMODEL [REPEATS] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] [LAYERS] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Bench -- forward | load [MB] | load-masks SUBMODEL [REPEATS] | prune [MODEL NSAMPLES SEQLEN SHARDS] | write-7b [DIR] [LAYERS] | write llama-7b|qwen3-8b|qwen3-30b-a3b DIR [LAYERS] | sandbox [DATA] | shards [MODEL SILOS R1,R2 NSAMPLES SEQLEN TOKENBUDGET METHOD] | domains [MODEL] [DATA] | eval [MODEL] [DATA] | jaccard | cluster [MODEL] [DATA] | dataplane | two-silos [MODEL] [DATA]");
     return 2;
 }
 
 int Int(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+// A real model's shape, random bf16 weights (all its layers, or the first LAYERS).
+static int WriteShape(string shape, string dir, int? layers)
+{
+    RandomCheckpoint.Write(dir, RandomCheckpoint.Shape(shape, layers), TorchSharp.torch.ScalarType.BFloat16);
+    return 0;
+}
 
 // LLaMA-7B-shaped layers (all 32, or the first LAYERS for timing a few real-scale layers).
 static int Write7B(string dir, int layers)
