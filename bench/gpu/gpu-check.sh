@@ -50,6 +50,7 @@ export FIXTURES="$REPO/tests/Numerics.Tests/Fixtures/models"
 export FAMILIES="llama mistral qwen2 gemma qwen3 gemma2 gemma3_text phi3"
 mkdir -p "$OUT" "$WORK"
 DEADLINE=$((SECONDS + ${GPU_CHECK_BUDGET_S:-450}))
+: > "$OUT/gpu-check.log"
 exec > >(tee -a "$OUT/gpu-check.log") 2>&1
 
 if [ "$MODE" = gpu ]; then
