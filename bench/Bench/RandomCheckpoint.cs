@@ -66,7 +66,7 @@ internal static class RandomCheckpoint
         {
             // On the meta device: names and shapes only (a mixture's layer differs from a dense one).
             using var one = new DecoderLayer(config, i, new ModelOptions(ScalarType.BFloat16) { DeviceName = "meta" });
-            specs.AddRange(one.named_parameters().Select(p => new TensorSpec($"{DecoderLayer.StatePrefix(i)}{p.name}", dtype, p.parameter.shape)));
+            specs.AddRange(one.named_parameters().Select(p => new TensorSpec($"{one.Prefix}{p.name}", dtype, p.parameter.shape)));
         }
 
         specs.Add(new("model.norm.weight", dtype, [config.HiddenSize]));

@@ -38,11 +38,11 @@ public static class ComparisonReport
             throw new ArgumentException($"two sub-models are both named '{dup.Key}' (give --names)");
         }
 
-        var prefix = $"model.layers.{input.Layer}.";
-        var matrix = input.Matrix ?? new[] { "self_attn.q_proj", "self_attn.qkv_proj" }.FirstOrDefault(m => input.Sets[0].Masks.Any(x => x.Name == prefix + m)) ?? "self_attn.q_proj";
-        var name = prefix + matrix;
-        var a = input.Sets[0].Masks.FirstOrDefault(m => m.Name == name)
-            ?? throw new ArgumentException($"--layer {input.Layer} --matrix {matrix}: no mask {name} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
+        // Masks are named as the tensors they mask: found by layer and name within it, whatever the model's prefix.
+        var matrix = input.Matrix ?? new[] { "self_attn.q_proj", "self_attn.qkv_proj" }.FirstOrDefault(m => input.Sets[0].Masks.Any(x => x.Layer == input.Layer && x.Matrix == m)) ?? "self_attn.q_proj";
+        var a = input.Sets[0].Masks.FirstOrDefault(m => m.Layer == input.Layer && m.Matrix == matrix)
+            ?? throw new ArgumentException($"--layer {input.Layer} --matrix {matrix}: no mask model.layers.{input.Layer}.{matrix} in {input.Sets[0].Name} (layers 0..{input.Sets[0].Masks.Max(m => m.Layer)})");
+        var name = a.Name;
         var pairs = new List<MaskSimilarity>();
         int n = input.Sets.Count;
         var distances = new double[n, n];

@@ -16,23 +16,10 @@ public sealed record PackedMask(string Name, long[] Shape, ulong[] Words)
     public long Count => Shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Decoder layer index parsed from the name (<c>model.layers.I.</c>), or -1.</summary>
-    public int Layer
-    {
-        get
-        {
-            const string prefix = "model.layers.";
-            if (!Name.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return -1;
-            }
-
-            int end = Name.IndexOf('.', prefix.Length);
-            return end > 0 && int.TryParse(Name.AsSpan(prefix.Length, end - prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : -1;
-        }
-    }
+    public int Layer => PrunedLinears.Split(Name)?.Layer ?? -1;
 
     /// <summary>The Linear's short name within its layer (<c>self_attn.q_proj</c>).</summary>
-    public string Matrix => Layer < 0 ? Name : Name[(Name.IndexOf('.', "model.layers.".Length) + 1)..];
+    public string Matrix => PrunedLinears.Split(Name)?.Within ?? Name;
 
     /// <summary>Whether entry (row, col) is pruned.</summary>
     public bool this[long row, long col]

@@ -134,7 +134,6 @@ public sealed record SubModel(
 /// </summary>
 internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
 {
-    private const string LayerPrefix = PrunedLinears.LayerPrefix;
 
     /// <summary>The sub-model folder.</summary>
     public string Directory { get; } = directory;
@@ -153,8 +152,7 @@ internal sealed class MaskOverlay(string directory, CheckpointReader baseReader)
     /// <summary>The changed-weights file of the layer holding <paramref name="name"/>.</summary>
     public string ChangedPath(string name)
     {
-        var rest = name[LayerPrefix.Length..];
-        return SubModel.ChangedPath(Directory, int.Parse(rest[..rest.IndexOf('.', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture));
+        return SubModel.ChangedPath(Directory, PrunedLinears.Split(name)?.Layer ?? throw new ArgumentException($"'{name}' is no layer's tensor", nameof(name)));
     }
 
     /// <summary>The tensor as the sub-model has it; <paramref name="stored"/> (the base's) is consumed.</summary>

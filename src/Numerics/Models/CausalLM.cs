@@ -47,12 +47,12 @@ public sealed class CausalLM : nn.Module
     /// <summary>Loads config and weights from an HF checkpoint folder (weights frozen for inference).</summary>
     public static CausalLM Load(string directory, ModelOptions? options = null)
     {
-        var config = ModelConfigLoader.Load(directory);
-        using var reader = CheckpointReader.Open(directory);
+        using var source = ModelSource.Open(directory);
+        var config = source.Config;
         var model = new CausalLM(config, options);
         try
         {
-            StateDictLoader.Load(model, reader, "", name => IsIgnorable(name, config));
+            StateDictLoader.Load(model, source.Reader, config.TensorPrefix, name => IsIgnorable(name, config));
             model.Freeze();
             return model;
         }
@@ -72,7 +72,7 @@ public sealed class CausalLM : nn.Module
         var layer = new DecoderLayer(config, index, options ?? ModelOptions.Default);
         try
         {
-            StateDictLoader.Load(layer, reader, DecoderLayer.StatePrefix(index), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal));
+            StateDictLoader.Load(layer, reader, config.LayerPrefix(index), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal));
             foreach (var p in layer.parameters())
             {
                 p.requires_grad = false;
@@ -97,17 +97,17 @@ public sealed class CausalLM : nn.Module
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(reader);
-        const string Embedding = "model.embed_tokens.weight";
-        if (!reader.Contains(Embedding))
+        var embedding = config.EmbeddingTensor;
+        if (!reader.Contains(embedding))
         {
-            throw new CheckpointFormatException(reader.Directory, $"checkpoint has no tensor '{Embedding}'");
+            throw new CheckpointFormatException(reader.Directory, $"checkpoint has no tensor '{embedding}'");
         }
 
-        long[] embedding = [config.VocabSize, config.HiddenSize];
-        if (!reader.Entry(Embedding).Shape.SequenceEqual(embedding))
+        long[] shape = [config.VocabSize, config.HiddenSize];
+        if (!reader.Entry(embedding).Shape.SequenceEqual(shape))
         {
             throw new CheckpointFormatException(reader.Directory,
-                $"tensor '{Embedding}' has shape [{string.Join(",", reader.Entry(Embedding).Shape)}] but config.json (vocab_size, hidden_size) says [{string.Join(",", embedding)}]");
+                $"tensor '{embedding}' has shape [{string.Join(",", reader.Entry(embedding).Shape)}] but config.json (vocab_size, hidden_size) says [{string.Join(",", shape)}]");
         }
 
         // One skeleton per kind of layer (a mixture's MoE and dense layers differ), on the meta device: no memory.
@@ -127,7 +127,7 @@ public sealed class CausalLM : nn.Module
                     skeletons[moe] = skeleton = new DecoderLayer(config, i, ModelOptions.Default with { DeviceName = "meta" });
                 }
 
-                CheckLayer(skeleton, reader, i);
+                CheckLayer(skeleton, reader, config.LayerPrefix(i));
             }
         }
         finally
@@ -138,8 +138,8 @@ public sealed class CausalLM : nn.Module
             }
         }
 
-        var extra = reader.Names.FirstOrDefault(n => n.StartsWith("model.layers.", StringComparison.Ordinal)
-            && int.TryParse(n.Split('.')[2], out int k) && k >= config.NumHiddenLayers);
+        var extra = reader.Names.FirstOrDefault(n => n.StartsWith(config.LayersPrefix, StringComparison.Ordinal)
+            && int.TryParse(n[config.LayersPrefix.Length..].Split('.')[0], out int k) && k >= config.NumHiddenLayers);
         if (extra is not null)
         {
             throw new CheckpointFormatException(reader.Directory, $"tensor '{extra}' belongs to a layer beyond num_hidden_layers {config.NumHiddenLayers}");
@@ -149,7 +149,7 @@ public sealed class CausalLM : nn.Module
     // A MoE layer's experts in the checkpoint against the config's expert count (said in the config's own field).
     private static void CheckExperts(ModelConfig config, CheckpointReader reader, int layer)
     {
-        var block = $"{DecoderLayer.StatePrefix(layer)}{(config.ModelType == "mixtral" ? "block_sparse_moe" : "mlp")}.experts.";
+        var block = $"{config.LayerPrefix(layer)}{(config.ModelType == "mixtral" ? "block_sparse_moe" : "mlp")}.experts.";
         var indices = reader.Names.Where(n => n.StartsWith(block, StringComparison.Ordinal))
             .Select(n => int.TryParse(n.AsSpan(block.Length, Math.Max(0, n.IndexOf('.', block.Length) - block.Length)), out int e) ? e : -1).Distinct().ToList();
         int found = indices.Count(e => e >= 0);
@@ -161,10 +161,10 @@ public sealed class CausalLM : nn.Module
         }
     }
 
-    // Layer i's weights against a skeleton of its kind: names, shapes, floating-point dtypes.
-    private static void CheckLayer(DecoderLayer skeleton, CheckpointReader reader, int i)
+    // One layer's weights (under prefix) against a skeleton of its kind: names, shapes, floating-point dtypes.
+    private static void CheckLayer(DecoderLayer skeleton, CheckpointReader reader, string prefix)
     {
-        foreach (var (name, _) in StateDictLoader.Check(skeleton, reader, DecoderLayer.StatePrefix(i), name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)))
+        foreach (var (name, _) in StateDictLoader.Check(skeleton, reader, prefix, name => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)))
         {
             if (reader.Entry(name).DType is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
             {
@@ -174,7 +174,7 @@ public sealed class CausalLM : nn.Module
     }
 
     private static bool IsIgnorable(string name, ModelConfig config) =>
-        name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (config.TieWordEmbeddings && name == "lm_head.weight");
+        name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (config.TieWordEmbeddings && name == $"{config.TensorPrefix}lm_head.weight");
 
     /// <summary>Stops gradient tracking on every parameter (inference).</summary>
     public void Freeze()

@@ -34,6 +34,7 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         Index = index;
+        Prefix = config.LayerPrefix(index);
         _inputNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
         _attention = new Attention(config, index, options);
         _postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, config.IsGemma, options);
@@ -64,11 +65,8 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
     /// <summary>The layer's mixture of experts, or null for a dense MLP.</summary>
     public SparseMoe? Moe => _blockSparseMoe ?? _mlp as SparseMoe;
 
-    /// <summary>The HF state-dict prefix of this layer's tensors.</summary>
-    public string Prefix => StatePrefix(Index);
-
-    /// <summary>The HF state-dict prefix of layer <paramref name="index"/>.</summary>
-    public static string StatePrefix(int index) => $"model.layers.{index}.";
+    /// <summary>The checkpoint's prefix of this layer's tensors (<see cref="ModelConfig.LayerPrefix"/>).</summary>
+    public string Prefix { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x, DecoderContext ctx)

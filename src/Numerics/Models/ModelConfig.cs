@@ -161,6 +161,29 @@ public sealed record ModelConfig
     [JsonPropertyName("torch_dtype")]
     public string? TorchDtype { get; init; }
 
+    /// <summary>
+    /// What the language model's tensor names start with in the checkpoint: empty for a causal LM
+    /// (<c>model.layers.0...</c>, <c>lm_head.weight</c>); <c>language_model.</c> for Gemma 3's multimodal checkpoints, whose
+    /// language model Shear prunes (the vision tower and projector are copied unchanged).
+    /// </summary>
+    [JsonIgnore]
+    public string TensorPrefix { get; init; } = "";
+
+    /// <summary>Whether config.json describes a multimodal model (Gemma 3's <c>text_config</c> is what this config holds).</summary>
+    [JsonIgnore]
+    public bool Multimodal => TensorPrefix.Length > 0;
+
+    /// <summary>The prefix of every decoder layer's tensors.</summary>
+    [JsonIgnore]
+    public string LayersPrefix => $"{TensorPrefix}model.layers.";
+
+    /// <summary>The embedding's tensor name.</summary>
+    [JsonIgnore]
+    public string EmbeddingTensor => $"{TensorPrefix}model.embed_tokens.weight";
+
+    /// <summary>The prefix of decoder layer <paramref name="index"/>'s tensors.</summary>
+    public string LayerPrefix(int index) => $"{LayersPrefix}{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}.";
+
     /// <summary>Key/value heads, resolved.</summary>
     [JsonIgnore]
     public int KvHeads => NumKeyValueHeads ?? NumAttentionHeads;

@@ -50,13 +50,26 @@ public static class ModelConfigLoader
         return Parse(path, json);
     }
 
+    /// <summary>
+    /// transformers' Gemma3TextConfig defaults: a multimodal Gemma 3 config.json's <c>text_config</c> lists only the
+    /// fields that differ from them (google/gemma-3-4b-it gives hidden_size, intermediate_size, num_hidden_layers,
+    /// rope_scaling and sliding_window).
+    /// </summary>
+    private const string Gemma3TextDefaults = """
+        {"vocab_size":262208,"hidden_size":2304,"intermediate_size":9216,"num_hidden_layers":26,"num_attention_heads":8,
+         "num_key_value_heads":4,"head_dim":256,"hidden_activation":"gelu_pytorch_tanh","max_position_embeddings":131072,
+         "rms_norm_eps":1e-6,"rope_theta":1000000.0,"attention_bias":false,"query_pre_attn_scalar":256,"sliding_window":4096,
+         "rope_local_base_freq":10000.0,"sliding_window_pattern":6,"pad_token_id":0,"eos_token_id":1,"bos_token_id":2}
+        """;
+
     /// <summary>Parses config JSON; <paramref name="path"/> only names the source in errors.</summary>
     public static ModelConfig Parse(string path, string json)
     {
         ModelConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<ModelConfig>(json) ?? throw new ModelConfigException(path, "config is null");
+            var (text, prefix) = LanguageModel(path, json);
+            config = (JsonSerializer.Deserialize<ModelConfig>(text) ?? throw new ModelConfigException(path, "config is null")) with { TensorPrefix = prefix };
         }
         catch (JsonException e)
         {
@@ -70,6 +83,39 @@ public static class ModelConfigLoader
 
         Validate(path, config);
         return config;
+    }
+
+    // The causal language model's config and its tensors' prefix: the file itself, or a multimodal Gemma 3's text_config
+    // over Gemma3TextConfig's defaults (the file's own token ids win), whose tensors live under language_model.
+    private static (string Json, string Prefix) LanguageModel(string path, string json)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(json) is not System.Text.Json.Nodes.JsonObject root || root["model_type"]?.GetValueKind() != JsonValueKind.String
+            || root["model_type"]!.GetValue<string>() != "gemma3")
+        {
+            return (json, "");
+        }
+
+        if (root["text_config"] is not System.Text.Json.Nodes.JsonObject text)
+        {
+            throw new ModelConfigException(path, "text_config: a gemma3 (multimodal) config needs its language model's text_config object");
+        }
+
+        var merged = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(Gemma3TextDefaults)!;
+        foreach (var (key, value) in text)
+        {
+            merged[key] = value?.DeepClone();
+        }
+
+        foreach (var key in new[] { "bos_token_id", "eos_token_id", "pad_token_id", "torch_dtype" })
+        {
+            if (root[key] is { } value)
+            {
+                merged[key] = value.DeepClone();
+            }
+        }
+
+        merged["model_type"] = "gemma3_text";
+        return (merged.ToJsonString(), "language_model.");
     }
 
     private static void Validate(string path, ModelConfig c)

@@ -26,18 +26,18 @@ public sealed class PrunedModelWriter : IDisposable
     /// <summary>The report file.</summary>
     public const string ReportFile = "pruning.json";
 
-    private const string LayerPrefix = "model.layers.";
     private static readonly string[] WeightSuffixes = [".safetensors", ".bin", ".pt", ".pth", ".gguf", ".h5", ".msgpack"];
     private readonly string _source;
     private readonly string _out;
     private readonly bool _keep;
+    private readonly ModelSource _model;
     private readonly CheckpointReader _base;
     private readonly StreamingCheckpointWriter? _checkpoint; // null when keeping masks
     private bool _completed;
 
-    private PrunedModelWriter(string source, string output, string staging, bool keep, CheckpointReader baseReader, StreamingCheckpointWriter? checkpoint)
+    private PrunedModelWriter(string source, string output, string staging, bool keep, ModelSource model, StreamingCheckpointWriter? checkpoint)
     {
-        (_source, _out, Staging, _keep, _base, _checkpoint) = (source, output, staging, keep, baseReader, checkpoint);
+        (_source, _out, Staging, _keep, _model, _base, _checkpoint) = (source, output, staging, keep, model, model.Reader, checkpoint);
     }
 
     /// <summary>What the output keeps.</summary>
@@ -46,7 +46,10 @@ public sealed class PrunedModelWriter : IDisposable
     /// <summary>The staging folder: a readable checkpoint in which every finished layer is already pruned.</summary>
     public string Staging { get; }
 
-    /// <summary>The base checkpoint (one reader for the copies and the job's mask step).</summary>
+    /// <summary>The base model, opened once (its reader serves the copies and the job's mask step).</summary>
+    public ModelSource Source => _model;
+
+    /// <summary>The base checkpoint's reader.</summary>
     internal CheckpointReader Base => _base;
 
     /// <summary>
@@ -78,7 +81,8 @@ public sealed class PrunedModelWriter : IDisposable
         }
 
         OutputFolder.CheckReplaceable(output, OutputKind.SubModel, $"the output {output}"); // a job's output folder too
-        var baseReader = CheckpointReader.Open(source);
+        var model = ModelSource.Open(source);
+        var baseReader = model.Reader;
         try
         {
             bool ours = OutputFolder.IsOurs(staging);
@@ -89,7 +93,7 @@ public sealed class PrunedModelWriter : IDisposable
 
             if (resume && ours)
             {
-                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, mode == KeepMode.Masks ? null : StreamingCheckpointWriter.Open(staging));
+                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, model, mode == KeepMode.Masks ? null : StreamingCheckpointWriter.Open(staging));
             }
 
             if (ours && Directory.EnumerateFileSystemEntries(staging).Any(e => Path.GetFileName(e) != OutputFolder.Marker))
@@ -102,20 +106,20 @@ public sealed class PrunedModelWriter : IDisposable
             if (mode == KeepMode.Masks)
             {
                 SubModel.Of(baseReader).Write(staging); // first: the staging folder reads as the base with the masks written so far
-                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, null);
+                return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, model, null);
             }
 
             var checkpoint = StreamingCheckpointWriter.Create(staging, CheckpointLayout.Like(baseReader));
-            foreach (var name in baseReader.Names.Where(n => !n.StartsWith(LayerPrefix, StringComparison.Ordinal)))
+            foreach (var name in baseReader.Names.Where(n => !n.StartsWith(model.Config.LayersPrefix, StringComparison.Ordinal)))
             {
-                checkpoint.Copy(name, baseReader); // embedding, final norm, head: unchanged, byte for byte
+                checkpoint.Copy(name, baseReader); // embedding, final norm, head (a multimodal model's vision tower): unchanged, byte for byte
             }
 
-            return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, baseReader, checkpoint);
+            return new PrunedModelWriter(Path.GetFullPath(source), output, staging, keep, model, checkpoint);
         }
         catch
         {
-            baseReader.Dispose();
+            model.Dispose();
             throw;
         }
     }
@@ -214,7 +218,7 @@ public sealed class PrunedModelWriter : IDisposable
     public void Dispose()
     {
         _checkpoint?.Dispose();
-        _base.Dispose();
+        _model.Dispose();
         if (!_completed && !_keep)
         {
             OutputFolder.Abandon(Staging);

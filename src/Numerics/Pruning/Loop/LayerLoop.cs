@@ -32,7 +32,8 @@ public static class LayerLoop
         IReadOnlyList<ILayerShard> shards, IComputeQueue compute, int firstLayer = 0, Func<LayerReport, Task>? finished = null,
         IProgress<Progress>? progress = null, CancellationToken cancellationToken = default, bool masksOnShards = true)
     {
-        int n = ModelConfigLoader.Load(model).NumHiddenLayers;
+        ArgumentNullException.ThrowIfNull(output);
+        int n = output.Source.Config.NumHiddenLayers;
         var reports = new List<LayerReport>();
         for (int k = firstLayer; k < n; k++)
         {
@@ -68,7 +69,7 @@ public static class LayerLoop
             throw new ArgumentException($"method {PruningMethods.Name(spec.Method)} needs at least one shard of calibration batches", nameof(shards));
         }
 
-        var config = ModelConfigLoader.Load(model);
+        var config = output.Source.Config;
         int n = config.NumHiddenLayers;
         var clock = Stopwatch.StartNew();
         progress?.Report(new Progress(layer, n, "observe"));
@@ -84,14 +85,14 @@ public static class LayerLoop
             serialSeconds = step.Elapsed.TotalSeconds;
             try
             {
-                var prefix = Models.DecoderLayer.StatePrefix(layer);
+                var prefix = config.LayerPrefix(layer);
                 var linears = reduced.Linears.Keys.Select(name => (name, output.Base.Entry($"{prefix}{name}.weight").ElementCount)).ToList();
                 var split = MaskSplit.Plan(linears, shards.Count);
                 var pattern = spec.PatternFor(layer);
                 var pieces = shards.Select((s, i) => split[i].Count == 0
                     ? Task.FromResult(new LayerMasks { Layer = layer }) : s.MasksAsync(layer, reduced, split[i], pattern, cancellationToken)).ToArray();
                 // The job loads the dense layer while the shards compute its masks (they overlap where shards run elsewhere).
-                var loading = compute.Run(() => CausalLM.LoadLayer(config, output.Base, layer, options), cancellationToken);
+                var loading = compute.Run(() => output.Source.LoadLayer(layer, options), cancellationToken);
                 LayerMasks[] masksOfShards;
                 try
                 {
@@ -143,7 +144,7 @@ public static class LayerLoop
         ArgumentNullException.ThrowIfNull(owl);
         ArgumentNullException.ThrowIfNull(denseShards);
         ArgumentNullException.ThrowIfNull(compute);
-        var config = ModelConfigLoader.Load(model);
+        var config = ModelConfigLoader.Load(model);   // a shard process holds no writer: its own copy of the config
         progress?.Report(new Progress(layer, config.NumHiddenLayers, "owl"));
         var parts = await Task.WhenAll(denseShards.Select(s => s.ObserveAsync(layer, cancellationToken)));
         double ratio = await compute.Run(() =>
@@ -151,8 +152,8 @@ public static class LayerLoop
             try
             {
                 using var reduced = LayerStatistics.Reduce(parts);
-                using var reader = Checkpoints.CheckpointReader.Open(model);
-                using var dense = CausalLM.LoadLayer(config, reader, layer, options);
+                using var source = ModelSource.Open(model);
+                using var dense = source.LoadLayer(layer, options);
                 return Owl.OutlierRatio(dense, reduced, owl.M);
             }
             finally
@@ -206,7 +207,7 @@ public static class LayerLoop
         try
         {
             using var reduced = parts.Length > 0 ? LayerStatistics.Reduce(parts) : new LayerStatistics(k, []);
-            using var layer = CausalLM.LoadLayer(config, output.Base, k, options);
+            using var layer = output.Source.LoadLayer(k, options);
             using var masks = LayerPruner.ComputeMasks(layer, reduced, spec with { Pattern = spec.PatternFor(k) });
             LayerPruner.Apply(layer, masks);
             RoundToStored(layer, output);

@@ -43,14 +43,15 @@ public sealed class LayerShard : IDisposable
     {
         ArgumentNullException.ThrowIfNull(setup);
         ActivationSet.CheckSamples(setup.Samples);
-        var config = ModelConfigLoader.Load(setup.Model);
+        using var source = ModelSource.Open(setup.Model);
+        var config = source.Config;
         var rotary = new RotaryEmbedding(config);
         ActivationSet? set = null;
         try
         {
             var plan = setup.Plan();
-            using (var reader = CheckpointReader.Open(setup.Model))
-            using (var embedding = reader.Read("model.embed_tokens.weight").to(setup.Options.Device).to_type(setup.Options.DType))
+            using (var stored = source.ReadEmbedding())
+            using (var embedding = stored.to(setup.Options.Device).to_type(setup.Options.DType))
             {
                 set = ActivationSet.Embed(config, rotary, embedding, setup.Samples, plan, setup.Batches(plan.Count), setup.Options.Device);
             }
@@ -123,7 +124,7 @@ public sealed class LayerShard : IDisposable
 
     private DecoderLayer LoadDense(int layer)
     {
-        using var reader = CheckpointReader.Open(_setup.Model);
+        using var reader = CheckpointReader.Open(_setup.Model); // the config is the shard's own, read once at its start
         return CausalLM.LoadLayer(_config, reader, layer, _setup.Options);
     }
 
@@ -132,11 +133,12 @@ public sealed class LayerShard : IDisposable
         if (_readAhead is null && layer < _config.NumHiddenLayers)
         {
             var model = _setup.Model;
+            var prefix = _config.LayerPrefix(layer);
             _readAhead = Task.Run(() =>
             {
                 using var reader = CheckpointReader.Open(model);
                 var buffer = new byte[1 << 20];
-                foreach (var name in reader.Names.Where(n => n.StartsWith(DecoderLayer.StatePrefix(layer), StringComparison.Ordinal)))
+                foreach (var name in reader.Names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
                 {
                     try
                     {
