@@ -70,10 +70,9 @@ internal sealed class PruneJobSession
         request = request with { DType = options.DType };
         var config = await compute.Run(() => GrainErrors.Translate(() =>
         {
-            var c = ModelConfigLoader.Load(spec.Model);
-            using var checkpoint = Numerics.Checkpoints.CheckpointReader.Open(spec.Model);
-            CausalLM.CheckLayers(c, checkpoint); // a bad checkpoint fails the job before its first layer
-            return c;
+            using var source = ModelSource.Open(spec.Model);
+            source.CheckLayers(); // a bad checkpoint fails the job before its first layer
+            return source.Config;
         }));
         state.LayerCount = config.NumHiddenLayers;
         bool dense = request.Spec.Owl is not null && state.OutlierRatios.Count < state.LayerCount;

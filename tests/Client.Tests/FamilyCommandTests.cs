@@ -14,11 +14,17 @@ public sealed class FamilyCommandTests
 
     private static string Data => Path.Combine(Shear.Tests.Shared.TestRepo.Root, "data");
 
+    /// <summary>Each family with a tensor only it has (pruned if a Linear, else copied unchanged), full name.</summary>
     public static TheoryData<string, string> Families() => new()
     {
-        { "qwen3", "1.self_attn.q_norm.weight" }, { "gemma2", "1.pre_feedforward_layernorm.weight" }, { "gemma3_text", "1.self_attn.k_norm.weight" },
-        { "phi3", "1.self_attn.qkv_proj.weight" }, { "mixtral", "1.block_sparse_moe.experts.3.w2.weight" }, { "qwen3_moe", "2.mlp.gate.weight" },
+        { "qwen3", "model.layers.1.self_attn.q_norm.weight" }, { "gemma2", "model.layers.1.pre_feedforward_layernorm.weight" },
+        { "gemma3_text", "model.layers.1.self_attn.k_norm.weight" }, { "phi3", "model.layers.1.self_attn.qkv_proj.weight" },
+        { "mixtral", "model.layers.1.block_sparse_moe.experts.3.w2.weight" }, { "qwen3_moe", "model.layers.2.mlp.gate.weight" },
+        { "gemma3", "vision_tower.vision_model.embeddings.patch_embedding.weight" }, // multimodal: the vision tower is copied unchanged
     };
+
+    // Where the family's language model lives in its checkpoint (Gemma 3's multimodal checkpoint: under language_model.).
+    private static string Prefix(string family) => family == "gemma3" ? "language_model." : "";
 
     [Theory]
     [MemberData(nameof(Families))]
@@ -28,7 +34,8 @@ public sealed class FamilyCommandTests
         var dir = Cli.NewDir();
         var (code, output, err) = Cli.Shear("inspect", "--model", model);
         Assert.True(code == 0, err);
-        Assert.StartsWith($"{family}: {(family == "qwen3_moe" ? 3 : 2)} layers", output, StringComparison.Ordinal);
+        Assert.StartsWith($"{(family == "gemma3" ? "gemma3_text" : family)}: {(family == "qwen3_moe" ? 3 : 2)} layers", output, StringComparison.Ordinal);
+        Assert.Equal(family == "gemma3", output.Contains("multimodal checkpoint: its language model (tensors under language_model.)", StringComparison.Ordinal));
         Assert.Equal(family is "mixtral" or "qwen3_moe", output.Contains("mixture of experts: ", StringComparison.Ordinal));
 
         var full = Path.Combine(dir, "wanda");
@@ -36,13 +43,13 @@ public sealed class FamilyCommandTests
             "--data-dir", Data, "--nsamples", "4", "--seqlen", "32", "--out", full);
         Assert.True(code == 0, err);
         using (var pruned = SafetensorsFile.Open(Path.Combine(full, "model.safetensors")))
-        using (var o = pruned.Read("model.layers.1.self_attn.o_proj.weight"))
-        using (var own = pruned.Read($"model.layers.{quirk}"))
+        using (var o = pruned.Read($"{Prefix(family)}model.layers.1.self_attn.o_proj.weight"))
+        using (var own = pruned.Read(quirk))
         using (var baseFile = SafetensorsFile.Open(Path.Combine(model, "model.safetensors")))
-        using (var baseOwn = baseFile.Read($"model.layers.{quirk}"))
+        using (var baseOwn = baseFile.Read(quirk))
         {
             Assert.Equal(0.5, o.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // half of every row
-            if (PrunedLinears.IsWeight($"model.layers.{quirk}"))
+            if (PrunedLinears.IsWeight(quirk))
             {
                 Assert.Equal(0.5, own.eq(0).to_type(TorchSharp.torch.ScalarType.Float32).mean().item<float>(), 3); // a fused Linear is pruned as one
             }
@@ -96,7 +103,7 @@ public sealed class FamilyCommandTests
             File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
         }
 
-        var missing = $"model.layers.{quirk}";
+        var missing = family == "gemma3" ? "language_model.model.layers.1.self_attn.k_norm.weight" : quirk; // (Shear needs no vision tensor)
         using (var file = SafetensorsFile.Open(Path.Combine(Fixture("models", family), "model.safetensors")))
         {
             var kept = file.Header.Tensors.Keys.Where(n => n != missing).Select(n => new KeyValuePair<string, TorchSharp.torch.Tensor>(n, file.Read(n))).ToList();

@@ -6,7 +6,7 @@ namespace Shear.Numerics.Tests;
 /// <summary>Paths and expected values of the committed reference fixtures (made by tests/reference/*.py).</summary>
 internal static class Fixtures
 {
-    public static readonly string[] Families = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text", "phi3", "mixtral", "qwen3_moe"];
+    public static readonly string[] Families = ["llama", "mistral", "qwen2", "gemma", "qwen3", "gemma2", "gemma3_text", "phi3", "mixtral", "qwen3_moe", "gemma3"];
 
     public static string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 

@@ -50,8 +50,8 @@ def tokenizer_size(name):
 
 # Each fixture is a complete HF folder: its tokenizer comes from make_tokenizer_fixtures.py (run that first).
 TOKENIZER_OF = {"llama": "llama3-bytelevel", "mistral": "llama2-spm", "qwen2": "gpt2-bytelevel", "gemma": "llama2-spm", "qwen3": "gpt2-bytelevel",
-                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm", "phi3": "llama2-spm", "mixtral": "llama2-spm", "qwen3_moe": "gpt2-bytelevel"}
-GEMMAS = ("gemma", "gemma2", "gemma3_text")
+                "gemma2": "llama2-spm", "gemma3_text": "llama2-spm", "phi3": "llama2-spm", "mixtral": "llama2-spm", "qwen3_moe": "gpt2-bytelevel", "gemma3": "llama2-spm"}
+GEMMAS = ("gemma", "gemma2", "gemma3_text", "gemma3")
 
 FAMILIES = {
     "llama": dict(model_type="llama", hidden_size=64, intermediate_size=112, num_hidden_layers=2,
@@ -112,6 +112,12 @@ FAMILIES = {
                       num_experts=8, num_experts_per_tok=2, norm_topk_prob=False, decoder_sparse_step=1,
                       mlp_only_layers=[1], eos_token_id=406),
 }
+# Gemma 3's multimodal checkpoint (Gemma3ForConditionalGeneration as published, e.g. google/gemma-3-4b-it): config.json
+# has model_type gemma3 with the language model's fields in text_config (the rest Gemma3TextConfig's defaults), its
+# tensors live under language_model. (language_model.model.layers.0...), beside vision_tower.* and
+# multi_modal_projector.* that pruning copies unchanged. Its language model is a gemma3_text one.
+FAMILIES["gemma3"] = dict(FAMILIES["gemma3_text"], num_key_value_heads=2, sliding_window=3, layer_types=["full_attention", "sliding_attention"])
+MULTIMODAL_PREFIX = "language_model."
 MOE = ("mixtral", "qwen3_moe")
 ROUTING_MARGIN = [1.0]  # the smallest gap seen between a token's k-th and (k+1)-th routing probability
 QK_NORM = ("qwen3", "qwen3_moe", "gemma3_text")
@@ -399,6 +405,25 @@ def forward(c, w, ids):
     return logits
 
 
+def multimodal_config(c):
+    """A Gemma3ForConditionalGeneration config.json around the language model's config c."""
+    return {"architectures": ["Gemma3ForConditionalGeneration"], "model_type": "gemma3", "torch_dtype": "float32",
+            "boi_token_index": 400, "eoi_token_index": 401, "image_token_index": 402, "mm_tokens_per_image": 4,
+            "eos_token_id": [1, 106], "text_config": dict(c, model_type="gemma3_text"),
+            "vision_config": {"model_type": "siglip_vision_model", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                              "num_attention_heads": 2, "image_size": 8, "patch_size": 4}}
+
+
+def multimodal_weights(w, c):
+    """The language model's tensors under language_model., plus a (random, tiny) vision tower and projector."""
+    out = {MULTIMODAL_PREFIX + k: v for k, v in w.items()}
+    out["vision_tower.vision_model.embeddings.patch_embedding.weight"] = torch.randn(16, 3, 4, 4)
+    out["vision_tower.vision_model.post_layernorm.weight"] = torch.randn(16)
+    out["multi_modal_projector.mm_input_projection_weight"] = torch.randn(16, c["hidden_size"])
+    out["multi_modal_projector.mm_soft_emb_norm.weight"] = torch.randn(16)
+    return out
+
+
 def main(out):
     for fam, c in FAMILIES.items():
         d = os.path.join(out, fam)
@@ -407,8 +432,8 @@ def main(out):
         shutil.copyfile(os.path.join(TOKENIZERS, TOKENIZER_OF[fam] + ".json"), os.path.join(d, "tokenizer.json"))
         w = make_weights(c)
         with open(os.path.join(d, "config.json"), "w") as f:
-            json.dump(dict(c, torch_dtype="float32"), f, indent=2)
-        safetensors_io.save(os.path.join(d, "model.safetensors"), w, {"format": "pt"})
+            json.dump(multimodal_config(c) if fam == "gemma3" else dict(c, torch_dtype="float32"), f, indent=2)
+        safetensors_io.save(os.path.join(d, "model.safetensors"), multimodal_weights(w, c) if fam == "gemma3" else w, {"format": "pt"})
         expected = {}
         with torch.no_grad():
             for n, seq in enumerate(SEQUENCES):

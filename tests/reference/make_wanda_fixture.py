@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden masks of Wanda's sequential loop (locuslab/wanda lib/prune.py prune_wanda, with the thesis's per-sample,
 variable-length forwards: ANCHORS §1.5, §1.6, §2.2) on the llama, qwen3, gemma2, gemma3_text, phi3, mixtral and qwen3_moe
-fixture models, for Shear's batched C# port.
+fixture models and the multimodal gemma3 one (its language model, masks named with its language_model. prefix), for
+Shear's batched C# port.
 
 Mixtures of experts (mixtral, qwen3_moe): each expert's Linears are hooked as any nn.Linear, so each sees exactly the
 tokens routed to it (as prune_wanda's hooks do on transformers' MoE blocks, whose experts run on their tokens only);
@@ -25,7 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from make_model_fixtures import MOE, ROUTING_MARGIN, embed, layer_forward  # noqa: E402
+from make_model_fixtures import MOE, MULTIMODAL_PREFIX, ROUTING_MARGIN, embed, layer_forward  # noqa: E402
 
 SAMPLES = [
     [406, 17, 42, 5, 88, 23, 9, 301, 250, 12, 77],
@@ -128,6 +129,9 @@ def load_llama(fixtures, family="llama"):
     with open(os.path.join(model_dir, "config.json")) as f:
         c = json.load(f)
     w = safetensors_io.load(os.path.join(model_dir, "model.safetensors"))
+    if c["model_type"] == "gemma3":  # multimodal: prune its language model (tensors under language_model.)
+        c = c["text_config"]
+        w = {k[len(MULTIMODAL_PREFIX):]: v for k, v in w.items() if k.startswith(MULTIMODAL_PREFIX)}
     return c, w, {f"sample.{i}": torch.tensor(s, dtype=torch.int64) for i, s in enumerate(SAMPLES)}
 
 
@@ -138,7 +142,7 @@ def write_fixture(fixtures, file, prune, metadata, family="llama"):
     with torch.no_grad():
         for tag, (s, n, m) in {"unstructured": (0.5, 0, 0), "nm24": (0.5, 2, 4)}.items():
             for name, mask in prune(c, w, s, n, m, by_magnitude=by_magnitude).items():
-                out[f"{tag}.{name}"] = mask
+                out[f"{tag}.{MULTIMODAL_PREFIX if family == 'gemma3' else ''}{name}"] = mask  # masks are named as the tensors they mask
     if by_magnitude:
         metadata = dict(metadata, by_magnitude=",".join(sorted(by_magnitude)))
     if c["model_type"] in MOE:
@@ -154,7 +158,7 @@ def write_fixture(fixtures, file, prune, metadata, family="llama"):
 
 def main(fixtures):
     write_fixture(fixtures, "wanda_llama.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"})
-    for family in ("qwen3", "gemma2", "gemma3_text", "phi3", "mixtral", "qwen3_moe"):
+    for family in ("qwen3", "gemma2", "gemma3_text", "phi3", "mixtral", "qwen3_moe", "gemma3"):
         write_fixture(fixtures, f"wanda_{family}.safetensors", prune_loop, {"made_by": "tests/reference/make_wanda_fixture.py"}, family)
 
 

@@ -14,8 +14,8 @@ internal static class InspectCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(model)!.FullName;
-            var config = ModelConfigLoader.Load(dir);
-            using var reader = CheckpointReader.Open(dir);
+            using var source = ModelSource.Open(dir);
+            var (config, reader) = (source.Config, source.Reader);
             long parameters = 0, bytes = 0;
             foreach (var name in reader.Names)
             {
@@ -26,6 +26,11 @@ internal static class InspectCommand
 
             stdout.WriteLine($"{config.ModelType}: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, intermediate {config.IntermediateSize}, " +
                 $"heads {config.NumAttentionHeads}/{config.KvHeads} (head_dim {config.HeadDim}), vocab {config.VocabSize}, tied head {config.TieWordEmbeddings}");
+            if (config.Multimodal)
+            {
+                stdout.WriteLine($"multimodal checkpoint: its language model (tensors under {config.TensorPrefix}) is what Shear prunes and evaluates; the other tensors are copied unchanged");
+            }
+
             if (config.ExpertCount > 0)
             {
                 int moe = Enumerable.Range(0, config.NumHiddenLayers).Count(config.IsMoeLayer);

@@ -120,14 +120,14 @@ public static class LocalPruneJob
 
         ModelConfigLoader.RequireFolder(request.Model);
         PrunedModelWriter.CheckOutput(Path.GetFullPath(request.Out), request.Overwrite, request.Model);
-        var config = ModelConfigLoader.Load(request.Model); // a bad config.json fails here, before any work
+        using var source = ModelSource.Open(request.Model); // a bad config.json fails here, before any work
+        var (config, checkpoint) = (source.Config, source.Reader);
         if (request.Spec.NeedsCalibration)
         {
             RunBounds.CheckCalibration(request.NSamples, request.SeqLen, config.HiddenSize);
         }
 
-        using var checkpoint = CheckpointReader.Open(request.Model);
-        CausalLM.CheckLayers(config, checkpoint); // a missing or misshapen weight fails now, not at its layer
+        source.CheckLayers(); // a missing or misshapen weight fails now, not at its layer
         foreach (var name in checkpoint.Names.Where(PrunedLinears.IsWeight))
         {
             var shape = checkpoint.Entry(name).Shape;

@@ -40,14 +40,14 @@ public static class SubModelExport
             throw new ArgumentException($"{reportPath}: not a pruning report ({e.Message})");
         }
 
-        var config = ModelConfigLoader.Load(subModel);
-        using var source = CheckpointReader.Open(subModel);   // checks the base and its hashes
-        CausalLM.CheckLayers(config, source);
-        PrunedModelWriter.CheckOutput(output, overwrite, source.Directory, subModel); // never into, over or around what it reads
-        using var writer = PrunedModelWriter.Create(source.Directory, output, overwrite);
+        using var source = ModelSource.Open(subModel);   // its reader checks the base and its hashes
+        var config = source.Config;
+        source.CheckLayers();
+        PrunedModelWriter.CheckOutput(output, overwrite, source.Reader.Directory, subModel); // never into, over or around what it reads
+        using var writer = PrunedModelWriter.Create(source.Reader.Directory, output, overwrite);
         for (int k = 0; k < config.NumHiddenLayers; k++)
         {
-            using var layer = CausalLM.LoadLayer(config, source, k, ModelOptions.Default);
+            using var layer = source.LoadLayer(k, ModelOptions.Default);
             using var masks = new LayerMasks { Layer = k };
             foreach (var (name, _) in LayerObserver.Linears(layer))
             {

@@ -155,6 +155,28 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void AMultimodalGemma3ConfigIsItsTextConfigOverGemma3TextsDefaults()
+    {
+        // google/gemma-3-4b-it's config.json, its vision_config cut short: text_config lists only what differs from the defaults.
+        var json = """
+            {"architectures":["Gemma3ForConditionalGeneration"],"boi_token_index":255999,"eoi_token_index":256000,"eos_token_id":[1,106],
+             "image_token_index":262144,"mm_tokens_per_image":256,"model_type":"gemma3",
+             "text_config":{"hidden_size":2560,"intermediate_size":10240,"model_type":"gemma3_text","num_hidden_layers":34,
+                            "rope_scaling":{"factor":8.0,"rope_type":"linear"},"sliding_window":1024},
+             "torch_dtype":"bfloat16","vision_config":{"model_type":"siglip_vision_model","hidden_size":1152}}
+            """;
+        var c = ModelConfigLoader.Parse("c.json", json);
+        Assert.Equal(("gemma3_text", 2560, 10240, 34, 1024), (c.ModelType, c.HiddenSize, c.IntermediateSize, c.NumHiddenLayers, c.SlidingWindow));
+        // transformers' Gemma3TextConfig defaults fill the rest.
+        Assert.Equal((262208, 8, 4, 256, 256.0, 1e6, 10000.0), (c.VocabSize, c.NumAttentionHeads, c.KvHeads, c.HeadDim, c.QueryPreAttnScalar, c.RopeTheta, c.RopeLocalBaseFreq));
+        Assert.Equal([1, 106], c.EosTokenIds); // the file's own ids win
+        Assert.Equal(("language_model.", "language_model.model.layers.3.", "language_model.model.embed_tokens.weight"), (c.TensorPrefix, c.LayerPrefix(3), c.EmbeddingTensor));
+        Assert.Equal([true, true, true, true, true, false], Enumerable.Range(0, 6).Select(i => c.WindowOf(i) == 1024)); // every 6th layer global
+        var e = Assert.Throws<ModelConfigException>(() => ModelConfigLoader.Parse("c.json", """{"model_type":"gemma3","vision_config":{}}"""));
+        Assert.Equal("c.json: text_config: a gemma3 (multimodal) config needs its language model's text_config object", e.Message);
+    }
+
+    [Fact]
     public void UnsupportedRopeScalingIsNamed()
     {
         var json = """{"model_type":"llama","hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"vocab_size":4,"rope_scaling":{"rope_type":"yarn","factor":4}}""";

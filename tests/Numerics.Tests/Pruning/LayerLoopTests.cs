@@ -68,7 +68,8 @@ public sealed class LayerLoopTests
     /// Wanda on the newer families' fixtures against the same reference loop: qwen3 (q_norm/k_norm before RoPE, head_dim
     /// not hidden / heads), gemma2 (soft-capped scores, sliding window on even layers, sandwich norms), gemma3_text
     /// (Gemma RMSNorm q_norm/k_norm, local layers with their own rope base), phi3 (fused qkv_proj and gate_up_proj, each
-    /// scored per output row as any Linear; partial rotary; longrope).
+    /// scored per output row as any Linear; partial rotary; longrope), gemma3 (the multimodal checkpoint's language model,
+    /// under language_model.; its masks named so).
     /// </summary>
     [Theory]
     [InlineData("qwen3", "unstructured", 0, 0, 16384)]
@@ -79,6 +80,8 @@ public sealed class LayerLoopTests
     [InlineData("gemma3_text", "nm24", 2, 4, 12)]
     [InlineData("phi3", "unstructured", 0, 0, 12)]
     [InlineData("phi3", "nm24", 2, 4, 16384)]
+    [InlineData("gemma3", "unstructured", 0, 0, 12)]
+    [InlineData("gemma3", "nm24", 2, 4, 16384)]
     public void BatchedLoopReproducesTheReferenceWandaOnEachFamily(string family, string tag, int n, int m, int tokenBudget) =>
         AssertReproducesTheReference(PruningMethod.Wanda, "wanda", tag, n, m, tokenBudget, family: family);
 
