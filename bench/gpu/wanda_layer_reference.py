@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "reference"))
 import safetensors_io  # noqa: E402
 import make_model_fixtures  # noqa: E402
 from make_model_fixtures import embed, layer_forward  # noqa: E402
-from make_wanda_fixture import LINEARS, Wrapped, per_row_mask, wanda_metric  # noqa: E402
+from make_wanda_fixture import LINEARS, Wrapped, nm_mask, per_row_mask, wanda_metric  # noqa: E402
 
 DTYPES = {"bf16": torch.bfloat16, "fp32": torch.float32}
 # Mask differences allowed (fraction of entries), per dtype: fp32 differs only at near-ties of the statistics'
@@ -43,16 +43,6 @@ MAX_DIFF_FRACTION = {"fp32": 1e-3, "bf16": 1e-2}
 def sync(device):
     if device.startswith("cuda"):
         torch.cuda.synchronize()
-
-
-def nm_mask(metric, n, m):
-    """locuslab's N:M selection: the lowest n of each m consecutive inputs per row (topk, largest=False)."""
-    mask = torch.zeros_like(metric) == 1
-    for ii in range(metric.shape[1]):
-        if ii % m == 0:
-            tmp = metric[:, ii:(ii + m)].float()
-            mask.scatter_(1, ii + torch.topk(tmp, n, dim=1, largest=False)[1], True)
-    return mask
 
 
 def select(metric, pattern):

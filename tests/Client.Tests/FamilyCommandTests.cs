@@ -96,12 +96,7 @@ public sealed class FamilyCommandTests
     public void ACheckpointWithoutTheFamilysTensorIsOneLineExitTwoAndNothingWritten(string family, string quirk)
     {
         var dir = Cli.NewDir();
-        var broken = Path.Combine(dir, "broken");
-        Directory.CreateDirectory(broken);
-        foreach (var f in Directory.GetFiles(Fixture("models", family)))
-        {
-            File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
-        }
+        var broken = CopyOfFixture(family, dir);
 
         var missing = family == "gemma3" ? "language_model.model.layers.1.self_attn.k_norm.weight" : quirk; // (Shear needs no vision tensor)
         using (var file = SafetensorsFile.Open(Path.Combine(Fixture("models", family), "model.safetensors")))
@@ -112,8 +107,7 @@ public sealed class FamilyCommandTests
         }
 
         var output = Path.Combine(dir, "out");
-        var (code, _, err) = Cli.Shear("prune", "--model", broken, "--method", "wanda", "--calibration", "builtin_text", "--data-dir", Data,
-            "--nsamples", "4", "--seqlen", "32", "--out", output);
+        var (code, _, err) = PruneWanda(broken, output);
         Assert.Equal(2, code);
         Assert.Equal($"error: {broken}: state dict is missing 1 weight(s): {missing}", err.TrimEnd('\n'));
         Assert.False(Directory.Exists(output));
@@ -126,21 +120,31 @@ public sealed class FamilyCommandTests
     public void AMixtureWhoseExpertCountDisagreesWithItsTensorsIsOneLineExitTwoAndNothingWritten(string family, string field, int count, string block, int found)
     {
         var dir = Cli.NewDir();
-        var broken = Path.Combine(dir, "broken");
-        Directory.CreateDirectory(broken);
-        foreach (var f in Directory.GetFiles(Fixture("models", family)))
-        {
-            File.Copy(f, Path.Combine(broken, Path.GetFileName(f)));
-        }
+        var broken = CopyOfFixture(family, dir);
 
         var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(broken, "config.json")))!;
         config[field] = count;
         File.WriteAllText(Path.Combine(broken, "config.json"), config.ToJsonString());
         var output = Path.Combine(dir, "out");
-        var (code, _, err) = Cli.Shear("prune", "--model", broken, "--method", "wanda", "--calibration", "builtin_text", "--data-dir", Data,
-            "--nsamples", "4", "--seqlen", "32", "--out", output);
+        var (code, _, err) = PruneWanda(broken, output);
         Assert.Equal(2, code);
         Assert.Equal($"error: {broken}: config.json {field} is {count} but layer 0 has {found} experts in the checkpoint (model.layers.0.{block}.experts.0 to {found - 1})", err.TrimEnd('\n'));
         Assert.False(Directory.Exists(output));
     }
+
+    // A copy of a family's fixture folder in dir (to break).
+    private static string CopyOfFixture(string family, string dir)
+    {
+        var copy = Path.Combine(dir, "broken");
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(Fixture("models", family)))
+        {
+            File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        }
+
+        return copy;
+    }
+
+    private static (int Code, string Output, string Error) PruneWanda(string model, string output) =>
+        Cli.Shear("prune", "--model", model, "--method", "wanda", "--calibration", "builtin_text", "--data-dir", Data, "--nsamples", "4", "--seqlen", "32", "--out", output);
 }
