@@ -110,6 +110,17 @@ public sealed class SweepOptionsTests
     }
 
     [Fact]
+    public void GeneratedCalibrationIsCheckedByItsSource()
+    {
+        SweepSpec Spec(string calibration) => new([Paths.Model("llama")], Vocab.Sets(calibration), Vocab.Methods("wanda"), Vocab.Patterns(0.5, "unstructured"), [], 8, 24, 0, new EvalSettings(), "/o", "/d");
+        SweepPlan.Validate(Spec("generated"));
+        SweepPlan.Validate(Spec("generated:builtin_code:0.5,builtin_math:0.5"));
+        var e = Assert.Throws<Numerics.Data.DataFormatException>(() => SweepPlan.Validate(Spec("generated:nosuchset")));
+        Assert.StartsWith("nosuchset: unknown dataset", e.Message, StringComparison.Ordinal);
+        Assert.Equal("/o/g/llama-wanda-unstructured-generated-builtin_text", SweepPlan.Jobs("g", Spec("generated"))[0].Output);
+    }
+
+    [Fact]
     public void AMixtureIsAJobWithAFolderAndARowOfItsOwn()
     {
         var spec = new SweepSpec([Paths.Model("llama")], Vocab.Sets("builtin_code:0.5,builtin_math:0.5", "builtin_text"), Vocab.Methods("wanda"),
