@@ -81,10 +81,16 @@ internal sealed class PruneJobSession
             request = request with { Spec = LayerLoop.WithOwl(request.Spec, state.OutlierRatios) };
         }
 
-        var draw = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message))));
-        var samples = draw.Samples;
         bool resume = state.Layers.Count > 0;
-        var output = await compute.Run(() => GrainErrors.Translate(() => PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume, request.Keep)));
+        // Generated calibration texts are read back from the staged output when the job resumes (never generated twice).
+        var draw = await compute.Run(() => GrainErrors.Translate(() => LocalPruneJob.Calibration(request, message => warn(spec.JobId, message), resume ? spec.WorkDirectory : null)));
+        var samples = draw.Samples;
+        var output = await compute.Run(() => GrainErrors.Translate(() =>
+        {
+            var writer = PrunedModelWriter.Resume(spec.Model, spec.Output, spec.WorkDirectory, resume, request.Keep);
+            LocalPruneJob.WriteGenerated(draw, writer); // before any shard starts: a shard that draws its own samples reads them there
+            return writer;
+        }));
         var shards = new List<GrainShard>();
         var session = new PruneJobSession(request, draw, output, shards, lease, options) { Dense = dense };
         try

@@ -36,7 +36,7 @@ public sealed class ShardGrain(DevicePool devices) : Grain, IShardGrain
         var options = _lease.Options(task.DType);
         _shard = await OnDevice(() => GrainErrors.Translate(() =>
         {
-            var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null).Samples];
+            var samples = task.Samples ?? [.. LocalPruneJob.Calibration(request, null, generated: task.Job.WorkDirectory).Samples];
             var setup = task.Dense
                 ? ShardSetup.Dense(task.Job.Model, request.Spec, samples, options, task.Shard, task.Shards, task.FirstLayer)
                 : new ShardSetup(task.Job.Model, task.Job.WorkDirectory, request.Spec, samples, options, task.Shard, task.Shards, task.FirstLayer);

@@ -26,9 +26,9 @@ public static class SweepPlan
 
         foreach (var c in spec.Calibrations)
         {
-            foreach (var part in c.Parts.Where(p => !File.Exists(p.Dataset.Name)))
+            foreach (var dataset in c.Parts.Select(p => p.Dataset.Source ?? p.Dataset).Where(d => !File.Exists(d.Name)))
             {
-                DatasetRegistry.Find(part.Dataset.ToString()); // a dataset name unless it is a .txt/.jsonl file
+                DatasetRegistry.Find(dataset.ToString()); // a dataset name unless it is a .txt/.jsonl file (generated text: its source)
             }
 
             _ = c.Counts(spec.NSamples); // a mixture's counts sum to nsamples, and every part gets a sample

@@ -82,7 +82,7 @@ public sealed class SweepOptionsTests
     [Fact]
     public void EveryVocabularyValueCrossesTheWireAsItself()
     {
-        var spec = new SweepSpec(["/m"], Vocab.Sets("gsm8k@main", "/data/mine.jsonl", "builtin_code"), Vocab.Methods("owl+wanda", "sparsegpt"),
+        var spec = new SweepSpec(["/m"], Vocab.Sets("gsm8k@main", "/data/mine.jsonl", "builtin_code", "generated", "generated:/data/mine.jsonl", "generated:builtin_code:0.5,builtin_math:0.5"), Vocab.Methods("owl+wanda", "sparsegpt"),
             [SparsityPattern.Unstructured(0.35), SparsityPattern.NofM(4, 8)], [EvalDomain.Csr, EvalDomain.Ppl], 8, 24, 3, new EvalSettings { DType = ComputeDType.Bf16 }, "/o", "/d")
         {
             Keep = KeepMode.Checkpoints, DType = ComputeDType.Fp16, Options = MethodOptions.Default with { OwlLambda = 0.2 },
@@ -96,14 +96,28 @@ public sealed class SweepOptionsTests
         Assert.True(SweepPlan.SameSpec(spec, back));
 
         var jobs = SweepPlan.Jobs("wire", spec);
-        Assert.Equal(3 * 2 * 2, jobs.Count);
+        Assert.Equal(6 * 2 * 2, jobs.Count);
         Assert.All(jobs, j => Assert.Equal(j, OverTheWire(j)));
         Assert.Equal("/o/wire/m-owl+wanda-unstructured-mine", jobs[4].Output); // the file's name labels its folder
+        Assert.Equal(["generated:builtin_text", "generated:/data/mine.jsonl", "generated:builtin_code:0.5,builtin_math:0.5"], back.Calibrations[3..].Select(c => c.ToString()));
+        Assert.True(back.Calibrations[3].Parts[0].Dataset.IsGenerated);
+        Assert.Equal("/o/wire/m-owl+wanda-unstructured-generated-mine", jobs.Single(j => j.Calibration.ToString() == "generated:/data/mine.jsonl" && j.Output.Contains("owl", StringComparison.Ordinal) && !j.Pattern.IsNofM).Output);
         var task = new ShardTask(jobs[0], 1, 2, 0, null) { DType = ComputeDType.Bf16 };
         Assert.Equal((jobs[0], ComputeDType.Bf16), (OverTheWire(task).Job, OverTheWire(task).DType));
         var shard = SweepPlan.Shards("wire", spec, "row", "/m").Last();
         Assert.Equal((EvalDomain.Ppl, "wire/e/row/ppl"), (OverTheWire(shard).Domain, OverTheWire(shard).ShardId));
         Assert.Equal(shard, OverTheWire(shard));
+    }
+
+    [Fact]
+    public void GeneratedCalibrationIsCheckedByItsSource()
+    {
+        SweepSpec Spec(string calibration) => new([Paths.Model("llama")], Vocab.Sets(calibration), Vocab.Methods("wanda"), Vocab.Patterns(0.5, "unstructured"), [], 8, 24, 0, new EvalSettings(), "/o", "/d");
+        SweepPlan.Validate(Spec("generated"));
+        SweepPlan.Validate(Spec("generated:builtin_code:0.5,builtin_math:0.5"));
+        var e = Assert.Throws<Numerics.Data.DataFormatException>(() => SweepPlan.Validate(Spec("generated:nosuchset")));
+        Assert.StartsWith("nosuchset: unknown dataset", e.Message, StringComparison.Ordinal);
+        Assert.Equal("/o/g/llama-wanda-unstructured-generated-builtin_text", SweepPlan.Jobs("g", Spec("generated"))[0].Output);
     }
 
     [Fact]

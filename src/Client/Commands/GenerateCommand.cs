@@ -16,10 +16,11 @@ internal static class GenerateCommand
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy", DefaultValueFactory = _ => 0 };
         var topP = new Option<double>("--top-p") { Description = "Nucleus mass in (0, 1]", DefaultValueFactory = _ => 1.0 };
         var topK = new Option<int>("--top-k") { Description = "0 = off", DefaultValueFactory = _ => 0 };
+        var penalty = new Option<double>("--repetition-penalty") { Description = "HF's repetition penalty: logits of ids already in the row divided (positive) or multiplied (negative) by it; 1 = off", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<long>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var stops = new Option<string[]>("--stop") { Description = "Stop string (repeatable)" };
         var compute = new ComputeOptions();
-        var command = new Command("generate", "Continue prompts with a local model") { model, prompts, maxNew, temperature, topP, topK, seed, stops };
+        var command = new Command("generate", "Continue prompts with a local model") { model, prompts, maxNew, temperature, topP, topK, penalty, seed, stops };
         compute.AddTo(command);
         command.SetAction(parse =>
         {
@@ -29,6 +30,7 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature),
                 TopP = parse.GetValue(topP),
                 TopK = parse.GetValue(topK),
+                RepetitionPenalty = parse.GetValue(penalty),
                 Seed = parse.GetValue(seed),
                 StopStrings = parse.GetValue(stops) ?? [],
             };

@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace Shear.Client.Commands;
 
-/// <summary>Shows layer-by-layer progress: Spectre.Console bars on a terminal, one line per layer otherwise.</summary>
+/// <summary>Shows layer-by-layer progress (and the texts of generated calibration): Spectre.Console bars on a terminal, one line per layer otherwise.</summary>
 internal static class LayerProgressDisplay
 {
     public static T Run<T>(TextWriter stdout, Func<IProgress<LayerLoop.Progress>, T> work)
@@ -20,6 +20,10 @@ internal static class LayerProgressDisplay
                 {
                     stdout.WriteLine($"owl: outlier ratio of layer {p.Layer + 1}/{p.Layers}");
                 }
+                else if (p.Stage == "generate")
+                {
+                    stdout.WriteLine($"generated calibration: {p.Layer}/{p.Layers} texts");
+                }
             }));
         }
 
@@ -28,9 +32,16 @@ internal static class LayerProgressDisplay
             .Start(ctx =>
             {
                 var all = ctx.AddTask("layers");
-                ProgressTask? current = null, owl = null;
+                ProgressTask? current = null, owl = null, generate = null;
                 return work(new SyncProgress(p =>
                 {
+                    if (p.Stage == "generate")
+                    {
+                        generate ??= ctx.AddTask("generated calibration: texts (dense model)");
+                        (generate.MaxValue, generate.Value) = (p.Layers, p.Layer);
+                        return;
+                    }
+
                     if (p.Stage == "owl")
                     {
                         owl ??= ctx.AddTask("owl: outlier ratios (dense pass)", maxValue: p.Layers);

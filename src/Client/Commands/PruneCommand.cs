@@ -28,7 +28,7 @@ internal static class PruneCommand
         var dsnotSkip = new Option<string>("--dsnot-skip") { Description = "DSnoT: Linears under this module keep Wanda's mask (mlp, self_attn or none)", DefaultValueFactory = _ => MethodOptions.Default.DsnotSkip };
         var sparsity = new Option<double?>("--sparsity") { Description = "Fraction pruned in (0, 1); with N:M it must equal n/m" };
         var pattern = new Option<string>("--pattern") { Description = "unstructured, or N:M such as 2:4 or 4:8", DefaultValueFactory = _ => "unstructured" };
-        var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list) or a .txt / .jsonl ('text' field) file", DefaultValueFactory = _ => "builtin_text" };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration: a dataset name (shear data list), a .txt / .jsonl ('text' field) file, generated[:SOURCE] (text the dense model continues from SOURCE's prefixes, default builtin_text) or a mixture NAME:SHARE,...", DefaultValueFactory = _ => "builtin_text" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with one sub-folder per dataset (built-in sets in its builtin/)", DefaultValueFactory = _ => "data" };
         var mode = new Option<string>("--sampling") { Description = "auto, windows (Wanda's c4 rule) or examples (the thesis's)", DefaultValueFactory = _ => "auto" };
         var nsamples = new Option<int>("--nsamples") { Description = "Calibration samples", DefaultValueFactory = _ => 128 };

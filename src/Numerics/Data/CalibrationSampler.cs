@@ -100,6 +100,33 @@ public static class CalibrationSampler
     }
 
     /// <summary>
+    /// Windows of one token stream, as Wanda's wikitext2 loader and the self-generated loader of arXiv 2410.17711
+    /// (<c>get_selfgen</c>) cut them: <c>random.seed(seed)</c>, then per sample <c>i = randint(0, len - seqlen - 1)</c>
+    /// and the tokens <c>[i, i + seqlen)</c>.
+    /// </summary>
+    /// <exception cref="DataFormatException">The stream is not longer than seqlen tokens.</exception>
+    public static List<int[]> Stream(int[] tokens, int nsamples, int seqlen, long seed, string source)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(nsamples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seqlen);
+        if (tokens.Length <= seqlen)
+        {
+            throw new DataFormatException(source, $"{tokens.Length} tokens, not more than seqlen {seqlen}, so no window can be cut (lower --seqlen)");
+        }
+
+        var rng = new PythonRandom(seed);
+        var samples = new List<int[]>(nsamples);
+        for (int s = 0; s < nsamples; s++)
+        {
+            int start = (int)rng.RandInt(0, tokens.Length - seqlen - 1);
+            samples.Add(tokens[start..(start + seqlen)]);
+        }
+
+        return samples;
+    }
+
+    /// <summary>
     /// The thesis's rule: <c>min(nsamples, rows)</c> draws of <c>i = randint(0, rows - 1)</c> with replacement; a row
     /// whose text is null, or whose tokens <paramref name="reject"/> refuses, is redrawn (each redraw consumes a draw as
     /// in the reference). Samples are capped at <paramref name="seqlen"/> tokens.

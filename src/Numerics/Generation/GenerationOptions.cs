@@ -19,6 +19,14 @@ public sealed record GenerationOptions
     /// <value>Default 0.</value>
     public int TopK { get; init; }
 
+    /// <summary>
+    /// Hugging Face's repetition penalty (<c>RepetitionPenaltyLogitsProcessor</c>, CTRL's): the logit of every token id
+    /// already in the row (its prompt, BOS included, and what it generated so far) is divided by this when positive and
+    /// multiplied by it when negative, before temperature, top-k and top-p (1 = off). Left padding is not part of a row.
+    /// </summary>
+    /// <value>Default 1 (off).</value>
+    public double RepetitionPenalty { get; init; } = 1.0;
+
     /// <summary>Base seed: prompt i of a call samples from its own generator seeded with <c>Seed + i</c>, so a
     /// prompt's sample does not depend on which other prompts share its batch.</summary>
     /// <value>Default 0.</value>
@@ -51,6 +59,11 @@ public sealed record GenerationOptions
         if (TopK < 0)
         {
             throw new ArgumentException($"--top-k {TopK} must be 0 (off) or positive");
+        }
+
+        if (!(RepetitionPenalty > 0) || double.IsInfinity(RepetitionPenalty))
+        {
+            throw new ArgumentException($"--repetition-penalty {RepetitionPenalty.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be positive (1 = off)");
         }
 
         if (TopP is not (> 0 and <= 1))

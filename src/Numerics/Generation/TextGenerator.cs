@@ -88,7 +88,7 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
             var next = new long[rows.Length];
             for (int b = 0; b < rows.Length; b++)
             {
-                next[b] = rows[b].Done ? PadId() : TokenSampler.Next(logits[b, 0], options, rows[b].Sampler);
+                next[b] = rows[b].Done ? PadId() : TokenSampler.Next(logits[b, 0], options, rows[b].Sampler, rows[b].Seen);
                 rows[b].Accept((int)next[b], eos, options, tokenizer);
             }
 
@@ -131,6 +131,7 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
     private sealed class Row(int[] prompt, Generator? sampler)
     {
         private readonly List<int> _tokens = [];
+        private readonly HashSet<int> _seen = [.. prompt];
         private FinishReason _reason = FinishReason.Length;
         private string? _text;
 
@@ -139,6 +140,9 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
         public Generator? Sampler => sampler;
 
         public bool Done { get; private set; }
+
+        /// <summary>The ids in the row so far (prompt and generated), for the repetition penalty.</summary>
+        public IReadOnlyCollection<int> Seen => _seen;
 
         public void Accept(int token, HashSet<int> eos, GenerationOptions options, Tokenizer tokenizer)
         {
@@ -154,6 +158,7 @@ public sealed class TextGenerator(CausalLM model, Tokenizer tokenizer)
             }
 
             _tokens.Add(token);
+            _seen.Add(token);
             if (options.StopStrings.Count > 0 && StopAt(tokenizer.Decode(_tokens), options.StopStrings) is { } cut)
             {
                 (Done, _reason, _text) = (true, FinishReason.StopString, cut);

@@ -387,6 +387,10 @@ internal static partial class BadInputCases
     {
         Add("dataset/calibration-file-missing", w => Prune(w, "--calibration", w.P("nothing.jsonl")), "nothing.jsonl: no such file");
         Add("dataset/calibration-unknown-name", w => Prune(w, "--calibration", "nosuchset"), "nosuchset");
+        Add("dataset/calibration-generated-unknown-source", w => Prune(w, "--calibration", "generated:nosuchset"), "nosuchset: unknown dataset");
+        Add("dataset/calibration-generated-missing-file", w => Prune(w, "--calibration", "generated:" + w.P("nothing.jsonl")), "nothing.jsonl: no such file");
+        Add("dataset/calibration-generated-of-generated", w => Prune(w, "--calibration", "generated:generated:builtin_code"), "generated:generated:builtin_code");
+        Add("dataset/calibration-generated-no-source", w => Prune(w, "--calibration", "generated:"), "generated:SOURCE");
         Add("dataset/calibration-a-folder", w =>
         {
             Directory.CreateDirectory(w.P("folder.jsonl"));
@@ -593,6 +597,7 @@ internal static partial class BadInputCases
         Sweep("domains-unknown", GoodSweep.Replace("domains: [ppl]", "domains: [poetry]", StringComparison.Ordinal), "poetry");
         Sweep("domains-empty-name", GoodSweep.Replace("domains: [ppl]", "domains: [\"\"]", StringComparison.Ordinal), "domains");
         Sweep("calibrations-unknown", GoodSweep.Replace("builtin_code", "nosuchset", StringComparison.Ordinal), "nosuchset");
+        Sweep("calibrations-generated-unknown-source", GoodSweep.Replace("builtin_code", "generated:nosuchset", StringComparison.Ordinal), "nosuchset");
         Sweep("nsamples-a-word", GoodSweep + "nsamples: lots\n", "nsamples");
         Sweep("nsamples-two-billion", GoodSweep + "nsamples: 2000000000\n", "nsamples");
         Sweep("nsamples-fraction", GoodSweep + "nsamples: 12.5\n", "nsamples");

@@ -91,4 +91,16 @@ public sealed class CalibrationSamplerTests
         var docs = TextDocuments.Load(Path.Combine(Fixtures.Root, "calibration", "mixed.txt"));
         Assert.Equal(Docs, docs);
     }
+
+    [Fact]
+    public void AStreamIsCutAtCPythonsRandintsAsGetSelfgenCutsIt()
+    {
+        // python3: random.seed(0); [random.randint(0, 89) for _ in range(3)] == [49, 53, 5] (100 tokens, seqlen 10).
+        var tokens = Enumerable.Range(1000, 100).ToArray();
+        var samples = CalibrationSampler.Stream(tokens, 3, 10, 0, "stream");
+        Assert.Equal([49, 53, 5], samples.Select(s => s[0] - 1000));
+        Assert.All(samples, s => Assert.Equal(Enumerable.Range(s[0], 10), s));
+        var e = Assert.Throws<DataFormatException>(() => CalibrationSampler.Stream(tokens[..10], 1, 10, 0, "generated:builtin_text"));
+        Assert.Equal("generated:builtin_text: 10 tokens, not more than seqlen 10, so no window can be cut (lower --seqlen)", e.Message);
+    }
 }

@@ -59,4 +59,36 @@ public sealed class VocabularyTests
         Assert.Equal(KeepMode.Checkpoints, KeepModes.PruneDefault);
         Assert.Equal(KeepMode.Masks, KeepModes.SweepDefault);
     }
+
+    [Theory]
+    [InlineData("generated", "generated:builtin_text", "builtin_text", "generated-builtin_text")]
+    [InlineData("generated:builtin_code", "generated:builtin_code", "builtin_code", "generated-builtin_code")]
+    [InlineData("generated:gsm8k@main", "generated:gsm8k@main", "gsm8k@main", "generated-gsm8k@main")]
+    [InlineData("generated:/data/me@home/mine.jsonl", "generated:/data/me@home/mine.jsonl", "/data/me@home/mine.jsonl", "generated-mine")]
+    public void GeneratedTextNamesItsSourceAndReadsBackAsItself(string text, string canonical, string source, string label)
+    {
+        var dataset = DatasetRef.Parse(text);
+        Assert.Equal((true, false, canonical, source, label), (dataset.IsGenerated, dataset.IsFile, dataset.ToString(), dataset.Source!.ToString(), dataset.Label));
+        Assert.Equal(dataset, DatasetRef.Parse(dataset.ToString()));
+        Assert.NotEqual(dataset, DatasetRef.Parse(source));
+        Assert.False(DatasetRef.Parse(source).IsGenerated);
+    }
+
+    [Theory]
+    [InlineData("generated:", "'generated:': expected generated or generated:SOURCE, SOURCE a dataset or a file (e.g. generated:builtin_text)")]
+    [InlineData("generated:generated", "'generated:generated:builtin_text': the source of generated calibration is a dataset or a file, not generated text")]
+    [InlineData("generated:generated:builtin_code", "'generated:generated:builtin_code': the source of generated calibration is a dataset or a file, not generated text")]
+    public void GeneratedTextOfNothingOrOfGeneratedTextIsRefused(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => DatasetRef.Parse(text)).Message);
+
+    [Fact]
+    public void AGeneratedPartMixesLikeAnyDataset()
+    {
+        var set = CalibrationSet.Parse("generated:builtin_code:0.5,builtin_math:0.5");
+        Assert.Equal(["generated:builtin_code", "builtin_math"], set.Parts.Select(p => p.Dataset.ToString()));
+        Assert.Equal("generated-builtin_code-0.5+builtin_math-0.5", set.FolderLabel);
+        Assert.Equal(set, CalibrationSet.Parse(set.ToString()));
+        var single = CalibrationSet.Parse("generated");
+        Assert.Equal(("generated:builtin_text", "generated-builtin_text", false), (single.ToString(), single.FolderLabel, single.IsMixture));
+    }
 }

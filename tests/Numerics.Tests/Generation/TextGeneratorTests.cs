@@ -131,4 +131,33 @@ public sealed class TextGeneratorTests : IDisposable
         var seenAll = Enumerable.Range(0, 600).Select(_ => TokenSampler.Next(logits, new GenerationOptions { Temperature = 1 }, gen)).ToHashSet();
         Assert.Equal(new HashSet<int> { 0, 1, 2, 3 }, seenAll);
     }
+
+    [Fact]
+    public void RepetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOfSeenIdsOnly()
+    {
+        // HF: score = gather(logits, ids); where(score < 0, score * 1.2, score / 1.2); scatter back. Ids 0, 1, 3 are seen
+        // (1 twice, which counts once): 2 / 1.2 = 1.6667, -1 * 1.2 = -1.2, -3 * 1.2 = -3.6; ids 2 and 4 keep theirs.
+        using var logits = tensor(new[] { 2.0f, -1.0f, 0.5f, -3.0f, 1.2f });
+        using var penalized = TokenSampler.Penalize(logits, [0, 1, 1, 3], 1.2);
+        var expected = new[] { 2.0f / 1.2f, -1.2f, 0.5f, -3.6f, 1.2f };
+        var actual = penalized.data<float>().ToArray();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 1e-6f);
+        }
+
+        Assert.Equal(new[] { 2.0f, -1.0f, 0.5f, -3.0f, 1.2f }, logits.data<float>().ToArray()); // the input is left as it was
+    }
+
+    [Fact]
+    public void RepetitionPenaltyComesBeforeTheChoiceAndOneTurnsItOff()
+    {
+        // 2.0 / 1.2 = 1.667 < 1.8: the seen id 0 loses its lead under greedy decoding.
+        using var logits = tensor(new[] { 2.0f, 1.8f, -1.0f });
+        var penalty = new GenerationOptions { RepetitionPenalty = 1.2 };
+        Assert.Equal(1, TokenSampler.Next(logits, penalty, null, [0]));
+        Assert.Equal(0, TokenSampler.Next(logits, penalty, null, [2]));
+        Assert.Equal(0, TokenSampler.Next(logits, new GenerationOptions(), null, [0]));
+        Assert.Throws<ArgumentException>(() => new GenerationOptions { RepetitionPenalty = 0 }.Validate());
+    }
 }

@@ -17,7 +17,7 @@ namespace Shear.Numerics.Tests.Runtime;
 public sealed class HostReadTests
 {
     /// <summary>The loops: the model's forward, the layer step and its statistics, scores, masks and solves, the shards; generation and the evaluations.</summary>
-    private static readonly string[] LoopFolders = ["src/Numerics/Models", "src/Numerics/Pruning", "src/Numerics/Pruning/Loop", "src/Numerics/Generation", "src/Numerics/Evaluation", "src/Numerics/Evaluation/Choice", "src/Numerics/Evaluation/Code", "src/Numerics/Evaluation/MathReasoning", "src/Numerics/Evaluation/Translation"];
+    private static readonly string[] LoopFolders = ["src/Numerics/Models", "src/Numerics/Pruning", "src/Numerics/Pruning/Loop", "src/Numerics/Generation", "src/Numerics/Data/Generated", "src/Numerics/Evaluation", "src/Numerics/Evaluation/Choice", "src/Numerics/Evaluation/Code", "src/Numerics/Evaluation/MathReasoning", "src/Numerics/Evaluation/Translation"];
 
     /// <summary>Files in those folders that are the documented host side: disk formats, reports, requests.</summary>
     private static readonly string[] HostSide =

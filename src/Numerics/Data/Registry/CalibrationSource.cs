@@ -10,9 +10,12 @@ namespace Shear.Numerics.Data.Registry;
 /// </summary>
 public static class CalibrationSource
 {
-    /// <summary>The templated texts of a set (null = unusable row), read from its files under <paramref name="dataDirectory"/>.</summary>
+    /// <summary>
+    /// The templated texts of a set (null = unusable row), read from its files under <paramref name="dataDirectory"/>;
+    /// a set that joins its rows (wikitext2) gives one text unless <paramref name="joined"/> is false.
+    /// </summary>
     /// <exception cref="DataFormatException">No files, or a row without a field the template needs (names set, file, line, field).</exception>
-    public static List<string?> Texts(DatasetSpec spec, string dataDirectory)
+    public static List<string?> Texts(DatasetSpec spec, string dataDirectory, bool joined = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var location = DatasetRegistry.Locate(spec, dataDirectory);
@@ -44,12 +47,21 @@ public static class CalibrationSource
             texts = texts.Take(texts.Count / 2).ToList();
         }
 
-        if (spec.JoinWith is { } sep)
+        if (joined && spec.JoinWith is { } sep)
         {
             texts = [string.Join(sep, texts.Where(t => t is not null))];
         }
 
         return texts;
+    }
+
+    /// <summary>The documents of a dataset (its usable rows, not joined) or of a .txt/.jsonl file: where generated calibration takes its prefixes.</summary>
+    /// <exception cref="DataFormatException">An unknown dataset, no files, or a bad row (named).</exception>
+    public static IReadOnlyList<string> Documents(DatasetRef dataset, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return File.Exists(dataset.Name) ? TextDocuments.Load(dataset.Name)
+            : [.. Texts(DatasetRegistry.Find(dataset.ToString()), dataDirectory, joined: false).OfType<string>()];
     }
 
     /// <summary>
@@ -61,25 +73,31 @@ public static class CalibrationSource
     public static CalibrationSet Resolve(string text)
     {
         var set = CalibrationSet.Parse(text);
-        var parts = set.Parts.Select(p =>
-        {
-            if (File.Exists(p.Dataset.Name))
-            {
-                return p with { Dataset = DatasetRef.Parse(Path.GetFullPath(p.Dataset.Name)) };
-            }
-
-            DatasetRegistry.Find(p.Dataset.ToString());
-            return p;
-        }).ToList();
+        var parts = set.Parts.Select(p => p with { Dataset = p.Dataset.Source is { } source ? DatasetRef.Generated(Resolve(source)) : Resolve(p.Dataset) }).ToList();
         return CalibrationSet.Parse(CalibrationSet.Text(parts));
+    }
+
+    // A file that exists (its full path), else a known dataset.
+    private static DatasetRef Resolve(DatasetRef dataset)
+    {
+        if (File.Exists(dataset.Name))
+        {
+            return DatasetRef.Parse(Path.GetFullPath(dataset.Name));
+        }
+
+        DatasetRegistry.Find(dataset.ToString());
+        return dataset;
     }
 
     /// <summary>
     /// Samples for <paramref name="set"/>, part by part in the order given, each part's count drawn from it as that
     /// dataset alone would draw them (the same seed; see <see cref="CalibrationSet.Counts"/>), with what each part gave.
+    /// A generated part's samples are windows of its kept texts joined by spaces (<see cref="CalibrationSampler.Stream"/>,
+    /// the authors' <c>get_selfgen</c>), the texts given by <paramref name="generated"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">A generated part and no <paramref name="generated"/>.</exception>
     public static (List<int[]> Samples, SamplingMode Mode, IReadOnlyList<(string Part, int Samples, long Tokens)> Parts) Draw(CalibrationSet set, string dataDirectory,
-        Tokenizer tokenizer, SamplingMode? mode, int nsamples, int seqlen, long seed, Action<string>? warn = null)
+        Tokenizer tokenizer, SamplingMode? mode, int nsamples, int seqlen, long seed, Action<string>? warn = null, Func<DatasetRef, IReadOnlyList<string>>? generated = null)
     {
         ArgumentNullException.ThrowIfNull(set);
         var counts = set.Counts(nsamples);
@@ -88,7 +106,10 @@ public static class CalibrationSource
         SamplingMode? first = null;
         for (int i = 0; i < set.Parts.Count; i++)
         {
-            var (drawn, used) = Draw(set.Parts[i].Dataset.ToString(), dataDirectory, tokenizer, mode, counts[i], seqlen, seed, warn);
+            var dataset = set.Parts[i].Dataset;
+            var (drawn, used) = !dataset.IsGenerated ? Draw(dataset.ToString(), dataDirectory, tokenizer, mode, counts[i], seqlen, seed, warn)
+                : generated is null ? throw new ArgumentException($"{dataset} needs the dense model's texts")
+                : (CalibrationSampler.Stream(tokenizer.Encode(string.Join(" ", generated(dataset))), counts[i], seqlen, seed, dataset.ToString()), SamplingMode.Windows);
             first ??= used;
             samples.AddRange(drawn);
             parts.Add((set.Parts[i].Dataset.ToString(), drawn.Count, drawn.Sum(s => (long)s.Length)));

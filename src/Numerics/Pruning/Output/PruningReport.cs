@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Shear.Numerics.Data.Generated;
 using Shear.Numerics.Experiment;
 
 namespace Shear.Numerics.Pruning;
@@ -74,7 +75,13 @@ public sealed record CalibrationReport(
 public sealed record CalibrationPartReport(
     [property: JsonPropertyName("dataset")] string Dataset,
     [property: JsonPropertyName("nsamples")] int NSamples,
-    [property: JsonPropertyName("tokens")] long Tokens);
+    [property: JsonPropertyName("tokens")] long Tokens)
+{
+    /// <summary>For a generated part: texts generated and kept, the perplexity threshold, the settings; absent otherwise.</summary>
+    [JsonPropertyName("generation")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public GenerationSummary? Generation { get; init; }
+}
 
 /// <summary>The calibration samples of a prune, how they were drawn, and what each part of the set gave.</summary>
 /// <param name="Samples">Token ids per sample, parts in the order given.</param>
@@ -82,6 +89,9 @@ public sealed record CalibrationPartReport(
 /// <param name="Parts">Per part.</param>
 public sealed record CalibrationDraw(List<int[]> Samples, string Mode, IReadOnlyList<CalibrationPartReport> Parts)
 {
+    /// <summary>The texts of each generated part, in order (written beside the output as <see cref="GeneratedCorpus.FileName"/>); none without one.</summary>
+    public IReadOnlyList<GeneratedCorpus> Generated { get; init; } = [];
+
     /// <summary>No calibration (magnitude).</summary>
     public static CalibrationDraw None => new([], "none", []);
 }
