@@ -96,4 +96,43 @@ public sealed class EvalCommandTests
         Assert.StartsWith("error: --lm-eval-out ", err, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
+
+    [Fact]
+    public void DenseAddsItsRowAndARetentionTable()
+    {
+        var dir = Cli.NewDir();
+        var data = Path.Combine(global::Shear.Tests.Shared.TestRepo.Root, "data");
+        var dense = Path.Combine(dir, "dense.json");
+        var (code, stdout, err) = Shear("eval", "--model", Model, "--domains", "ppl", "--limit", "2", "--data-dir", data, "--out", dense);
+        Assert.True(code == 0, stdout + err);
+        var pruned = Path.Combine(dir, "magnitude");
+        (code, stdout, err) = Shear("prune", "--model", Model, "--method", "magnitude", "--sparsity", "0.5", "--out", pruned);
+        Assert.True(code == 0, stdout + err);
+        (code, stdout, err) = Shear("eval", "--model", pruned, "--domains", "ppl", "--limit", "2", "--data-dir", data, "--dense", dense);
+        Assert.True(code == 0, stdout + err);
+
+        // Perplexity's retention is dense perplexity / perplexity, from the two eval.json files.
+        static double Ppl(string file, string benchmark)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.GetProperty("results").EnumerateArray()
+                .First(r => r.GetProperty("benchmark").GetString() == benchmark && r.GetProperty("metric").GetString() == "perplexity").GetProperty("value").GetDouble();
+        }
+
+        var lines = stdout.Split('\n');
+        int at = Array.FindIndex(lines, l => l.StartsWith("Retention", StringComparison.Ordinal));
+        Assert.True(at > 0, stdout);
+        var heading = lines[at + 1].Split('|', StringSplitOptions.TrimEntries);
+        var row = lines.Skip(at + 3).First(l => l.StartsWith("| magnitude |", StringComparison.Ordinal)).Split('|', StringSplitOptions.TrimEntries);
+        Assert.StartsWith("| dense | 100.00 ± 0.00", lines[at + 3], StringComparison.Ordinal);
+        int column = Array.IndexOf(heading, "ppl code % of dense");
+        double expected = 100 * Ppl(dense, "ppl/code") / Ppl(Path.Combine(pruned, "eval.json"), "ppl/code");
+        Assert.Equal(expected.ToString("F2", System.Globalization.CultureInfo.InvariantCulture), row[column].Split(' ')[0].Trim('*', '[', ']'));
+        Assert.NotEqual(100.0, Math.Round(expected, 2)); // the pruned model's perplexity differs: not a table of ones
+
+        (code, _, err) = Shear("eval", "--model", pruned, "--domains", "ppl", "--out", Path.Combine(dir, "x.json"), "--dense", Path.Combine(dir, "none.json"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --dense {Path.Combine(dir, "none.json")}: no eval.json there (run shear eval on the dense model first)", err.TrimEnd('\n'));
+        Assert.False(File.Exists(Path.Combine(dir, "x.json")));
+    }
 }

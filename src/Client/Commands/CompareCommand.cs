@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Shear.Numerics.Analysis;
 using Shear.Numerics.Evaluation;
 
@@ -69,22 +68,5 @@ internal static class CompareCommand
         return command;
     }
 
-    private static EvalReport? ReadEval(string folder)
-    {
-        var path = Path.Combine(folder, "eval.json");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            var report = JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty eval.json");
-            return LocalEvalJob.Report(report.Model, report.Results, report.Seconds) with { Fallbacks = report.Fallbacks }; // one rule for domain scores, whoever wrote the file
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException($"{path}: not an eval.json ({e.Message})");
-        }
-    }
+    private static EvalReport? ReadEval(string folder) => LocalEvalJob.Load(Path.Combine(folder, "eval.json"));
 }

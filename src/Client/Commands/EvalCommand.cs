@@ -25,11 +25,12 @@ internal static class EvalCommand
         var bos = new Option<bool>("--bos") { Description = "Start commonsense requests with BOS (the reference does not)" };
         var output = new Option<string?>("--out") { Description = "Where to write eval.json (default: MODEL/eval.json)" };
         var lmEval = new Option<string?>("--lm-eval-out") { Description = "Also write the results in lm-evaluation-harness 0.4's results-file layout to this file" };
+        var dense = new Option<string?>("--dense") { Description = "The unpruned model's eval.json (or its folder): the table gets its row, and each domain is shown as retention, a fraction of the dense score with its paired standard error" };
         var compute = new ComputeOptions("; generated code always runs on the CPU");
         var unisolated = new Option<bool>("--allow-unisolated-code") { Description = "Run generated code even where bubblewrap cannot isolate it (it can read and write what this user can)" };
         var command = new Command("eval", "Evaluate a model: code (pass@k), commonsense (zero-shot MC), translation (METEOR best of k), math (GSM8K 8-shot), perplexity")
         {
-            model, domains, limit, dataDir, configs, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, lmEval, unisolated, benchmark,
+            model, domains, limit, dataDir, configs, seed, codeSamples, codeTokens, translationSamples, translationTokens, order, bos, output, lmEval, dense, unisolated, benchmark,
         };
         compute.AddTo(command);
         command.SetAction(parse =>
@@ -48,6 +49,7 @@ internal static class EvalCommand
                 Numerics.IO.AtomicFile.CheckTarget(lmEvalPath, "--lm-eval-out");
             }
 
+            var denseReport = parse.GetValue(dense) is { } d ? DenseReport(d) : null; // before the evaluation
             var device = compute.Resolve(parse);
             var options = new EvalOptions
             {
@@ -81,7 +83,15 @@ internal static class EvalCommand
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Domain} | {r.Benchmark} | {r.Metric} | {r.Value:F4} | {(r.StdErr is { } se ? se.ToString("F4", CultureInfo.InvariantCulture) : "-")} | {r.Items} |"));
             }
 
-            stdout.Write(Numerics.Analysis.ResultsTable.From(null, [(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))), report)]).ToMarkdown());
+            var table = Numerics.Analysis.ResultsTable.From(denseReport, [(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))), report)]);
+            stdout.Write(table.ToMarkdown());
+            if (denseReport is not null)
+            {
+                stdout.WriteLine();
+                stdout.WriteLine("Retention (each domain as a fraction of the dense row's score):");
+                stdout.Write(table.Retention().ToMarkdown());
+            }
+
             var path = parse.GetValue(output) ?? Path.Combine(dir, "eval.json");
             LocalEvalJob.Save(report, path);
             stdout.WriteLine($"wrote {Path.GetFullPath(path)}");
@@ -93,6 +103,13 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    // The dense row of --dense: an eval.json, or a folder holding one.
+    private static EvalReport DenseReport(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, "eval.json") : path;
+        return LocalEvalJob.Load(file) ?? throw new ArgumentException($"--dense {path}: no eval.json there (run shear eval on the dense model first)");
     }
 
     // The parameter count of a model folder (every tensor of its checkpoint, or of the base of a masks-only sub-model).

@@ -101,6 +101,30 @@ public static partial class LocalEvalJob
     /// <summary>Writes eval.json atomically.</summary>
     public static void Save(EvalReport report, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions.Indented));
 
+    /// <summary>
+    /// Reads an eval.json (Shear's or an earlier version's), its domain scores recomputed by today's rule from its
+    /// results (one rule, whoever wrote the file); null where the file does not exist.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an eval.json (named, with the parser's reason).</exception>
+    public static EvalReport? Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var report = JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path)) ?? throw new ArgumentException($"{path}: empty eval.json");
+            return Report(report.Model, report.Results, report.Seconds) with { Fallbacks = report.Fallbacks };
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{path}: not an eval.json ({e.Message})");
+        }
+    }
+
     /// <summary>Each built-in domain's test split as one token stream (shuffled with seed 0), its first <paramref name="windows"/> windows.</summary>
     public static Dictionary<string, IReadOnlyList<int>> HeldOutTokens(Tokenizer tokenizer, string builtin, int windows) =>
         BuiltinDatasets.TextsByDomain(builtin, "test")
