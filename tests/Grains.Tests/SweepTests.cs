@@ -63,6 +63,36 @@ public sealed class SweepTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheNewestFamiliesSweepLikeShearPrune()
+    {
+        // The mixtures of experts and Gemma 3's multimodal checkpoint through the grains: each job equals the single
+        // process prune bit for bit, and the experts pruned by magnitude reach pruning.json through the job's state.
+        var root = Paths.TempDir();
+        var spec = Spec(Path.Combine(root, "out")) with
+        {
+            Models = [Paths.Model("mixtral"), Paths.Model("qwen3_moe"), Paths.Model("gemma3")], Methods = Vocab.Methods("wanda"),
+            Patterns = Vocab.Patterns(0.5, "unstructured"), Domains = [EvalDomain.Ppl],
+        };
+        var sweep = fixture.Cluster.GrainFactory.GetGrain<ISweepGrain>("families");
+        await sweep.Submit(spec);
+        var status = await WaitDone(sweep, TimeSpan.FromMinutes(5));
+        Assert.True(status.State == WorkState.Done, status.Message + string.Concat(status.Evaluations.Select(e => e.Message)));
+        Assert.Equal(3, status.Jobs.Length);
+        foreach (var job in SweepPlan.Jobs("families", spec))
+        {
+            var local = Path.Combine(root, "local", Path.GetFileName(job.Output));
+            LocalPruneJob.Run(JobSpecs.Request(job with { Output = local }), shards: 2);
+            Paths.AssertSameCheckpoint(local, job.Output);
+            using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(job.Output, "pruning.json")));
+            var layer0 = report.RootElement.GetProperty("layers")[0];
+            bool byMagnitude = layer0.TryGetProperty("pruned_by_magnitude", out var list) && list.EnumerateArray().Any(e => e.GetString() == "mlp.experts.7.up_proj");
+            Assert.Equal(job.Model.EndsWith("qwen3_moe", StringComparison.Ordinal), byMagnitude); // built unreachable
+        }
+
+        Assert.All(status.Evaluations, e => Assert.True(e.State == WorkState.Done && e.DomainScore > 1, $"{e.Shard.ShardId}: {e.State} {e.Message}"));
+    }
+
+    [Fact]
     public async Task ASweepsDTypeIsEveryShardsAndEqualsTheSingleProcessPruneInIt()
     {
         var root = Paths.TempDir();
