@@ -17,7 +17,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "reference"))
 import safetensors_io  # noqa: E402
-from make_model_fixtures import forward  # noqa: E402
+from make_model_fixtures import MULTIMODAL_PREFIX, forward  # noqa: E402
 
 TOLERANCE = 1e-4  # fp32, as tests/Numerics.Tests/Models/ReferenceLogitsTests.cs
 
@@ -65,6 +65,9 @@ def main(argv):
             with open(os.path.join(model, "config.json")) as f:
                 c = json.load(f)
             w = load_weights(model)
+            if c["model_type"] == "gemma3":  # multimodal: the reference runs its language model (tensors under language_model.)
+                c = c["text_config"]
+                w = {k[len(MULTIMODAL_PREFIX):]: v for k, v in w.items() if k.startswith(MULTIMODAL_PREFIX)}
             with torch.no_grad():
                 ref = [forward(c, w, ids.unsqueeze(0))[0].float() for ids in ids_list]
             row["reference_max_abs_diff"] = max(float((a - b).abs().max()) for a, b in zip(ref, shear_logits))

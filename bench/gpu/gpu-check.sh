@@ -47,7 +47,7 @@ export WORK="${GPU_CHECK_WORK:-$CARRY/work}"
 export OUT="${OUT:-$CARRY/out}"
 export APP="$WORK/app"
 export FIXTURES="$REPO/tests/Numerics.Tests/Fixtures/models"
-export FAMILIES="llama mistral qwen2 gemma qwen3 gemma2 gemma3_text phi3 mixtral qwen3_moe"
+export FAMILIES="llama mistral qwen2 gemma qwen3 gemma2 gemma3_text phi3 mixtral qwen3_moe gemma3"
 mkdir -p "$OUT" "$WORK"
 DEADLINE=$((SECONDS + ${GPU_CHECK_BUDGET_S:-450}))
 : > "$OUT/gpu-check.log"

@@ -5,7 +5,7 @@ namespace Shear.Client.Tests;
 
 /// <summary>
 /// Each model family added since Llama, through the commands a user runs on it (its random fixture checkpoint, in its
-/// published layout): inspect; prune (Wanda 50% as a full checkpoint, 2:4 as masks); eval perplexity; compare; generate. Its
+/// published layout): inspect; prune (Wanda 50% as a full checkpoint, 2:4 as masks); every evaluation; compare; generate. Its
 /// logits and Wanda masks are checked against the reference in Numerics.Tests (ReferenceLogitsTests, LayerLoopTests).
 /// </summary>
 public sealed class FamilyCommandTests
@@ -74,11 +74,15 @@ public sealed class FamilyCommandTests
         Assert.False(File.Exists(Path.Combine(masks, "model.safetensors")));
 
         var evalJson = Path.Combine(dir, "eval.json");
-        (code, _, err) = Cli.Shear("eval", "--model", masks, "--domains", "ppl", "--limit", "2", "--data-dir", Data, "--out", evalJson);
+        // Every evaluation (generation included: code, translation and math sample), a little of each.
+        (code, _, err) = Cli.Shear("eval", "--model", masks, "--domains", "code,csr,translation,math,ppl", "--limit", "2", "--data-dir", Data, "--out", evalJson,
+            "--code-samples", "1", "--code-max-tokens", "8", "--translation-samples", "1", "--translation-max-tokens", "8");
         Assert.True(code == 0, err);
         using (var eval = JsonDocument.Parse(File.ReadAllText(evalJson)))
         {
-            Assert.True(eval.RootElement.GetProperty("domains").GetProperty("ppl").GetDouble() > 1);
+            var scores = eval.RootElement.GetProperty("domains");
+            Assert.True(scores.GetProperty("ppl").GetDouble() > 1);
+            Assert.All(["code", "csr", "translation", "math"], d => Assert.InRange(scores.GetProperty(d).GetDouble(), 0.0, 1.0));
         }
 
         var report = Path.Combine(dir, "report");
