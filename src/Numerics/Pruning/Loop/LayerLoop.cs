@@ -207,13 +207,19 @@ public static class LayerLoop
         try
         {
             using var reduced = parts.Length > 0 ? LayerStatistics.Reduce(parts) : new LayerStatistics(k, []);
-            using var layer = output.Source.LoadLayer(k, options);
-            using var masks = LayerPruner.ComputeMasks(layer, reduced, spec with { Pattern = spec.PatternFor(k) });
-            LayerPruner.Apply(layer, masks);
-            RoundToStored(layer, output);
-            output.WriteLayer(layer, masks);
-            var (zeros, total, linears) = LayerPruner.CountZeros(layer);
-            return new LayerReport(k, (double)zeros / total, linears, 0) { Zeros = zeros, Total = total, Tokens = reduced.Tokens, ByMagnitude = masks.ByMagnitude.Count > 0 ? [.. masks.ByMagnitude] : null };
+            var layer = output.Source.LoadLayer(k, options);
+            LayerMasks masks;
+            try
+            {
+                masks = LayerPruner.ComputeMasks(layer, reduced, spec with { Pattern = spec.PatternFor(k) });
+            }
+            catch
+            {
+                layer.Dispose();
+                throw;
+            }
+
+            return WriteLayer(layer, masks, output, reduced.Tokens); // disposes both
         }
         finally
         {
@@ -244,7 +250,8 @@ public static class LayerLoop
         }
     }
 
-    // The job's step after the shards computed the masks: apply them to the dense layer, round, write, count.
+    // The job's step once the masks are computed (by the shards, or by PruneLayer): apply them to the dense layer, round,
+    // write, count; the layer and the masks are disposed.
     private static LayerReport WriteLayer(DecoderLayer layer, LayerMasks masks, PrunedModelWriter output, long tokens)
     {
         int k = layer.Index;
