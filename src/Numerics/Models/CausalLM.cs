@@ -149,15 +149,14 @@ public sealed class CausalLM : nn.Module
     // A MoE layer's experts in the checkpoint against the config's expert count (said in the config's own field).
     private static void CheckExperts(ModelConfig config, CheckpointReader reader, int layer)
     {
-        var block = $"{config.LayerPrefix(layer)}{(config.ModelType == "mixtral" ? "block_sparse_moe" : "mlp")}.experts.";
+        var block = $"{config.LayerPrefix(layer)}{config.MoeBlockName}.experts.";
         var indices = reader.Names.Where(n => n.StartsWith(block, StringComparison.Ordinal))
             .Select(n => int.TryParse(n.AsSpan(block.Length, Math.Max(0, n.IndexOf('.', block.Length) - block.Length)), out int e) ? e : -1).Distinct().ToList();
         int found = indices.Count(e => e >= 0);
         if (found != config.ExpertCount || indices.Any(e => e < 0 || e >= config.ExpertCount))
         {
-            var field = config.ModelType == "mixtral" ? "num_local_experts" : "num_experts";
             throw new CheckpointFormatException(reader.Directory,
-                $"config.json {field} is {config.ExpertCount} but layer {layer} has {found} experts in the checkpoint ({block}0 to {(indices.Count > 0 ? indices.Max() : -1)})");
+                $"config.json {config.ExpertCountField} is {config.ExpertCount} but layer {layer} has {found} experts in the checkpoint ({block}0 to {(indices.Count > 0 ? indices.Max() : -1)})");
         }
     }
 

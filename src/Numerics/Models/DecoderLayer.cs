@@ -42,13 +42,13 @@ public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
         {
             _mlp = new Mlp(config, options);
         }
-        else if (config.ModelType == "mixtral")
+        else if (config.MoeBlockName == "block_sparse_moe")
         {
-            _blockSparseMoe = new SparseMoe(config, options, "block_sparse_moe");
+            _blockSparseMoe = new SparseMoe(config, options);
         }
         else
         {
-            _mlp = new SparseMoe(config, options, "mlp");
+            _mlp = new SparseMoe(config, options);
         }
         if (config.SandwichNorms)
         {

@@ -266,6 +266,14 @@ public sealed record ModelConfig
         _ => 0,
     };
 
+    /// <summary>The config.json field that counts a mixture's experts (what errors name).</summary>
+    [JsonIgnore]
+    public string ExpertCountField => ModelType == "mixtral" ? "num_local_experts" : "num_experts";
+
+    /// <summary>The name of a MoE layer's block in the checkpoint (Mixtral's <c>block_sparse_moe</c>, Qwen3-MoE's <c>mlp</c>).</summary>
+    [JsonIgnore]
+    public string MoeBlockName => ModelType == "mixtral" ? "block_sparse_moe" : "mlp";
+
     /// <summary>Experts each token is routed to.</summary>
     [JsonIgnore]
     public int ExpertsPerToken => NumExpertsPerTok ?? 2;

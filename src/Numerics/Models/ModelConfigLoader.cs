@@ -269,8 +269,7 @@ public static class ModelConfigLoader
     // A MoE config's expert fields: counts in range, top-k within the experts, every mlp_only_layers entry a layer.
     private static void ValidateExperts(string path, ModelConfig c)
     {
-        var expertsField = c.ModelType == "mixtral" ? "num_local_experts" : "num_experts";
-        InRange(path, expertsField, c.ExpertCount, 1 << 12, min: c.ModelType == "mixtral" ? 1 : 0);
+        InRange(path, c.ExpertCountField, c.ExpertCount, 1 << 12, min: c.ModelType == "mixtral" ? 1 : 0);
         if (c.ExpertCount > 0)
         {
             InRange(path, "num_experts_per_tok", c.ExpertsPerToken, c.ExpertCount);

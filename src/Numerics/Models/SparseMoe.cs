@@ -25,9 +25,9 @@ public sealed class SparseMoe : nn.Module<Tensor, Tensor>
     private readonly int _topK;
     private readonly bool _renormalise;
 
-    /// <summary>Creates the block (named <c>block_sparse_moe</c> for Mixtral, <c>mlp</c> for Qwen3-MoE).</summary>
-    public SparseMoe(ModelConfig config, ModelOptions options, string name)
-        : base(name)
+    /// <summary>Creates the block (<see cref="ModelConfig.MoeBlockName"/>: <c>block_sparse_moe</c> for Mixtral, <c>mlp</c> for Qwen3-MoE).</summary>
+    public SparseMoe(ModelConfig config, ModelOptions options)
+        : base(config?.MoeBlockName ?? throw new ArgumentNullException(nameof(config)))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,17 +40,11 @@ public sealed class SparseMoe : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The experts.</summary>
-    public IReadOnlyList<Mlp> Experts => [.. _experts];
-
     /// <summary>
-    /// While expert <c>e</c> runs: its index and the flat token rows (into batch x sequence) it is given, in the order
-    /// of its input's rows; null between experts. Hooks on an expert's Linears read it to know which tokens they see.
+    /// While an expert runs: the flat token rows (into batch x sequence) it is given, in the order of its input's rows;
+    /// null between experts. Hooks on an expert's Linears read it to know which tokens they see.
     /// </summary>
-    public (int Expert, Tensor Rows)? Routing { get; private set; }
-
-    /// <summary>The flat token rows the running expert sees (see <see cref="Routing"/>).</summary>
-    public Tensor? RoutedRows => Routing?.Rows;
+    public Tensor? RoutedRows { get; private set; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
@@ -80,7 +74,7 @@ public sealed class SparseMoe : nn.Module<Tensor, Tensor>
             var where = routed[e].nonzero();                  // (n, 2) [slot, token], row-major: by slot, then token
             var slot = where[.., 0];
             var rows = where[.., 1];
-            Routing = (e, rows);
+            RoutedRows = rows;
             try
             {
                 var y = _experts[e].call(flat.index_select(0, rows)) * weights[rows, slot].unsqueeze(1);
@@ -88,7 +82,7 @@ public sealed class SparseMoe : nn.Module<Tensor, Tensor>
             }
             finally
             {
-                Routing = null;
+                RoutedRows = null;
             }
         }
 

@@ -13,6 +13,7 @@ public sealed class LayerObserver : IDisposable
     private readonly List<Action> _removers = [];
     private readonly Dictionary<string, InputStatistics> _statistics = new(StringComparer.Ordinal);
     private ActivationBatch? _current;
+    private Tensor? _sampleOf; // a mixture's layer: each flat row's sample in the current batch, -1 for padding
 
     /// <summary>
     /// Hooks every Linear of <paramref name="layer"/> (ANCHORS §1.1's <c>find_layers</c>: the 7 projections; in a mixture
@@ -58,10 +59,12 @@ public sealed class LayerObserver : IDisposable
         {
             using var scope = NewDisposeScope();
             _current = batch;
+            _sampleOf = layer.Moe is null ? null : full(batch.Keep.numel(), -1L, ScalarType.Int64, batch.Hidden.device).index_put_(batch.TokenSample, batch.TokenIndex);
             layer.call(batch.Hidden, batch.Context);
         }
 
         _current = null;
+        _sampleOf = null;
     }
 
     private void Observe(InputStatistics stats, Tensor input, SparseMoe? expert)
@@ -75,14 +78,13 @@ public sealed class LayerObserver : IDisposable
         // The hook runs inside the caller's scope; give its temporaries their own.
         using var scope = NewDisposeScope();
         var flat = input.reshape(-1, input.shape[^1]);  // (B, T, C) -> (B*T, C); an expert's: (routed tokens, C)
-        if (expert?.RoutedRows is not { } rows)
+        if (expert?.RoutedRows is not { } rows || _sampleOf is not { } sampleOf)
         {
             stats.Add(flat.index_select(0, batch.TokenIndex), batch.Samples, batch.Index, stats.HasMoments ? batch.TokenSample : null);
             return;
         }
 
         // An expert sees the tokens routed to it: keep the real ones among them (and each one's sample).
-        var sampleOf = full(batch.Keep.numel(), -1L, ScalarType.Int64, flat.device).index_put_(batch.TokenSample, batch.TokenIndex);
         var samples = sampleOf.index_select(0, rows);
         var real = samples.ge(0).nonzero().squeeze(1);
         stats.Add(flat.index_select(0, real), batch.Samples, batch.Index, stats.HasMoments ? samples.index_select(0, real) : null);
