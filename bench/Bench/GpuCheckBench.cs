@@ -37,8 +37,8 @@ internal static class GpuCheckBench
         int nsamples = Int(args[5]), seqlen = Int(args[6]), repeats = Int(args[8]);
         var options = Devices.On(deviceName, dtype);
         Directory.CreateDirectory(outDir);
-        var config = ModelConfigLoader.Load(model);
-        using var reader = CheckpointReader.Open(model);
+        using var source = ModelSource.Open(model);
+        var config = source.Config;
 
         manual_seed(0);
         using var ids = randint(config.VocabSize, [nsamples, seqlen], dtype: ScalarType.Int64, device: CPU);
@@ -46,7 +46,8 @@ internal static class GpuCheckBench
         SafetensorsWriter.Write(Path.Combine(outDir, "samples.safetensors"), [new("ids", ids)], new Dictionary<string, string> { ["made_by"] = "bench/Bench gpu-layer" });
 
         using var rotary = new RotaryEmbedding(config);
-        using var embedding = reader.Read("model.embed_tokens.weight").to(options.Device).to_type(options.DType);
+        using var stored = source.ReadEmbedding();
+        using var embedding = stored.to(options.Device).to_type(options.DType);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"shear layer step: {model}, hidden {config.HiddenSize}, intermediate {config.IntermediateSize}, heads {config.NumAttentionHeads}; {nsamples} x {seqlen} tokens; {deviceName} {ComputeDTypes.Name(dtype)}"));
         foreach (var patternText in args[7].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -59,7 +60,7 @@ internal static class GpuCheckBench
                 using var scope = NewDisposeScope();
                 var plan = ActivationSet.Plan(samples.Select(s => s.Length).ToList(), spec.TokenBudget);
                 using var set = ActivationSet.Embed(config, rotary, embedding, samples, plan, Enumerable.Range(0, plan.Count), options.Device);
-                using var layer = CausalLM.LoadLayer(config, reader, 0, options);
+                using var layer = source.LoadLayer(0, options);
                 Sync(deviceName);
                 var clock = Stopwatch.StartNew();
                 using var statistics = LayerPruner.Observe(layer, set, spec);

@@ -180,8 +180,6 @@ public sealed class LayerShard : IDisposable
         }
     }
 
-
-
     private void RunPruned(int layer)
     {
         using (var staged = CheckpointReader.Open(_setup.Staging))
