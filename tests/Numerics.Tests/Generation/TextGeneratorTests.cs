@@ -15,13 +15,24 @@ public sealed class TextGeneratorTests : IDisposable
     public TextGeneratorTests()
     {
         _tokenizer = TokenizerLoader.Load(Path.Combine(Fixtures.Root, "tokenizers", "llama3-bytelevel.json"));
-        manual_seed(7);
         var config = ModelConfigLoader.Parse("test", $$"""
             {"model_type":"llama","hidden_size":48,"intermediate_size":96,"num_hidden_layers":2,"num_attention_heads":4,
              "num_key_value_heads":2,"vocab_size":{{_tokenizer.VocabSize}},"rope_theta":10000.0}
             """);
         _model = new CausalLM(config);
         _model.Freeze();
+        // Weights from a generator of the test's own: torch's global one is seeded and drawn from by other test classes
+        // running in parallel, which made this model (and whether its greedy text is long enough to cut) vary from run
+        // to run. Matrices uniform in +-1/sqrt(columns) (nn.Linear's scale), norms at 1.
+        using var generator = new Generator(7);
+        using (no_grad())
+        {
+            foreach (var p in _model.parameters())
+            {
+                using var scope = NewDisposeScope();
+                p.copy_(p.dim() == 1 ? ones_like(p) : (rand(p.shape, generator: generator) * 2 - 1) / Math.Sqrt(p.shape[1]));
+            }
+        }
         _generator = new TextGenerator(_model, _tokenizer);
     }
 
